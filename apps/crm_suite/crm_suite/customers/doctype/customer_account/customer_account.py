@@ -1,0 +1,88 @@
+# Copyright (c) 2026, crm_suite contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_suite.policies.names import normalise_company_name
+from crm_suite.policies.pinyin import pinyin_keys
+from crm_suite.services.ownership import log_ownership_changes
+from crm_suite.services.phone_index import PHONE_FIELDS, drop_phone_index, sync_phone_index
+
+
+class DuplicateCustomerName(frappe.ValidationError):
+	pass
+
+
+class CustomerAccount(Document):
+	def validate(self):
+		self.set_search_keys()
+		self.set_ownership_defaults()
+		self.validate_required_fields()
+		self.validate_duplicate_name()
+
+	def on_update(self):
+		sync_phone_index(self, PHONE_FIELDS["Customer Account"], self.name)
+
+	def after_insert(self):
+		log_ownership_changes(
+			[{"customer": self.name, "to_salesperson": self.salesperson, "to_pool": self.customer_pool}],
+			"Create",
+		)
+
+	def on_trash(self):
+		drop_phone_index(self)
+
+	def set_search_keys(self):
+		self.name_key = normalise_company_name(self.customer_name)
+		self.name_pinyin = pinyin_keys(self.customer_name)
+
+	def set_ownership_defaults(self):
+		if self.is_new() and not self.salesperson and not self.customer_pool:
+			if "CRM Salesperson" in frappe.get_roles() and frappe.session.user != "Administrator":
+				self.salesperson = frappe.session.user
+		if self.salesperson:
+			self.sales_department = frappe.db.get_value("Sales Staff", self.salesperson, "sales_department")
+			if self.lifecycle_state in (None, "", "Pool", "Pending") and self.is_new():
+				self.lifecycle_state = "Following"
+				self.claimed_on = frappe.utils.now_datetime()
+		elif self.customer_pool and self.is_new():
+			self.lifecycle_state = "Pool"
+
+	def validate_required_fields(self):
+		required = frappe.db.get_single_value("CRM Suite Settings", "required_customer_fields") or ""
+		meta = self.meta
+		missing = [
+			_(meta.get_label(f))
+			for f in (line.strip() for line in required.splitlines())
+			if f and meta.has_field(f) and not self.get(f)
+		]
+		if missing:
+			frappe.throw(
+				_("Please fill in: {0}").format(", ".join(missing)),
+				frappe.MandatoryError,
+				title=_("Missing Values Required"),
+			)
+
+	def validate_duplicate_name(self):
+		policy = frappe.db.get_single_value("CRM Suite Settings", "duplicate_name_policy") or "Off"
+		if policy == "Off" or not self.name_key:
+			return
+		existing = frappe.db.get_value(
+			"Customer Account",
+			{"name_key": self.name_key, "name": ("!=", self.name or "")},
+			["name", "salesperson", "lifecycle_state"],
+			as_dict=True,
+		)
+		if not existing:
+			return
+		holder = (
+			frappe.utils.get_fullname(existing.salesperson) if existing.salesperson else _("the public pool")
+		)
+		message = _("A customer with the same registered name already exists and belongs to {0}.").format(
+			holder
+		)
+		if policy == "Ban":
+			frappe.throw(message, DuplicateCustomerName, title=_("Duplicate Customer"))
+		frappe.msgprint(message, title=_("Possible Duplicate"), indicator="orange")

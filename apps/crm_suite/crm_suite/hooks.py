@@ -1,0 +1,44 @@
+app_name = "crm_suite"
+app_title = "CRM Suite"
+app_publisher = "crm_suite contributors"
+app_description = "CRM suite for Chinese-style sales teams: public pool, follow-ups, sales, caller ID"
+app_email = "dev@crm-suite.invalid"
+app_license = "mit"
+# Frappe itself is always installed first; naming it in required_apps makes install look it up on GitHub.
+
+export_python_type_annotations = True
+
+app_include_js = "crm_suite.bundle.js"
+
+# Installation
+after_install = "crm_suite.install.after_install"
+before_uninstall = "crm_suite.install.before_uninstall"
+
+# Testing
+before_tests = "crm_suite.tests.utils.before_tests"
+
+# Row scope (SPEC ORG-03): one condition, built in permissions/, used by lists, reports, search and REST.
+permission_query_conditions = {
+	"Customer Account": "crm_suite.permissions.customer.get_permission_query_conditions",
+	"Customer Ownership Log": "crm_suite.permissions.customer.get_log_permission_query_conditions",
+}
+has_permission = {
+	"Customer Account": "crm_suite.permissions.customer.has_permission",
+}
+
+doc_events = {
+	"Sales Staff": {
+		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
+		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
+	},
+	"Sales Position": {
+		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
+		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
+	},
+	"Sales Department": {
+		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
+		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
+	},
+}
+
+fixtures = []

@@ -1,0 +1,123 @@
+"""Install hooks: roles and editable defaults, seeded idempotently (also run by a patch on migrate)."""
+
+import frappe
+from frappe import _
+
+from crm_suite.demo.china import PROVINCES
+
+ROLES = {
+	"CRM Salesperson": {"desk_access": 1},
+	"CRM Manager": {"desk_access": 1},
+	"CRM Admin": {"desk_access": 1},
+	# The caller-ID bridge's device user: API only, no Desk.
+	"Caller ID Device": {"desk_access": 0},
+}
+
+CATEGORIES = [
+	# name, indicator, colour, icon, blacklist
+	("Potential", "gray", "#8D99A6", "users", 0),
+	("Intention", "blue", "#2490EF", "star", 0),
+	("Key", "orange", "#F8814F", "crown", 0),
+	("Deal", "green", "#29CD42", "check", 0),
+	("Blacklist", "red", "#E24C4C", "stop", 1),
+]
+KINDS = [("Deal", 1), ("No Deal", 0)]
+SOURCES = ["Phone Inquiry", "Website", "Exhibition", "Referral", "Advertising", "Cold Call", "WeChat", "Other"]
+INDUSTRIES = [
+	"Manufacturing", "IT and Internet", "Finance", "Retail", "Education", "Healthcare", "Construction",
+	"Logistics", "Government", "Other",
+]
+DEFAULT_POOL = "Public Sea"
+ROOT_DEPARTMENT = "All Departments"
+
+
+def after_install():
+	seed_defaults()
+
+
+def seed_defaults():
+	ensure_roles()
+	ensure_masters()
+	ensure_regions()
+	ensure_settings()
+
+
+def ensure_roles():
+	for role, props in ROLES.items():
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, **props}).insert(ignore_permissions=True)
+		else:
+			frappe.db.set_value("Role", role, props)
+
+
+def _ensure(doctype: str, name: str, **values):
+	if not frappe.db.exists(doctype, name):
+		meta = frappe.get_meta(doctype)
+		key = meta.autoname.split(":", 1)[1]
+		frappe.get_doc({"doctype": doctype, key: name, **values}).insert(ignore_permissions=True)
+
+
+def ensure_masters():
+	for order, (name, indicator, colour, icon, blacklist) in enumerate(CATEGORIES):
+		_ensure(
+			"Customer Category", name, indicator=indicator, color=colour, icon=icon, is_blacklist=blacklist,
+			sort_order=order,
+		)
+	for name, is_deal in KINDS:
+		_ensure("Customer Kind", name, is_deal=is_deal)
+	for name in SOURCES:
+		_ensure("Customer Source", name)
+	for name in INDUSTRIES:
+		_ensure("Customer Industry", name)
+	_ensure("Customer Pool", DEFAULT_POOL, pool_type="Customer", is_default=1)
+	if not frappe.db.exists("Sales Department", ROOT_DEPARTMENT):
+		frappe.get_doc(
+			{"doctype": "Sales Department", "department_name": ROOT_DEPARTMENT, "is_group": 1}
+		).insert(ignore_permissions=True)
+
+
+def ensure_regions():
+	"""Provinces and their main cities, with area codes and postcodes (SPEC CUS-01, CALL-07)."""
+	if frappe.db.exists("Customer Region", "中国"):
+		return
+	frappe.get_doc(
+		{"doctype": "Customer Region", "region_name": "中国", "region_level": "Country", "is_group": 1}
+	).insert(ignore_permissions=True)
+	for province, cities in PROVINCES.items():
+		frappe.get_doc(
+			{
+				"doctype": "Customer Region",
+				"region_name": province,
+				"parent_customer_region": "中国",
+				"region_level": "Province",
+				"is_group": 1,
+			}
+		).insert(ignore_permissions=True)
+		for city, area_code, postcode in cities:
+			# Municipalities share their name with their city: keep the record names distinct.
+			city_name = city if city + "市" != province else city + "城区"
+			frappe.get_doc(
+				{
+					"doctype": "Customer Region",
+					"region_name": city_name,
+					"parent_customer_region": province,
+					"region_level": "City",
+					"area_code": area_code,
+					"postcode": postcode,
+				}
+			).insert(ignore_permissions=True)
+
+
+def ensure_settings():
+	settings = frappe.get_single("CRM Suite Settings")
+	if not settings.default_phone_region:
+		settings.default_phone_region = "CN"
+	if not settings.unmasked_roles:
+		for role in ("CRM Admin", "CRM Manager"):
+			settings.append("unmasked_roles", {"role": role})
+	settings.save(ignore_permissions=True)
+
+
+def before_uninstall():
+	# Roles are shared with users' records; leave them, but tell the admin what stays behind.
+	frappe.msgprint(_("CRM Suite roles are kept so that user records stay valid."))

@@ -1,0 +1,96 @@
+"""Phone-number normalisation for the lookup table, dedupe and caller ID (SPEC CUS-04, CUS-08, CALL-02).
+
+Pure: uses `phonenumbers` (Google's offline metadata) but never frappe. Every stored number becomes a
+key in E.164 form (`+8613812345678`, `+861088886666`) so that a caller-ID lookup is one exact match on
+an indexed column, whatever form the number was typed or received in.
+"""
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+# Extensions are written many ways in China: 010-88886666-123, 88886666转123, ext. 123, #123.
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#|-{1,2}|\s)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d")
+
+SERVICE_NUMBERS = frozenset(
+	{"110", "112", "114", "119", "120", "122", "12110", "12315", "12345", "12348", "12306", "10086",
+	"10010", "10000", "95588", "95533", "95599", "95555", "95566", "95559", "95528", "95558", "95501"}
+)
+
+
+@dataclass(frozen=True)
+class NormalisedPhone:
+	key: str  # E.164, or the bare digits of a service number
+	national_number: str
+	extension: str
+	number_type: str  # Mobile / Fixed Line / Service / Unknown
+	is_valid: bool
+
+
+class PhoneNumberInvalid(ValueError):
+	pass
+
+
+def split_extension(raw: str) -> tuple[str, str]:
+	"""Split a trailing extension off a number as typed. Only splits when what is left is a full number."""
+	text = (raw or "").strip()
+	match = _EXTENSION.search(text)
+	if match:
+		head = text[: match.start()]
+		head_digits = len(_DIGITS.findall(head))
+		# "010-8888-6666" must not lose "6666": only a head that is a whole number lets go of its tail.
+		if head_digits >= 10 or (head_digits >= 7 and not head.strip().startswith(("0", "+"))):
+			return head.strip(" -"), match.group(1)
+	return text, ""
+
+
+def normalise_phone(raw: str | None, region: str = "CN", local_area_code: str | None = None) -> NormalisedPhone:
+	"""Normalise a phone number as typed or as received from a caller-ID device.
+
+	Raises PhoneNumberInvalid for text that holds no usable number.
+	"""
+	if not raw or not _DIGITS.search(raw):
+		raise PhoneNumberInvalid(raw)
+	number, extension = split_extension(raw)
+	digits = "".join(_DIGITS.findall(number))
+	if not number.strip().startswith("+") and digits in SERVICE_NUMBERS:
+		return NormalisedPhone(digits, digits, extension, "Service", True)
+	if (
+		local_area_code
+		and region == "CN"
+		and not number.strip().startswith(("+", "0"))
+		and len(digits) in (7, 8)
+	):
+		number = local_area_code + digits
+	try:
+		parsed = phonenumbers.parse(number, region)
+	except phonenumbers.NumberParseException as exc:
+		raise PhoneNumberInvalid(raw) from exc
+	national = str(parsed.national_number)
+	key = f"+{parsed.country_code}{national}"
+	valid = phonenumbers.is_valid_number(parsed)
+	kind = phonenumbers.number_type(parsed)
+	if kind in (PhoneNumberType.MOBILE,):
+		label = "Mobile"
+	elif kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.VOIP):
+		label = "Fixed Line"
+	elif kind in (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE):
+		label = "Service"
+	else:
+		label = "Unknown"
+	return NormalisedPhone(key, national, extension, label, valid)
+
+
+def mask_phone(raw: str | None) -> str:
+	"""Hide the middle digits (SPEC ORG-06): 13812345678 -> 138****5678, 010-88886666 -> 010-8***6666."""
+	if not raw:
+		return raw or ""
+	positions = [i for i, ch in enumerate(raw) if ch.isdigit()]
+	if len(positions) < 7:
+		return raw
+	keep_head, keep_tail = 3, 4
+	hidden = set(positions[keep_head : len(positions) - keep_tail])
+	return "".join("*" if i in hidden else ch for i, ch in enumerate(raw))
