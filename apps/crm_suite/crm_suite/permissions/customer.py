@@ -11,25 +11,34 @@ POOL_STATE = "Pool"
 def customer_scope_criterion(user: str | None = None, table=None):
 	"""A frappe.qb criterion for the customers `user` may see, or None when unrestricted.
 
-	Shared customers (DocShare) are added by Frappe itself on list paths and by has_permission on
-	document paths; reports add them through `shared_customer_names`.
+	Customers shared with the user (Frappe DocShare, SPEC POOL-09) are part of the scope.
 	"""
+	user = user or frappe.session.user
 	users = visible_users(user)
 	if users is None:
 		return None
 	table = table or frappe.qb.DocType("Customer Account")
-	return Criterion.any([table.salesperson.isin(users), table.lifecycle_state == POOL_STATE])
+	share = frappe.qb.DocType("DocShare")
+	shared = (
+		frappe.qb.from_(share)
+		.select(share.share_name)
+		.where(
+			(share.share_doctype == "Customer Account")
+			& ((share.user == user) | (share.everyone == 1))
+			& (share.read == 1)
+		)
+	)
+	return Criterion.any(
+		[table.salesperson.isin(users), table.lifecycle_state == POOL_STATE, table.name.isin(shared)]
+	)
 
 
 def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	users = visible_users(user)
-	if users is None:
+	"""The same scope as `customer_scope_criterion`, as the SQL text Frappe's list queries want."""
+	criterion = customer_scope_criterion(user)
+	if criterion is None:
 		return ""
-	in_list = ", ".join(frappe.db.escape(u) for u in users)
-	return (
-		f"(`tabCustomer Account`.`salesperson` in ({in_list})"
-		f" or `tabCustomer Account`.`lifecycle_state` = {frappe.db.escape(POOL_STATE)})"
-	)
+	return f"({criterion.get_sql(quote_char='`', with_namespace=True)})"
 
 
 def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:

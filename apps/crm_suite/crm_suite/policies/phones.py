@@ -12,7 +12,10 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 # Extensions are written many ways in China: 010-88886666-123, 88886666转123, ext. 123, #123.
-_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#|-{1,2}|\s)\s*(\d{1,6})\s*$", re.IGNORECASE)
+# Markers that can only mean "extension" always split; a bare "-" or space splits only when the
+# number before it is complete and the whole is not (so 138 1234 5678 stays one number).
+_EXPLICIT_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_AMBIGUOUS_EXTENSION = re.compile(r"[\s-]+(\d{1,6})\s*$")
 _DIGITS = re.compile(r"\d")
 
 SERVICE_NUMBERS = frozenset(
@@ -34,16 +37,27 @@ class PhoneNumberInvalid(ValueError):
 	pass
 
 
-def split_extension(raw: str) -> tuple[str, str]:
-	"""Split a trailing extension off a number as typed. Only splits when what is left is a full number."""
+def _parse(number: str, region: str):
+	try:
+		return phonenumbers.parse(number, region)
+	except phonenumbers.NumberParseException:
+		return None
+
+
+def split_extension(raw: str, region: str = "CN") -> tuple[str, str]:
+	"""Split a trailing extension off a number as typed: ('010-88886666', '123')."""
 	text = (raw or "").strip()
-	match = _EXTENSION.search(text)
+	match = _EXPLICIT_EXTENSION.search(text)
 	if match:
-		head = text[: match.start()]
-		head_digits = len(_DIGITS.findall(head))
-		# "010-8888-6666" must not lose "6666": only a head that is a whole number lets go of its tail.
-		if head_digits >= 10 or (head_digits >= 7 and not head.strip().startswith(("0", "+"))):
-			return head.strip(" -"), match.group(1)
+		return text[: match.start()].strip(" -"), match.group(1)
+	match = _AMBIGUOUS_EXTENSION.search(text)
+	if match:
+		whole = _parse(text, region)
+		if whole is None or not phonenumbers.is_valid_number(whole):
+			head = text[: match.start()]
+			parsed_head = _parse(head, region)
+			if parsed_head is not None and phonenumbers.is_valid_number(parsed_head):
+				return head.strip(" -"), match.group(1)
 	return text, ""
 
 
@@ -54,7 +68,7 @@ def normalise_phone(raw: str | None, region: str = "CN", local_area_code: str | 
 	"""
 	if not raw or not _DIGITS.search(raw):
 		raise PhoneNumberInvalid(raw)
-	number, extension = split_extension(raw)
+	number, extension = split_extension(raw, region)
 	digits = "".join(_DIGITS.findall(number))
 	if not number.strip().startswith("+") and digits in SERVICE_NUMBERS:
 		return NormalisedPhone(digits, digits, extension, "Service", True)
@@ -65,10 +79,9 @@ def normalise_phone(raw: str | None, region: str = "CN", local_area_code: str | 
 		and len(digits) in (7, 8)
 	):
 		number = local_area_code + digits
-	try:
-		parsed = phonenumbers.parse(number, region)
-	except phonenumbers.NumberParseException as exc:
-		raise PhoneNumberInvalid(raw) from exc
+	parsed = _parse(number, region)
+	if parsed is None:
+		raise PhoneNumberInvalid(raw)
 	national = str(parsed.national_number)
 	key = f"+{parsed.country_code}{national}"
 	valid = phonenumbers.is_valid_number(parsed)

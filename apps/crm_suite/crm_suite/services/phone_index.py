@@ -3,6 +3,7 @@
 import frappe
 
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
+from crm_suite.services.ownership import new_row_names
 
 PHONE_FIELDS = {"Customer Account": ("mobile_no", "phone", "fax")}
 
@@ -50,10 +51,10 @@ def sync_phone_index(doc, fields: tuple[str, ...], customer: str | None):
 	if not rows:
 		return
 	columns = list(rows[0])
-	query = frappe.qb.into(table).columns(*columns, "owner", "modified_by", "creation", "modified")
+	query = frappe.qb.into(table).columns("name", *columns, "owner", "modified_by", "creation", "modified")
 	now = frappe.utils.now_datetime()
-	for row in rows:
-		query = query.insert(*[row[c] for c in columns], "Administrator", "Administrator", now, now)
+	for name, row in zip(new_row_names(len(rows)), rows):
+		query = query.insert(name, *[row[c] for c in columns], "Administrator", "Administrator", now, now)
 	query.run()
 
 

@@ -1,8 +1,13 @@
 # Copyright (c) 2026, crm_suite contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 
 class CustomerOwnershipLog(Document):
 	pass
+
+
+def on_doctype_update():
+	frappe.db.add_index("Customer Ownership Log", ["customer", "done_at"])

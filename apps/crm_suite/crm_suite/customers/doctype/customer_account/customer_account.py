@@ -6,9 +6,10 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_suite.policies.names import normalise_company_name
+from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
 from crm_suite.policies.pinyin import pinyin_keys
 from crm_suite.services.ownership import log_ownership_changes
-from crm_suite.services.phone_index import PHONE_FIELDS, drop_phone_index, sync_phone_index
+from crm_suite.services.phone_index import PHONE_FIELDS, drop_phone_index, phone_settings, sync_phone_index
 
 
 class DuplicateCustomerName(frappe.ValidationError):
@@ -20,6 +21,7 @@ class CustomerAccount(Document):
 		self.set_search_keys()
 		self.set_ownership_defaults()
 		self.validate_required_fields()
+		self.validate_phone_numbers()
 		self.validate_duplicate_name()
 
 	def on_update(self):
@@ -65,6 +67,23 @@ class CustomerAccount(Document):
 				title=_("Missing Values Required"),
 			)
 
+	def validate_phone_numbers(self):
+		region, area = phone_settings()
+		for fieldname in PHONE_FIELDS["Customer Account"]:
+			value = self.get(fieldname)
+			if not value:
+				continue
+			try:
+				valid = normalise_phone(value, region, area).is_valid
+			except PhoneNumberInvalid:
+				valid = False
+			if not valid:
+				frappe.throw(
+					_("{0} is not a valid phone number: {1}").format(_(self.meta.get_label(fieldname)), value),
+					frappe.ValidationError,
+					title=_("Invalid Phone Number"),
+				)
+
 	def validate_duplicate_name(self):
 		policy = frappe.db.get_single_value("CRM Suite Settings", "duplicate_name_policy") or "Off"
 		if policy == "Off" or not self.name_key:
@@ -86,3 +105,9 @@ class CustomerAccount(Document):
 		if policy == "Ban":
 			frappe.throw(message, DuplicateCustomerName, title=_("Duplicate Customer"))
 		frappe.msgprint(message, title=_("Possible Duplicate"), indicator="orange")
+
+
+def on_doctype_update():
+	# List views sort by modified within a salesperson's or the pool's rows (SPEC ORG-03 scope).
+	frappe.db.add_index("Customer Account", ["salesperson", "modified"])
+	frappe.db.add_index("Customer Account", ["lifecycle_state", "modified"])

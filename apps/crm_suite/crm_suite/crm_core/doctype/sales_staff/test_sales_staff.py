@@ -1,0 +1,73 @@
+"""Organisation and row scope (SPEC ORG-01, ORG-03): who sees which customer."""
+
+import frappe
+
+from crm_suite.permissions.scope import visible_users
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_position, make_sales_team
+
+
+class TestScope(CRMTestCase):
+	def setUp(self):
+		super().setUp()
+		self.team = make_sales_team()
+		t = self.team
+		self.own_a = make_customer(salesperson=t["sales_a"]).name
+		self.own_b = make_customer(salesperson=t["sales_b"]).name
+		self.own_outsider = make_customer(salesperson=t["outsider"]).name
+		self.pooled = make_customer(customer_pool="Public Sea").name
+		self.shared_with_b = make_customer(salesperson=t["sales_a"]).name
+		frappe.share.add_docshare("Customer Account", self.shared_with_b, t["sales_b"], read=1, flags={"ignore_share_permission": True})
+
+	def visible(self, user: str) -> set[str]:
+		frappe.set_user(user)
+		try:
+			names = set(frappe.get_list("Customer Account", pluck="name", limit_page_length=0))
+		finally:
+			frappe.set_user("Administrator")
+		return names & {self.own_a, self.own_b, self.own_outsider, self.pooled, self.shared_with_b}
+
+	def test_visible_users(self):
+		t = self.team
+		self.assertEqual(visible_users(t["sales_a"]), [t["sales_a"]])
+		self.assertEqual(set(visible_users(t["manager"])), {t["manager"], t["sales_a"], t["sales_b"]})
+		self.assertIsNone(visible_users(t["admin"]))
+
+	def test_list_scope_matrix(self):
+		t = self.team
+		self.assertEqual(self.visible(t["sales_a"]), {self.own_a, self.pooled, self.shared_with_b})
+		self.assertEqual(self.visible(t["sales_b"]), {self.own_b, self.pooled, self.shared_with_b})
+		self.assertEqual(
+			self.visible(t["manager"]), {self.own_a, self.own_b, self.pooled, self.shared_with_b}
+		)
+		self.assertEqual(
+			self.visible(t["admin"]),
+			{self.own_a, self.own_b, self.own_outsider, self.pooled, self.shared_with_b},
+		)
+
+	def test_form_scope(self):
+		t = self.team
+		self.assertTrue(frappe.has_permission("Customer Account", "read", self.own_a, user=t["sales_a"]))
+		self.assertFalse(frappe.has_permission("Customer Account", "read", self.own_b, user=t["sales_a"]))
+		self.assertTrue(frappe.has_permission("Customer Account", "read", self.pooled, user=t["sales_a"]))
+		self.assertFalse(frappe.has_permission("Customer Account", "write", self.pooled, user=t["sales_a"]))
+		self.assertTrue(frappe.has_permission("Customer Account", "read", self.shared_with_b, user=t["sales_b"]))
+		self.assertTrue(frappe.has_permission("Customer Account", "write", self.own_b, user=t["manager"]))
+		self.assertFalse(frappe.has_permission("Customer Account", "read", self.own_outsider, user=t["manager"]))
+
+	def test_scope_cache_follows_organisation_changes(self):
+		t = self.team
+		self.assertNotIn(t["outsider"], visible_users(t["manager"]))
+		staff = frappe.get_doc("Sales Staff", t["outsider"])
+		staff.sales_position = make_position("高级销售", "测试二组")
+		staff.save()
+		self.assertIn(t["outsider"], visible_users(t["manager"]))
+
+	def test_deleting_a_position_leaves_its_users_unassigned(self):
+		t = self.team
+		position = frappe.db.get_value("Sales Staff", t["sales_b"], "sales_position")
+		frappe.delete_doc("Sales Position", position)
+		staff = frappe.get_doc("Sales Staff", t["sales_b"])
+		self.assertFalse(staff.sales_position)
+		self.assertFalse(staff.sales_department)
+		self.assertEqual(visible_users(t["sales_b"]), [t["sales_b"]])
+		self.assertNotIn(t["sales_b"], visible_users(t["manager"]))

@@ -1,0 +1,185 @@
+"""Write demo data into a site: organisation, demo users and customers in bulk (used by set-up,
+tests and benchmarks). `bench --site S execute crm_suite.demo.load.load_demo --kwargs "{'customers': 1000}"`.
+"""
+
+import time
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+import frappe
+
+from crm_suite.demo.generator import customer_rows, phone_key
+from crm_suite.install import DEFAULT_POOL, ROOT_DEPARTMENT
+from crm_suite.permissions.scope import clear_scope_cache
+from crm_suite.services.ownership import new_row_names
+
+DEMO_PASSWORD = "Demo@2026"
+DEMO_DOMAIN = "crm-suite.demo"
+DEPARTMENTS = [
+	# name, parent
+	("华北销售部", ROOT_DEPARTMENT),
+	("华北一组", "华北销售部"),
+	("华北二组", "华北销售部"),
+	("华东销售部", ROOT_DEPARTMENT),
+	("华东一组", "华东销售部"),
+]
+CUSTOMER_COLUMNS = (
+	"name", "naming_series", "customer_name", "short_name", "customer_category", "customer_kind", "stars",
+	"is_target", "customer_source", "industry", "province", "city", "customer_value", "contact_person",
+	"mobile_no", "phone", "website", "address", "postcode", "salesperson", "sales_department",
+	"customer_pool", "lifecycle_state", "claimed_on", "last_contact_on", "deal_on", "name_key",
+	"name_pinyin", "creation", "modified",
+)
+
+
+def demo_user(local: str) -> str:
+	return f"{local}@{DEMO_DOMAIN}"
+
+
+def _user(email: str, first_name: str, roles: list[str]) -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first_name,
+				"send_welcome_email": 0,
+				"language": "zh",
+				"new_password": DEMO_PASSWORD,
+				"roles": [{"role": r} for r in roles],
+			}
+		)
+		user.flags.no_welcome_mail = True
+		user.insert(ignore_permissions=True)
+	return email
+
+
+def _department(name: str, parent: str):
+	if not frappe.db.exists("Sales Department", name):
+		frappe.get_doc(
+			{"doctype": "Sales Department", "department_name": name, "parent_sales_department": parent, "is_group": 1}
+		).insert(ignore_permissions=True)
+
+
+def _position(name: str, department: str, manages: int, roles: list[str]) -> str:
+	existing = frappe.db.get_value("Sales Position", {"position_name": name, "sales_department": department})
+	if existing:
+		return existing
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Position",
+			"position_name": name,
+			"sales_department": department,
+			"manages_subordinates": manages,
+			"roles": [{"role": r} for r in roles],
+		}
+	).insert(ignore_permissions=True)
+	return doc.name
+
+
+def _staff(user: str, position: str):
+	if not frappe.db.exists("Sales Staff", user):
+		frappe.get_doc({"doctype": "Sales Staff", "user": user, "sales_position": position}).insert(
+			ignore_permissions=True
+		)
+
+
+def make_demo_org(extra_salespeople: int = 0) -> dict:
+	"""Departments, positions and the demo logins: a manager of 华北销售部 and salespeople in its teams."""
+	for name, parent in DEPARTMENTS:
+		_department(name, parent)
+	manager_pos = _position("销售经理", "华北销售部", 1, ["CRM Manager"])
+	team_pos = {d: _position("销售代表", d, 0, ["CRM Salesperson"]) for d in ("华北一组", "华北二组", "华东一组")}
+	manager = _user(demo_user("manager"), "王经理", ["CRM Manager"])
+	_staff(manager, manager_pos)
+	sales = [
+		(_user(demo_user("sales1"), "李销售", ["CRM Salesperson"]), "华北一组"),
+		(_user(demo_user("sales2"), "张销售", ["CRM Salesperson"]), "华北二组"),
+	]
+	for i in range(extra_salespeople):
+		dept = ("华北一组", "华北二组", "华东一组")[i % 3]
+		sales.append((_user(demo_user(f"rep{i + 1:03d}"), f"销售{i + 1:03d}", ["CRM Salesperson"]), dept))
+	for user, dept in sales:
+		_staff(user, team_pos[dept])
+	admin = _user(demo_user("admin"), "系统管理员", ["CRM Admin", "System Manager"])
+	clear_scope_cache()
+	return {"admin": admin, "manager": manager, "salespeople": [u for u, _ in sales]}
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+	it = iter(rows)
+	while chunk := list(islice(it, size)):
+		yield chunk
+
+
+def bulk_insert_customers(rows: Iterable[dict], chunk_size: int = 5000) -> int:
+	"""Multi-row INSERTs of customers, their phone-index rows and one 'Import' log row each."""
+	cursor = frappe.db._cursor
+	user = frappe.session.user
+	cols = (*CUSTOMER_COLUMNS, "owner", "modified_by", "docstatus", "idx")
+	customer_sql = "insert into `tabCustomer Account` ({}) values ({})".format(
+		", ".join(f"`{c}`" for c in cols), ", ".join(["%s"] * len(cols))
+	)
+	phone_sql = (
+		"insert into `tabPhone Number Index` (`name`, `phone_key`, `national_number`, `number_type`, `raw_number`,"
+		" `reference_doctype`, `reference_name`, `reference_field`, `customer`, `owner`, `modified_by`,"
+		" `creation`, `modified`) values (%s, %s, %s, %s, %s, 'Customer Account', %s, %s, %s, %s, %s, %s, %s)"
+	)
+	log_sql = (
+		"insert into `tabCustomer Ownership Log` (`name`, `customer`, `action`, `to_salesperson`, `to_pool`, `done_by`,"
+		" `done_at`, `owner`, `modified_by`, `creation`, `modified`) values (%s, %s, 'Import', %s, %s, %s, %s, %s, %s, %s, %s)"
+	)
+	total = 0
+	for chunk in _chunks(rows, chunk_size):
+		now = frappe.utils.now_datetime()
+		cursor.executemany(customer_sql, [(*(r[c] for c in CUSTOMER_COLUMNS), user, user, 0, 0) for r in chunk])
+		phones = []
+		phone_names = iter(new_row_names(2 * len(chunk)))
+		for r in chunk:
+			for field, kind in (("mobile_no", "Mobile"), ("phone", "Fixed Line")):
+				key = phone_key(r[field])
+				phones.append((next(phone_names), key, key[3:], kind, r[field], r["name"], field, r["name"], user, user, now, now))
+		cursor.executemany(phone_sql, phones)
+		cursor.executemany(
+			log_sql,
+			[
+				(log_name, r["name"], r["salesperson"], r["customer_pool"], user, now, user, user, now, now)
+				for log_name, r in zip(new_row_names(len(chunk)), chunk)
+			],
+		)
+		total += len(chunk)
+	return total
+
+
+def _bump_series(prefix: str, value: int):
+	frappe.db.sql(
+		"insert into `tabSeries` (`name`, `current`) values (%s, %s) on duplicate key update `current` = greatest(`current`, %s)",
+		(prefix, value, value),
+	)
+
+
+def load_customers(
+	count: int, seed: int = 42, start: int | None = None, salespeople: list[str] | None = None, commit: bool = True
+) -> dict:
+	"""Append `count` demo customers after those already there; returns timing figures."""
+	if start is None:
+		start = frappe.db.count("Customer Account", {"naming_series": "CUS-.YYYY.-.#####"})
+	if salespeople is None:
+		salespeople = frappe.get_all("Sales Staff", filters={"enabled": 1, "manages_subordinates": 0}, pluck="user")
+	departments = dict(frappe.get_all("Sales Staff", fields=["user", "sales_department"], as_list=True))
+	owners = [(u, departments.get(u)) for u in salespeople]
+	began = time.perf_counter()
+	inserted = bulk_insert_customers(customer_rows(count, seed=seed, salespeople=owners, pool=DEFAULT_POOL, start=start))
+	_bump_series("CUS-2026-", start + count)
+	if commit:
+		frappe.db.commit()
+	seconds = time.perf_counter() - began
+	return {"inserted": inserted, "seconds": seconds, "rows_per_second": inserted / seconds if seconds else None}
+
+
+def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0) -> dict:
+	org = make_demo_org(extra_salespeople=extra_salespeople)
+	frappe.db.commit()
+	result = load_customers(customers, seed=seed)
+	print(f"demo data: {result['inserted']} customers in {result['seconds']:.1f}s")
+	return {**org, **result}

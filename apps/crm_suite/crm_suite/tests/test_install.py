@@ -1,0 +1,56 @@
+"""The install path itself (foundation): roles, seeded masters, settings, demo data."""
+
+import frappe
+
+from crm_suite.demo.load import load_customers, make_demo_org
+from crm_suite.install import CATEGORIES, DEFAULT_POOL, ROLES, seed_defaults
+from crm_suite.tests.utils import CRMTestCase
+
+
+class TestInstall(CRMTestCase):
+	def test_roles_are_shipped_and_device_role_has_no_desk(self):
+		for role in ROLES:
+			self.assertTrue(frappe.db.exists("Role", role), role)
+		self.assertEqual(frappe.db.get_value("Role", "Caller ID Device", "desk_access"), 0)
+		self.assertEqual(frappe.db.get_value("Role", "CRM Salesperson", "desk_access"), 1)
+
+	def test_masters_and_default_pool_are_seeded(self):
+		self.assertEqual(
+			sorted(frappe.get_all("Customer Category", pluck="name")), sorted(c[0] for c in CATEGORIES)
+		)
+		self.assertEqual(frappe.db.get_value("Customer Category", "Blacklist", "is_blacklist"), 1)
+		self.assertTrue(frappe.db.get_value("Customer Pool", DEFAULT_POOL, "is_default"))
+		self.assertEqual(frappe.db.get_value("Customer Region", "深圳", "area_code"), "0755")
+		self.assertEqual(frappe.db.get_value("Customer Region", "深圳", "parent_customer_region"), "广东省")
+
+	def test_seeding_is_idempotent(self):
+		before = frappe.db.count("Customer Region")
+		seed_defaults()
+		seed_defaults()
+		self.assertEqual(frappe.db.count("Customer Region"), before)
+		self.assertEqual(frappe.db.count("Customer Category"), len(CATEGORIES))
+
+	def test_settings_defaults(self):
+		settings = frappe.get_single("CRM Suite Settings")
+		self.assertEqual(settings.default_phone_region, "CN")
+		self.assertIn("CRM Manager", [r.role for r in settings.unmasked_roles])
+
+	def test_demo_loader_writes_customers_phones_and_logs(self):
+		org = make_demo_org()
+		result = load_customers(50, seed=7, commit=False)
+		self.assertEqual(result["inserted"], 50)
+		names = frappe.get_all("Customer Account", filters={"name": ("like", "CUS-2026-%")}, pluck="name")
+		self.assertGreaterEqual(len(names), 50)
+		sample = frappe.get_doc("Customer Account", names[0])
+		self.assertTrue(sample.customer_name.endswith("公司"))
+		self.assertEqual(
+			frappe.db.count("Phone Number Index", {"customer": sample.name}), 2, "mobile + landline indexed"
+		)
+		self.assertEqual(frappe.db.count("Customer Ownership Log", {"customer": sample.name, "action": "Import"}), 1)
+		owners = set(frappe.get_all("Customer Account", filters={"name": ("in", names)}, pluck="salesperson"))
+		self.assertTrue(owners & set(org["salespeople"]), "demo customers are spread over the salespeople")
+		# the naming series continues after the bulk rows
+		new = frappe.get_doc(
+			{"doctype": "Customer Account", "customer_name": "序列测试有限公司", "website": "https://x.cn"}
+		).insert()
+		self.assertNotIn(new.name, names)

@@ -1,0 +1,99 @@
+"""Test helpers for the Frappe layer: a base class, factories and the before_tests hook."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from crm_suite.install import seed_defaults
+from crm_suite.permissions.scope import clear_scope_cache
+
+TEST_DOMAIN = "crm-suite.test"
+
+
+def before_tests():
+	frappe.clear_cache()
+	seed_defaults()
+	frappe.db.commit()
+
+
+class CRMTestCase(FrappeTestCase):
+	"""Each test runs in its own savepoint-free transaction and is rolled back afterwards."""
+
+	def setUp(self):
+		super().setUp()
+		clear_scope_cache()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		clear_scope_cache()
+		super().tearDown()
+
+
+def make_user(local: str, roles: list[str]) -> str:
+	email = f"{local}@{TEST_DOMAIN}"
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": local,
+				"send_welcome_email": 0,
+				"roles": [{"role": r} for r in roles],
+			}
+		)
+		user.insert(ignore_permissions=True)
+	return email
+
+
+def make_department(name: str, parent: str = "All Departments") -> str:
+	if not frappe.db.exists("Sales Department", name):
+		frappe.get_doc(
+			{"doctype": "Sales Department", "department_name": name, "parent_sales_department": parent, "is_group": 1}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_position(name: str, department: str, manages: bool = False) -> str:
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Position",
+			"position_name": name,
+			"sales_department": department,
+			"manages_subordinates": int(manages),
+		}
+	).insert(ignore_permissions=True)
+	return doc.name
+
+
+def make_staff(user: str, position: str | None) -> str:
+	frappe.get_doc({"doctype": "Sales Staff", "user": user, "sales_position": position}).insert(
+		ignore_permissions=True
+	)
+	return user
+
+
+def make_customer(**values) -> "frappe.model.document.Document":
+	values.setdefault("customer_name", f"测试{frappe.generate_hash(length=8)}有限公司")
+	values.setdefault("website", "https://example.cn")
+	return frappe.get_doc({"doctype": "Customer Account", **values}).insert(ignore_permissions=True)
+
+
+def make_sales_team() -> dict:
+	"""A manager over two teams, one salesperson in each, and a CRM admin: the ORG-03 matrix users."""
+	make_department("测试销售部")
+	make_department("测试一组", "测试销售部")
+	make_department("测试二组", "测试销售部")
+	make_department("其他部门")
+	team = {
+		"manager": make_user("manager", ["CRM Manager"]),
+		"sales_a": make_user("sales_a", ["CRM Salesperson"]),
+		"sales_b": make_user("sales_b", ["CRM Salesperson"]),
+		"outsider": make_user("outsider", ["CRM Salesperson"]),
+		"admin": make_user("crm_admin", ["CRM Admin"]),
+	}
+	make_staff(team["manager"], make_position("经理", "测试销售部", manages=True))
+	make_staff(team["sales_a"], make_position("销售", "测试一组"))
+	make_staff(team["sales_b"], make_position("销售", "测试二组"))
+	make_staff(team["outsider"], make_position("销售", "其他部门"))
+	clear_scope_cache()
+	return team
