@@ -1,0 +1,139 @@
+"""End-to-end stack: web, socketio, worker and scheduler of a real bench, on loopback only.
+
+Started once per run by scripts/test.sh's e2e layer (CRM_BENCH, CRM_SITE, CRM_WEB_PORT,
+CRM_SOCKETIO_PORT), torn down at the end. Clients talk to it exactly as integrators and browsers do.
+"""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+BENCH = Path(os.environ.get("CRM_BENCH", Path.home() / "frappe-bench"))
+SITE = os.environ.get("CRM_SITE", "crm-test.localhost")
+WEB_PORT = int(os.environ.get("CRM_WEB_PORT", "18000"))
+SOCKETIO_PORT = int(os.environ.get("CRM_SOCKETIO_PORT", "19000"))
+WEB_URL = f"http://127.0.0.1:{WEB_PORT}"
+ADMIN_PASSWORD = os.environ.get("CRM_ADMIN_PASSWORD", "admin")
+LOG_DIR = Path(os.environ.get("CRM_E2E_LOGS", Path(__file__).resolve().parents[2] / ".test-output"))
+
+
+def bench(*args: str, check: bool = True, timeout: int = 300) -> subprocess.CompletedProcess:
+	env = {**os.environ, "PATH": f"{BENCH / 'env' / 'bin'}:{os.environ['PATH']}"}
+	return subprocess.run(
+		["bench", *args], cwd=BENCH, env=env, check=check, timeout=timeout, capture_output=True, text=True
+	)
+
+
+def _start(name: str, cmd: list[str], extra_env: dict | None = None) -> subprocess.Popen:
+	LOG_DIR.mkdir(parents=True, exist_ok=True)
+	env = {**os.environ, "PATH": f"{BENCH / 'env' / 'bin'}:{os.environ['PATH']}", **(extra_env or {})}
+	log = open(LOG_DIR / f"e2e-{name}.log", "w")
+	return subprocess.Popen(cmd, cwd=BENCH, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _wait_http(url: str, seconds: float = 60) -> None:
+	deadline = time.monotonic() + seconds
+	while time.monotonic() < deadline:
+		try:
+			if requests.get(url, timeout=2).status_code < 500:
+				return
+		except requests.RequestException:
+			pass
+		time.sleep(0.3)
+	raise RuntimeError(f"{url} did not come up in {seconds}s")
+
+
+@pytest.fixture(scope="session")
+def stack():
+	bench("--site", SITE, "enable-scheduler")
+	procs = {
+		"web": _start("web", ["bench", "--site", SITE, "serve", "--port", str(WEB_PORT), "--noreload"]),
+		"socketio": _start(
+			"socketio", ["node", "apps/frappe/socketio.js"], {"FRAPPE_SOCKETIO_PORT": str(SOCKETIO_PORT)}
+		),
+		"worker": _start("worker", ["bench", "worker", "--queue", "short,default,long"]),
+		"scheduler": _start("scheduler", ["bench", "schedule"]),
+	}
+	try:
+		_wait_http(f"{WEB_URL}/api/method/ping")
+		_wait_http(f"http://127.0.0.1:{SOCKETIO_PORT}/socket.io/?EIO=4&transport=polling")
+		yield {"procs": procs, "web_url": WEB_URL, "site": SITE, "socketio_port": SOCKETIO_PORT}
+	finally:
+		for proc in procs.values():
+			try:
+				os.killpg(proc.pid, signal.SIGTERM)
+			except ProcessLookupError:
+				pass
+		for proc in procs.values():
+			try:
+				proc.wait(timeout=15)
+			except subprocess.TimeoutExpired:
+				os.killpg(proc.pid, signal.SIGKILL)
+
+
+class Client:
+	"""A REST client as integrators use it: session login or `Authorization: token key:secret`."""
+
+	def __init__(self, base: str, token: str | None = None):
+		self.base = base
+		self.http = requests.Session()
+		if token:
+			self.http.headers["Authorization"] = f"token {token}"
+
+	def login(self, user: str, password: str) -> "Client":
+		r = self.http.post(f"{self.base}/api/method/login", json={"usr": user, "pwd": password}, timeout=30)
+		r.raise_for_status()
+		return self
+
+	def call(self, method: str, http: str = "POST", **params):
+		fn = self.http.post if http == "POST" else self.http.get
+		kw = {"json": params} if http == "POST" else {"params": params}
+		return fn(f"{self.base}/api/method/{method}", timeout=30, **kw)
+
+	def resource(self, doctype: str, name: str | None = None, **params):
+		path = f"{self.base}/api/resource/{doctype}" + (f"/{name}" if name else "")
+		return self.http.get(path, params=params, timeout=30)
+
+	def insert(self, doctype: str, doc: dict) -> dict:
+		r = self.http.post(f"{self.base}/api/resource/{doctype}", json=doc, timeout=30)
+		assert r.status_code == 200, r.text
+		return r.json()["data"]
+
+
+@pytest.fixture(scope="session")
+def admin(stack) -> Client:
+	return Client(stack["web_url"]).login("Administrator", ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def team(admin) -> dict:
+	"""Two salespeople in two teams, each with a password (Desk/socket login) and an API token."""
+	suffix = str(int(time.time()))
+	admin.insert("Sales Department", {"department_name": f"E2E部{suffix}", "parent_sales_department": "All Departments"})
+	people = {}
+	for key in ("a", "b"):
+		email = f"e2e-{key}-{suffix}@crm-suite.test"
+		password = f"E2e!{suffix}{key}Pw"
+		admin.insert(
+			"User",
+			{
+				"email": email,
+				"first_name": f"E2E {key}",
+				"send_welcome_email": 0,
+				"new_password": password,
+				"roles": [{"role": "CRM Salesperson"}],
+			},
+		)
+		position = admin.insert(
+			"Sales Position", {"position_name": f"销售{key}", "sales_department": f"E2E部{suffix}"}
+		)
+		admin.insert("Sales Staff", {"user": email, "sales_position": position["name"]})
+		secret = admin.call("frappe.core.doctype.user.user.generate_keys", user=email).json()["message"]["api_secret"]
+		api_key = admin.resource("User", email).json()["data"]["api_key"]
+		people[key] = {"user": email, "password": password, "token": f"{api_key}:{secret}"}
+	return people
