@@ -82,6 +82,17 @@ install_app_from_checkout() {
 	sed -i '/^$/d' "$BENCH/sites/apps.txt"
 }
 
+# bench run-tests writes JUnit XML through unittest-xml-reporting, which Frappe does not install.
+ensure_bench_test_deps() {
+	"$BENCH/env/bin/python" -c "import xmlrunner" 2>/dev/null && return
+	log "Installing unittest-xml-reporting into the bench env (JUnit output of run-tests)"
+	if command -v uv >/dev/null 2>&1; then
+		uv pip install -q --python "$BENCH/env/bin/python" unittest-xml-reporting
+	else
+		"$BENCH/env/bin/python" -m pip install -q unittest-xml-reporting
+	fi
+}
+
 merge_site_config() {
 	local site="$1" template="$2"
 	"$BENCH/env/bin/python" - "$BENCH/sites/$site/site_config.json" "$template" <<'PY'

@@ -24,6 +24,7 @@ WEB_PORT="${CRM_TEST_WEB_PORT:-18000}"
 SOCKETIO_PORT="${CRM_TEST_SOCKETIO_PORT:-19000}"
 TOTAL_PASSED=0
 TOTAL_FAILED=0
+TOTAL_SKIPPED=0
 SUMMARY=()
 
 # junit XML -> "passed failed"; a missing or unreadable report counts as one failure of the layer.
@@ -33,23 +34,24 @@ import sys, xml.etree.ElementTree as ET
 try:
 	root = ET.parse(sys.argv[1]).getroot()
 except Exception:
-	print(0, 1); sys.exit()
+	print(0, 1, 0); sys.exit()
 suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
 tests = failed = skipped = 0
 for s in suites:
 	tests += int(s.get("tests", 0)); skipped += int(s.get("skipped", 0))
 	failed += int(s.get("failures", 0)) + int(s.get("errors", 0))
-print(tests - failed - skipped, failed)
+print(tests - failed - skipped, failed, skipped)
 PY
 }
 
 record() {  # layer, exit code, junit path
-	local layer="$1" rc="$2" report="$3" passed failed
-	read -r passed failed < <(count_junit "$report")
+	local layer="$1" rc="$2" report="$3" passed failed skipped
+	read -r passed failed skipped < <(count_junit "$report")
 	if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi  # the runner failed outside any test
 	if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then failed=1; echo "layer $layer ran no test" >&2; fi
 	TOTAL_PASSED=$((TOTAL_PASSED + passed)); TOTAL_FAILED=$((TOTAL_FAILED + failed))
-	SUMMARY+=("$layer: $passed passed, $failed failed")
+	TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+	SUMMARY+=("$layer: $passed passed, $failed failed, $skipped skipped")
 }
 
 # The client-side environment (pure tests, e2e clients, benchmarks); never holds frappe.
@@ -78,6 +80,7 @@ if [ -z "$FRAPPE_LAYERS_SKIPPED" ] && { want frappe || want e2e; }; then
 	ensure_db_charset
 	ensure_db_admin
 	ensure_bench_redis
+	ensure_bench_test_deps
 	install_app_from_checkout
 	if new_site "$TEST_SITE" admin >"$OUT/new-site.log" 2>&1; then
 		merge_site_config "$TEST_SITE" "$REPO_ROOT/sites/templates/test_site_config.json"
@@ -90,7 +93,7 @@ if [ -z "$FRAPPE_LAYERS_SKIPPED" ] && { want frappe || want e2e; }; then
 
 	if want frappe && [ "$SITE_READY" = 1 ]; then
 		log "Layer: frappe (bench run-tests on $TEST_SITE)"
-		(cd "$BENCH" && CI=1 PATH="$BENCH/env/bin:$PATH" bench --site "$TEST_SITE" run-tests --app crm_suite \
+		(cd "$BENCH" && CI=1 PATH="$BENCH/env/bin:$PATH" bench --site "$TEST_SITE" run-tests --app crm_suite --skip-test-records \
 			--junit-xml-output "$OUT/frappe.xml") 2>&1 | tee "$OUT/frappe.log"
 		rc=${PIPESTATUS[0]}
 		if grep -q "Testing is disabled" "$OUT/frappe.log"; then rc=1; echo "run-tests refused: allow_tests missing" >&2; fi
@@ -111,5 +114,5 @@ if [ -n "$FRAPPE_LAYERS_SKIPPED" ]; then
 	echo "SKIPPED: frappe layers (frappe, e2e) ($FRAPPE_LAYERS_SKIPPED)"
 fi
 for layer in pure frappe e2e; do want "$layer" || echo "SKIPPED: $layer (not selected with --layers)"; done
-echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
 [ "$TOTAL_FAILED" = 0 ]

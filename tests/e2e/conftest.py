@@ -59,11 +59,8 @@ def stack():
 		"worker": _start("worker", ["bench", "worker", "--queue", "short,default,long"]),
 		"scheduler": _start("scheduler", ["bench", "schedule"]),
 	}
-	try:
-		_wait_http(f"{WEB_URL}/api/method/ping")
-		_wait_http(f"http://127.0.0.1:{SOCKETIO_PORT}/socket.io/?EIO=4&transport=polling")
-		yield {"procs": procs, "web_url": WEB_URL, "site": SITE, "socketio_port": SOCKETIO_PORT}
-	finally:
+
+	def stop():
 		for proc in procs.values():
 			try:
 				os.killpg(proc.pid, signal.SIGTERM)
@@ -74,6 +71,13 @@ def stack():
 				proc.wait(timeout=15)
 			except subprocess.TimeoutExpired:
 				os.killpg(proc.pid, signal.SIGKILL)
+
+	try:
+		_wait_http(f"{WEB_URL}/api/method/ping")
+		_wait_http(f"http://127.0.0.1:{SOCKETIO_PORT}/socket.io/?EIO=4&transport=polling")
+		yield {"procs": procs, "web_url": WEB_URL, "site": SITE, "socketio_port": SOCKETIO_PORT, "stop": stop}
+	finally:
+		stop()
 
 
 class Client:

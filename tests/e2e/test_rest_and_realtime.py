@@ -62,7 +62,7 @@ def _listen(user: dict, received: list, event: threading.Event) -> socketio.Clie
 		f"http://127.0.0.1:{stack_port()}",
 		namespaces=[namespace],
 		headers={"Cookie": f"sid={sid}", "Origin": WEB_URL, "X-Frappe-Site-Name": SITE},
-		transports=["websocket"],
+		transports=["polling"],
 		wait_timeout=15,
 	)
 	return client

@@ -35,6 +35,10 @@ class CustomerAccount(Document):
 
 	def on_trash(self):
 		drop_phone_index(self)
+		log_ownership_changes(
+			[{"customer": self.name, "from_salesperson": self.salesperson, "from_pool": self.customer_pool}],
+			"Delete",
+		)
 
 	def set_search_keys(self):
 		self.name_key = normalise_company_name(self.customer_name)

@@ -61,6 +61,8 @@ class TestCustomerAccount(CRMTestCase):
 		self.assertEqual(keys, ["+8613900001111"])
 		doc.delete()
 		self.assertFalse(frappe.db.exists("Phone Number Index", {"reference_name": doc.name}))
+		actions = frappe.get_all("Customer Ownership Log", filters={"customer": doc.name}, pluck="action")
+		self.assertEqual(sorted(actions), ["Create", "Delete"], "deletion is audited and the log survives")
 
 	def test_creation_is_audited_and_salesperson_owns_own_entry(self):
 		team = make_sales_team()
