@@ -33,7 +33,9 @@ def _start(name: str, cmd: list[str], extra_env: dict | None = None) -> subproce
 	LOG_DIR.mkdir(parents=True, exist_ok=True)
 	env = {**os.environ, "PATH": f"{BENCH / 'env' / 'bin'}:{os.environ['PATH']}", **(extra_env or {})}
 	log = open(LOG_DIR / f"e2e-{name}.log", "w")
-	return subprocess.Popen(cmd, cwd=BENCH, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+	return subprocess.Popen(
+		cmd, cwd=BENCH, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+	)
 
 
 def _wait_http(url: str, seconds: float = 60) -> None:
@@ -118,7 +120,10 @@ def admin(stack) -> Client:
 def team(admin) -> dict:
 	"""Two salespeople in two teams, each with a password (Desk/socket login) and an API token."""
 	suffix = str(int(time.time()))
-	admin.insert("Sales Department", {"department_name": f"E2E部{suffix}", "parent_sales_department": "All Departments"})
+	admin.insert(
+		"Sales Department",
+		{"department_name": f"E2E部{suffix}", "parent_sales_department": "All Departments"},
+	)
 	people = {}
 	for key in ("a", "b"):
 		email = f"e2e-{key}-{suffix}@crm-suite.test"
@@ -137,7 +142,9 @@ def team(admin) -> dict:
 			"Sales Position", {"position_name": f"销售{key}", "sales_department": f"E2E部{suffix}"}
 		)
 		admin.insert("Sales Staff", {"user": email, "sales_position": position["name"]})
-		secret = admin.call("frappe.core.doctype.user.user.generate_keys", user=email).json()["message"]["api_secret"]
+		secret = admin.call("frappe.core.doctype.user.user.generate_keys", user=email).json()["message"][
+			"api_secret"
+		]
 		api_key = admin.resource("User", email).json()["data"]["api_key"]
 		people[key] = {"user": email, "password": password, "token": f"{api_key}:{secret}"}
 	return people

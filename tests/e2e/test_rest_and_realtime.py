@@ -1,10 +1,10 @@
 """Foundation end to end: token REST with row scope (ORG-03), realtime to the right user only,
 through the web process and through a background worker."""
 
+import json
 import threading
 
 import socketio
-
 from conftest import SITE, WEB_URL, Client
 
 
@@ -24,11 +24,19 @@ def test_bad_token_is_refused(stack, team):
 def test_rest_lists_and_documents_respect_row_scope(stack, admin, team):
 	mine = admin.insert(
 		"Customer Account",
-		{"customer_name": "端到端甲科技有限公司", "website": "https://a.cn", "salesperson": team["a"]["user"]},
+		{
+			"customer_name": "端到端甲科技有限公司",
+			"website": "https://a.cn",
+			"salesperson": team["a"]["user"],
+		},
 	)
 	theirs = admin.insert(
 		"Customer Account",
-		{"customer_name": "端到端乙科技有限公司", "website": "https://b.cn", "salesperson": team["b"]["user"]},
+		{
+			"customer_name": "端到端乙科技有限公司",
+			"website": "https://b.cn",
+			"salesperson": team["b"]["user"],
+		},
 	)
 	a = Client(WEB_URL, token=team["a"]["token"])
 	listed = {row["name"] for row in a.resource("Customer Account", limit_page_length=0).json()["data"]}
@@ -45,6 +53,16 @@ def test_rest_lists_and_documents_respect_row_scope(stack, admin, team):
 		limit_page_length=0,
 	)
 	assert r.status_code == 200 and r.json()["message"] == []
+	# counts leak nothing either (frappe.client.get_count is overridden with a scoped count)
+	for method in ("frappe.client.get_count", "frappe.desk.reportview.get_count"):
+		r = a.call(
+			method,
+			http="GET",
+			doctype="Customer Account",
+			filters=json.dumps({"salesperson": team["b"]["user"]}),
+		)
+		assert r.status_code == 200, r.text
+		assert r.json()["message"] == 0, method
 
 
 def _listen(user: dict, received: list, event: threading.Event) -> socketio.Client:

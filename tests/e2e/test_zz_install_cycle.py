@@ -14,7 +14,9 @@ def test_uninstall_then_reinstall(stack):
 	stack["stop"]()  # no web/worker/scheduler may hold the app's tables while they are dropped
 	bench("--site", SITE, "uninstall-app", "crm_suite", "--yes", "--no-backup", "--force", timeout=600)
 	assert "crm_suite" not in installed_apps()
-	doctypes = bench("--site", SITE, "execute", "frappe.db.count", "--args", '["DocType", {"module": "Customers"}]')
+	doctypes = bench(
+		"--site", SITE, "execute", "frappe.db.count", "--args", '["DocType", {"module": "Customers"}]'
+	)
 	assert doctypes.stdout.strip() in ("", "0"), "the app's doctypes are gone"
 
 	bench("--site", SITE, "install-app", "crm_suite", timeout=600)

@@ -1,7 +1,6 @@
 """CALL-01 DTMF caller ID: every start/end-code form of research note §1.8, and the streaming receiver."""
 
 import pytest
-
 from crm_suite.hardware.dtmf import DtmfDecoder, build_dtmf, parse_dtmf
 from crm_suite.hardware.events import CallerIdParseError
 

@@ -8,9 +8,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 import crm_suite.hardware as hardware
+import pytest
 from crm_suite.hardware.dtmf import DtmfDecoder
 from crm_suite.hardware.events import (
 	CallerIdEvent,

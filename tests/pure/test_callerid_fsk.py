@@ -4,7 +4,6 @@ and the streaming decoder (split frames, seizure bytes, junk, resync)."""
 import random
 
 import pytest
-
 from crm_suite.hardware.events import CallerIdParseError, CallTime, NotCallerIdError
 from crm_suite.hardware.fsk import (
 	FskDecoder,

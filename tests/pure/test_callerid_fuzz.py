@@ -9,9 +9,6 @@ import re
 import string
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from crm_suite.hardware.dtmf import DtmfDecoder, parse_dtmf
 from crm_suite.hardware.events import CallerIdEvent, CallerIdParseError, CallTime, placeholder_reason
 from crm_suite.hardware.fsk import (
@@ -24,6 +21,8 @@ from crm_suite.hardware.fsk import (
 	parse_frame,
 )
 from crm_suite.hardware.modem import ModemDecoder, parse_modem_line, parse_modem_transcript
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SEED = 20250321

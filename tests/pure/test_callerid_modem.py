@@ -1,7 +1,6 @@
 """CALL-01 voice-modem and GSM caller ID: formatted transcripts of each dialect, hex frames, +CLIP."""
 
 import pytest
-
 from crm_suite.hardware.events import CallerIdParseError, CallTime
 from crm_suite.hardware.fsk import build_mdmf
 from crm_suite.hardware.modem import (

@@ -2,7 +2,6 @@
 (CUS-08, ORG-06, CALL-02), pinyin keys (CUS-06) and the demo generator (foundation)."""
 
 import pytest
-
 from crm_suite.demo.generator import CAPACITY, company_parts, customer_rows, phone_key
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import PhoneNumberInvalid, mask_phone, normalise_phone

@@ -26,6 +26,10 @@ has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
 }
 
+override_whitelisted_methods = {
+	"frappe.client.get_count": "crm_suite.api.overrides.get_count",
+}
+
 doc_events = {
 	"Sales Staff": {
 		"on_update": "crm_suite.permissions.scope.clear_scope_cache",

@@ -22,10 +22,27 @@ CATEGORIES = [
 	("Blacklist", "red", "#E24C4C", "stop", 1),
 ]
 KINDS = [("Deal", 1), ("No Deal", 0)]
-SOURCES = ["Phone Inquiry", "Website", "Exhibition", "Referral", "Advertising", "Cold Call", "WeChat", "Other"]
+SOURCES = [
+	"Phone Inquiry",
+	"Website",
+	"Exhibition",
+	"Referral",
+	"Advertising",
+	"Cold Call",
+	"WeChat",
+	"Other",
+]
 INDUSTRIES = [
-	"Manufacturing", "IT and Internet", "Finance", "Retail", "Education", "Healthcare", "Construction",
-	"Logistics", "Government", "Other",
+	"Manufacturing",
+	"IT and Internet",
+	"Finance",
+	"Retail",
+	"Education",
+	"Healthcare",
+	"Construction",
+	"Logistics",
+	"Government",
+	"Other",
 ]
 DEFAULT_POOL = "Public Sea"
 ROOT_DEPARTMENT = "All Departments"
@@ -60,7 +77,12 @@ def _ensure(doctype: str, name: str, **values):
 def ensure_masters():
 	for order, (name, indicator, colour, icon, blacklist) in enumerate(CATEGORIES):
 		_ensure(
-			"Customer Category", name, indicator=indicator, color=colour, icon=icon, is_blacklist=blacklist,
+			"Customer Category",
+			name,
+			indicator=indicator,
+			color=colour,
+			icon=icon,
+			is_blacklist=blacklist,
 			sort_order=order,
 		)
 	for name, is_deal in KINDS:

@@ -17,7 +17,11 @@ def ping() -> dict:
 @frappe.whitelist(methods=["POST"])
 def realtime_echo(message: str = "ping", via_worker: bool = False) -> dict:
 	"""Send `message` back to the caller's own realtime room (never to anyone else)."""
-	payload = {"message": str(message)[:200], "sent_at": str(now_datetime()), "via_worker": bool(int(via_worker))}
+	payload = {
+		"message": str(message)[:200],
+		"sent_at": str(now_datetime()),
+		"via_worker": bool(int(via_worker)),
+	}
 	if payload["via_worker"]:
 		frappe.enqueue(
 			"crm_suite.api.system.publish_echo",

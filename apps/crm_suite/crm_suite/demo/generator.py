@@ -7,8 +7,8 @@ however large the scale, and the same seed gives the same rows.
 
 import random
 from collections.abc import Iterator
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import cache, lru_cache
 
 from crm_suite.demo.china import (
 	BUSINESS_WORDS,
@@ -23,13 +23,32 @@ from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import normalise_phone
 from crm_suite.policies.pinyin import pinyin_keys
 
-CITIES = [(province, city, code, post) for province, cities in PROVINCES.items() for city, code, post in cities]
+CITIES = [
+	(province, city, code, post) for province, cities in PROVINCES.items() for city, code, post in cities
+]
 CATEGORIES = ("Potential", "Intention", "Key", "Deal", "Blacklist")
 CATEGORY_WEIGHTS = (45, 30, 12, 12, 1)
-SOURCES = ("Phone Inquiry", "Website", "Exhibition", "Referral", "Advertising", "Cold Call", "WeChat", "Other")
+SOURCES = (
+	"Phone Inquiry",
+	"Website",
+	"Exhibition",
+	"Referral",
+	"Advertising",
+	"Cold Call",
+	"WeChat",
+	"Other",
+)
 INDUSTRIES = (
-	"Manufacturing", "IT and Internet", "Finance", "Retail", "Education", "Healthcare", "Construction",
-	"Logistics", "Government", "Other",
+	"Manufacturing",
+	"IT and Internet",
+	"Finance",
+	"Retail",
+	"Education",
+	"Healthcare",
+	"Construction",
+	"Logistics",
+	"Government",
+	"Other",
 )
 _RADIX = (len(CITIES), len(COMPANY_WORDS), len(COMPANY_WORDS), len(BUSINESS_WORDS))
 CAPACITY = _RADIX[0] * _RADIX[1] * _RADIX[2] * _RADIX[3]
@@ -50,7 +69,7 @@ def mobile_number(rng: random.Random) -> str:
 	return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def local_number_length(area_code: str) -> int:
 	"""8 digits in most cities, 7 in some (e.g. 0771): ask the numbering metadata once per area."""
 	return 8 if normalise_phone(f"{area_code}-62345678").is_valid else 7

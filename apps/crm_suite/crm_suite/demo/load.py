@@ -24,11 +24,36 @@ DEPARTMENTS = [
 	("华东一组", "华东销售部"),
 ]
 CUSTOMER_COLUMNS = (
-	"name", "naming_series", "customer_name", "short_name", "customer_category", "customer_kind", "stars",
-	"is_target", "customer_source", "industry", "province", "city", "customer_value", "contact_person",
-	"mobile_no", "phone", "website", "address", "postcode", "salesperson", "sales_department",
-	"customer_pool", "lifecycle_state", "claimed_on", "last_contact_on", "deal_on", "name_key",
-	"name_pinyin", "creation", "modified",
+	"name",
+	"naming_series",
+	"customer_name",
+	"short_name",
+	"customer_category",
+	"customer_kind",
+	"stars",
+	"is_target",
+	"customer_source",
+	"industry",
+	"province",
+	"city",
+	"customer_value",
+	"contact_person",
+	"mobile_no",
+	"phone",
+	"website",
+	"address",
+	"postcode",
+	"salesperson",
+	"sales_department",
+	"customer_pool",
+	"lifecycle_state",
+	"claimed_on",
+	"last_contact_on",
+	"deal_on",
+	"name_key",
+	"name_pinyin",
+	"creation",
+	"modified",
 )
 
 
@@ -57,7 +82,12 @@ def _user(email: str, first_name: str, roles: list[str]) -> str:
 def _department(name: str, parent: str):
 	if not frappe.db.exists("Sales Department", name):
 		frappe.get_doc(
-			{"doctype": "Sales Department", "department_name": name, "parent_sales_department": parent, "is_group": 1}
+			{
+				"doctype": "Sales Department",
+				"department_name": name,
+				"parent_sales_department": parent,
+				"is_group": 1,
+			}
 		).insert(ignore_permissions=True)
 
 
@@ -89,7 +119,9 @@ def make_demo_org(extra_salespeople: int = 0) -> dict:
 	for name, parent in DEPARTMENTS:
 		_department(name, parent)
 	manager_pos = _position("销售经理", "华北销售部", 1, ["CRM Manager"])
-	team_pos = {d: _position("销售代表", d, 0, ["CRM Salesperson"]) for d in ("华北一组", "华北二组", "华东一组")}
+	team_pos = {
+		d: _position("销售代表", d, 0, ["CRM Salesperson"]) for d in ("华北一组", "华北二组", "华东一组")
+	}
 	manager = _user(demo_user("manager"), "王经理", ["CRM Manager"])
 	_staff(manager, manager_pos)
 	sales = [
@@ -113,7 +145,13 @@ def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 
 def bulk_insert_customers(rows: Iterable[dict], chunk_size: int = 5000) -> int:
-	"""Multi-row INSERTs of customers, their phone-index rows and one 'Import' log row each."""
+	"""Multi-row INSERTs of customers, their phone-index rows and one 'Import' log row each.
+
+	pymysql's executemany folds rows into one multi-row INSERT only when every value is a %s
+	placeholder: keep literals out of the SQL text.
+	"""
+	if not getattr(frappe.db, "_conn", None):
+		frappe.db.connect()  # the connection is lazy; executemany needs the raw cursor
 	cursor = frappe.db._cursor
 	user = frappe.session.user
 	cols = (*CUSTOMER_COLUMNS, "owner", "modified_by", "docstatus", "idx")
@@ -123,28 +161,58 @@ def bulk_insert_customers(rows: Iterable[dict], chunk_size: int = 5000) -> int:
 	phone_sql = (
 		"insert into `tabPhone Number Index` (`name`, `phone_key`, `national_number`, `number_type`, `raw_number`,"
 		" `reference_doctype`, `reference_name`, `reference_field`, `customer`, `owner`, `modified_by`,"
-		" `creation`, `modified`) values (%s, %s, %s, %s, %s, 'Customer Account', %s, %s, %s, %s, %s, %s, %s)"
+		" `creation`, `modified`) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 	)
 	log_sql = (
 		"insert into `tabCustomer Ownership Log` (`name`, `customer`, `action`, `to_salesperson`, `to_pool`, `done_by`,"
-		" `done_at`, `owner`, `modified_by`, `creation`, `modified`) values (%s, %s, 'Import', %s, %s, %s, %s, %s, %s, %s, %s)"
+		" `done_at`, `owner`, `modified_by`, `creation`, `modified`) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 	)
 	total = 0
 	for chunk in _chunks(rows, chunk_size):
 		now = frappe.utils.now_datetime()
-		cursor.executemany(customer_sql, [(*(r[c] for c in CUSTOMER_COLUMNS), user, user, 0, 0) for r in chunk])
+		cursor.executemany(
+			customer_sql, [(*(r[c] for c in CUSTOMER_COLUMNS), user, user, 0, 0) for r in chunk]
+		)
 		phones = []
 		phone_names = iter(new_row_names(2 * len(chunk)))
 		for r in chunk:
 			for field, kind in (("mobile_no", "Mobile"), ("phone", "Fixed Line")):
 				key = phone_key(r[field])
-				phones.append((next(phone_names), key, key[3:], kind, r[field], r["name"], field, r["name"], user, user, now, now))
+				phones.append(
+					(
+						next(phone_names),
+						key,
+						key[3:],
+						kind,
+						r[field],
+						"Customer Account",
+						r["name"],
+						field,
+						r["name"],
+						user,
+						user,
+						now,
+						now,
+					)
+				)
 		cursor.executemany(phone_sql, phones)
 		cursor.executemany(
 			log_sql,
 			[
-				(log_name, r["name"], r["salesperson"], r["customer_pool"], user, now, user, user, now, now)
-				for log_name, r in zip(new_row_names(len(chunk)), chunk)
+				(
+					log_name,
+					r["name"],
+					"Import",
+					r["salesperson"],
+					r["customer_pool"],
+					user,
+					now,
+					user,
+					user,
+					now,
+					now,
+				)
+				for log_name, r in zip(new_row_names(len(chunk)), chunk, strict=True)
 			],
 		)
 		total += len(chunk)
@@ -159,22 +227,34 @@ def _bump_series(prefix: str, value: int):
 
 
 def load_customers(
-	count: int, seed: int = 42, start: int | None = None, salespeople: list[str] | None = None, commit: bool = True
+	count: int,
+	seed: int = 42,
+	start: int | None = None,
+	salespeople: list[str] | None = None,
+	commit: bool = True,
 ) -> dict:
 	"""Append `count` demo customers after those already there; returns timing figures."""
 	if start is None:
 		start = frappe.db.count("Customer Account", {"naming_series": "CUS-.YYYY.-.#####"})
 	if salespeople is None:
-		salespeople = frappe.get_all("Sales Staff", filters={"enabled": 1, "manages_subordinates": 0}, pluck="user")
+		salespeople = frappe.get_all(
+			"Sales Staff", filters={"enabled": 1, "manages_subordinates": 0}, pluck="user"
+		)
 	departments = dict(frappe.get_all("Sales Staff", fields=["user", "sales_department"], as_list=True))
 	owners = [(u, departments.get(u)) for u in salespeople]
 	began = time.perf_counter()
-	inserted = bulk_insert_customers(customer_rows(count, seed=seed, salespeople=owners, pool=DEFAULT_POOL, start=start))
+	inserted = bulk_insert_customers(
+		customer_rows(count, seed=seed, salespeople=owners, pool=DEFAULT_POOL, start=start)
+	)
 	_bump_series("CUS-2026-", start + count)
 	if commit:
 		frappe.db.commit()
 	seconds = time.perf_counter() - began
-	return {"inserted": inserted, "seconds": seconds, "rows_per_second": inserted / seconds if seconds else None}
+	return {
+		"inserted": inserted,
+		"seconds": seconds,
+		"rows_per_second": inserted / seconds if seconds else None,
+	}
 
 
 def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0) -> dict:

@@ -52,7 +52,12 @@ def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | 
 		return True
 	if doc.is_new() and ptype == "create":
 		return True
-	if frappe.share.get_shared("Customer Account", user, rights=[ptype if ptype in ("read", "write", "share") else "read"], filters=[["share_name", "=", doc.name]]):
+	if frappe.share.get_shared(
+		"Customer Account",
+		user,
+		rights=[ptype if ptype in ("read", "write", "share") else "read"],
+		filters=[["share_name", "=", doc.name]],
+	):
 		return True
 	return False
 

@@ -19,8 +19,31 @@ _AMBIGUOUS_EXTENSION = re.compile(r"[\s-]+(\d{1,6})\s*$")
 _DIGITS = re.compile(r"\d")
 
 SERVICE_NUMBERS = frozenset(
-	{"110", "112", "114", "119", "120", "122", "12110", "12315", "12345", "12348", "12306", "10086",
-	"10010", "10000", "95588", "95533", "95599", "95555", "95566", "95559", "95528", "95558", "95501"}
+	{
+		"110",
+		"112",
+		"114",
+		"119",
+		"120",
+		"122",
+		"12110",
+		"12315",
+		"12345",
+		"12348",
+		"12306",
+		"10086",
+		"10010",
+		"10000",
+		"95588",
+		"95533",
+		"95599",
+		"95555",
+		"95566",
+		"95559",
+		"95528",
+		"95558",
+		"95501",
+	}
 )
 
 
@@ -61,7 +84,9 @@ def split_extension(raw: str, region: str = "CN") -> tuple[str, str]:
 	return text, ""
 
 
-def normalise_phone(raw: str | None, region: str = "CN", local_area_code: str | None = None) -> NormalisedPhone:
+def normalise_phone(
+	raw: str | None, region: str = "CN", local_area_code: str | None = None
+) -> NormalisedPhone:
 	"""Normalise a phone number as typed or as received from a caller-ID device.
 
 	Raises PhoneNumberInvalid for text that holds no usable number.

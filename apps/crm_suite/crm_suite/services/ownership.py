@@ -7,8 +7,15 @@ import frappe
 from frappe.utils import now_datetime
 
 LOG_FIELDS = (
-	"customer", "action", "from_salesperson", "to_salesperson", "from_pool", "to_pool", "reason",
-	"done_by", "done_at",
+	"customer",
+	"action",
+	"from_salesperson",
+	"to_salesperson",
+	"from_pool",
+	"to_pool",
+	"reason",
+	"done_by",
+	"done_at",
 )
 
 
@@ -25,11 +32,22 @@ def log_ownership_changes(rows: list[dict], action: str, reason: str | None = No
 	user, at = frappe.session.user, now_datetime()
 	table = frappe.qb.DocType("Customer Ownership Log")
 	query = frappe.qb.into(table).columns("name", *LOG_FIELDS, "owner", "modified_by", "creation", "modified")
-	for name, row in zip(new_row_names(len(rows)), rows):
+	for name, row in zip(new_row_names(len(rows)), rows, strict=True):
 		query = query.insert(
 			name,
-			row["customer"], action, row.get("from_salesperson"), row.get("to_salesperson"),
-			row.get("from_pool"), row.get("to_pool"), row.get("reason", reason), user, at, user, user, at, at,
+			row["customer"],
+			action,
+			row.get("from_salesperson"),
+			row.get("to_salesperson"),
+			row.get("from_pool"),
+			row.get("to_pool"),
+			row.get("reason", reason),
+			user,
+			at,
+			user,
+			user,
+			at,
+			at,
 		)
 	query.run()
 	return len(rows)

@@ -53,7 +53,7 @@ def sync_phone_index(doc, fields: tuple[str, ...], customer: str | None):
 	columns = list(rows[0])
 	query = frappe.qb.into(table).columns("name", *columns, "owner", "modified_by", "creation", "modified")
 	now = frappe.utils.now_datetime()
-	for name, row in zip(new_row_names(len(rows)), rows):
+	for name, row in zip(new_row_names(len(rows)), rows, strict=True):
 		query = query.insert(name, *[row[c] for c in columns], "Administrator", "Administrator", now, now)
 	query.run()
 

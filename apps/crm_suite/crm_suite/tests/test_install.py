@@ -46,7 +46,9 @@ class TestInstall(CRMTestCase):
 		self.assertEqual(
 			frappe.db.count("Phone Number Index", {"customer": sample.name}), 2, "mobile + landline indexed"
 		)
-		self.assertEqual(frappe.db.count("Customer Ownership Log", {"customer": sample.name, "action": "Import"}), 1)
+		self.assertEqual(
+			frappe.db.count("Customer Ownership Log", {"customer": sample.name, "action": "Import"}), 1
+		)
 		owners = set(frappe.get_all("Customer Account", filters={"name": ("in", names)}, pluck="salesperson"))
 		self.assertTrue(owners & set(org["salespeople"]), "demo customers are spread over the salespeople")
 		# the naming series continues after the bulk rows

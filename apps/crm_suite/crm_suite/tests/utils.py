@@ -48,7 +48,12 @@ def make_user(local: str, roles: list[str]) -> str:
 def make_department(name: str, parent: str = "All Departments") -> str:
 	if not frappe.db.exists("Sales Department", name):
 		frappe.get_doc(
-			{"doctype": "Sales Department", "department_name": name, "parent_sales_department": parent, "is_group": 1}
+			{
+				"doctype": "Sales Department",
+				"department_name": name,
+				"parent_sales_department": parent,
+				"is_group": 1,
+			}
 		).insert(ignore_permissions=True)
 	return name
 

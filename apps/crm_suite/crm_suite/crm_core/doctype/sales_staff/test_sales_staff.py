@@ -16,7 +16,13 @@ class TestScope(CRMTestCase):
 		self.own_outsider = make_customer(salesperson=t["outsider"]).name
 		self.pooled = make_customer(customer_pool="Public Sea").name
 		self.shared_with_b = make_customer(salesperson=t["sales_a"]).name
-		frappe.share.add_docshare("Customer Account", self.shared_with_b, t["sales_b"], read=1, flags={"ignore_share_permission": True})
+		frappe.share.add_docshare(
+			"Customer Account",
+			self.shared_with_b,
+			t["sales_b"],
+			read=1,
+			flags={"ignore_share_permission": True},
+		)
 
 	def visible(self, user: str) -> set[str]:
 		frappe.set_user(user)
@@ -50,9 +56,13 @@ class TestScope(CRMTestCase):
 		self.assertFalse(frappe.has_permission("Customer Account", "read", self.own_b, user=t["sales_a"]))
 		self.assertTrue(frappe.has_permission("Customer Account", "read", self.pooled, user=t["sales_a"]))
 		self.assertFalse(frappe.has_permission("Customer Account", "write", self.pooled, user=t["sales_a"]))
-		self.assertTrue(frappe.has_permission("Customer Account", "read", self.shared_with_b, user=t["sales_b"]))
+		self.assertTrue(
+			frappe.has_permission("Customer Account", "read", self.shared_with_b, user=t["sales_b"])
+		)
 		self.assertTrue(frappe.has_permission("Customer Account", "write", self.own_b, user=t["manager"]))
-		self.assertFalse(frappe.has_permission("Customer Account", "read", self.own_outsider, user=t["manager"]))
+		self.assertFalse(
+			frappe.has_permission("Customer Account", "read", self.own_outsider, user=t["manager"])
+		)
 
 	def test_scope_cache_follows_organisation_changes(self):
 		t = self.team

@@ -83,7 +83,9 @@ class CustomerAccount(Document):
 				valid = False
 			if not valid:
 				frappe.throw(
-					_("{0} is not a valid phone number: {1}").format(_(self.meta.get_label(fieldname)), value),
+					_("{0} is not a valid phone number: {1}").format(
+						_(self.meta.get_label(fieldname)), value
+					),
 					frappe.ValidationError,
 					title=_("Invalid Phone Number"),
 				)

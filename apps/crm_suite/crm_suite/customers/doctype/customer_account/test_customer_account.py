@@ -68,7 +68,11 @@ class TestCustomerAccount(CRMTestCase):
 		team = make_sales_team()
 		frappe.set_user(team["sales_a"])
 		doc = frappe.get_doc(
-			{"doctype": "Customer Account", "customer_name": "深圳星河电子有限公司", "website": "https://x.cn"}
+			{
+				"doctype": "Customer Account",
+				"customer_name": "深圳星河电子有限公司",
+				"website": "https://x.cn",
+			}
 		).insert()
 		frappe.set_user("Administrator")
 		self.assertEqual(doc.salesperson, team["sales_a"])
@@ -80,7 +84,10 @@ class TestCustomerAccount(CRMTestCase):
 			fields=["action", "to_salesperson", "done_by"],
 		)
 		self.assertEqual(len(log), 1)
-		self.assertEqual((log[0].action, log[0].to_salesperson, log[0].done_by), ("Create", team["sales_a"], team["sales_a"]))
+		self.assertEqual(
+			(log[0].action, log[0].to_salesperson, log[0].done_by),
+			("Create", team["sales_a"], team["sales_a"]),
+		)
 
 	def test_customer_without_owner_enters_the_pool(self):
 		doc = make_customer(customer_pool="Public Sea")
