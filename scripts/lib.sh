@@ -3,7 +3,8 @@
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="${FRAPPE_BENCH:-$HOME/frappe-bench}"
-DB_ADMIN_FILE="$BENCH/config/crm_suite_db_admin"
+# One account for the machine (every bench on it shares the MariaDB server), its password kept private.
+DB_ADMIN_FILE="${XDG_CONFIG_HOME:-$HOME/.config}/crm_suite/db_admin"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
