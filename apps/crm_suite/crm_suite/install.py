@@ -134,9 +134,6 @@ def ensure_settings():
 	settings = frappe.get_single("CRM Suite Settings")
 	if not settings.default_phone_region:
 		settings.default_phone_region = "CN"
-	if not settings.unmasked_roles:
-		for role in ("CRM Admin", "CRM Manager"):
-			settings.append("unmasked_roles", {"role": role})
 	settings.save(ignore_permissions=True)
 
 

@@ -11,6 +11,8 @@ import frappe
 from crm_suite.demo.generator import customer_rows, phone_key
 from crm_suite.install import DEFAULT_POOL, ROOT_DEPARTMENT
 from crm_suite.permissions.scope import clear_scope_cache
+from crm_suite.policies.phones import mask_phone
+from crm_suite.services.masking import masking_enabled
 from crm_suite.services.ownership import new_row_names
 
 DEMO_PASSWORD = "Demo@2026"
@@ -54,6 +56,8 @@ CUSTOMER_COLUMNS = (
 	"name_pinyin",
 	"creation",
 	"modified",
+	"mobile_no_masked",
+	"phone_masked",
 )
 
 
@@ -177,7 +181,11 @@ def bulk_insert_customers(rows: Iterable[dict], chunk_size: int = 5000) -> int:
 		" `done_at`, `owner`, `modified_by`, `creation`, `modified`) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 	)
 	total = 0
+	masking = masking_enabled()
 	for chunk in _chunks(rows, chunk_size):
+		for r in chunk:
+			r["mobile_no_masked"] = mask_phone(r["mobile_no"]) if masking else r["mobile_no"]
+			r["phone_masked"] = mask_phone(r["phone"]) if masking else r["phone"]
 		now = frappe.utils.now_datetime()
 		cursor.executemany(
 			customer_sql, [(*(r[c] for c in CUSTOMER_COLUMNS), user, user, 0, 0) for r in chunk]

@@ -33,7 +33,7 @@ class TestInstall(CRMTestCase):
 	def test_settings_defaults(self):
 		settings = frappe.get_single("CRM Suite Settings")
 		self.assertEqual(settings.default_phone_region, "CN")
-		self.assertIn("CRM Manager", [r.role for r in settings.unmasked_roles])
+		self.assertEqual(settings.mask_phone_numbers, 1)
 
 	def test_demo_loader_writes_customers_phones_and_logs(self):
 		org = make_demo_org()

@@ -21,10 +21,13 @@ class CRMTestCase(FrappeTestCase):
 	def setUp(self):
 		super().setUp()
 		clear_scope_cache()
+		frappe.db.value_cache.clear()
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
+		# rollback does not reach the per-connection cache of single values (settings) or Redis
+		frappe.db.value_cache.clear()
 		clear_scope_cache()
 		super().tearDown()
 

@@ -8,6 +8,7 @@ from frappe.model.document import Document
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
 from crm_suite.policies.pinyin import pinyin_keys
+from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.ownership import log_ownership_changes
 from crm_suite.services.phone_index import PHONE_FIELDS, drop_phone_index, phone_settings, sync_phone_index
 
@@ -20,6 +21,7 @@ class CustomerAccount(Document):
 	def validate(self):
 		self.set_search_keys()
 		self.set_ownership_defaults()
+		sync_masked_copies(self)
 		self.validate_required_fields()
 		self.validate_phone_numbers()
 		self.validate_duplicate_name()

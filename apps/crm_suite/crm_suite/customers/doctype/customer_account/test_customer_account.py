@@ -93,3 +93,82 @@ class TestCustomerAccount(CRMTestCase):
 		doc = make_customer(customer_pool="Public Sea")
 		self.assertEqual(doc.lifecycle_state, "Pool")
 		self.assertIsNone(doc.salesperson)
+
+
+class TestPhoneMasking(CRMTestCase):
+	"""SPEC ORG-06 / ORG-02: full numbers only for roles with level-1 read, on every read path."""
+
+	def setUp(self):
+		super().setUp()
+		self.team = make_sales_team()
+		self.doc = make_customer(salesperson=self.team["sales_a"], mobile_no="13812345678", phone="010-88886666")
+
+	def read_as(self, user):
+		frappe.set_user(user)
+		try:
+			listed = frappe.get_list(
+				"Customer Account",
+				filters={"name": self.doc.name},
+				fields=["name", "mobile_no", "mobile_no_masked", "phone"],
+			)[0]
+			form = frappe.get_doc("Customer Account", self.doc.name)
+			form.apply_fieldlevel_read_permissions()
+			return listed, form
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_salesperson_sees_masked_numbers_on_list_and_form(self):
+		listed, form = self.read_as(self.team["sales_a"])
+		self.assertNotIn("mobile_no", listed)
+		self.assertNotIn("phone", listed)
+		self.assertEqual(listed["mobile_no_masked"], "138****5678")
+		self.assertIsNone(form.get("mobile_no"))
+		self.assertEqual(form.phone_masked, "010-****6666")
+
+	def test_manager_sees_full_numbers(self):
+		listed, form = self.read_as(self.team["manager"])
+		self.assertEqual(listed["mobile_no"], "13812345678")
+		self.assertEqual(form.phone, "010-88886666")
+
+	def test_salesperson_changes_a_number_by_typing_a_whole_new_one(self):
+		frappe.set_user(self.team["sales_a"])
+		doc = frappe.get_doc("Customer Account", self.doc.name)
+		doc.customer_value = 1000
+		doc.save()  # untouched masked copy keeps the stored number
+		self.assertEqual(frappe.db.get_value("Customer Account", doc.name, "mobile_no"), "13812345678")
+		doc.mobile_no_masked = "13900001111"
+		doc.save()
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Customer Account", doc.name, "mobile_no"), "13900001111")
+		self.assertEqual(frappe.db.get_value("Customer Account", doc.name, "mobile_no_masked"), "139****1111")
+		keys = frappe.get_all("Phone Number Index", filters={"reference_name": doc.name}, pluck="phone_key")
+		self.assertIn("+8613900001111", keys)
+
+	def test_partial_edit_of_a_masked_number_is_refused(self):
+		from crm_suite.services.masking import PartialPhoneEdit
+
+		frappe.set_user(self.team["sales_a"])
+		doc = frappe.get_doc("Customer Account", self.doc.name)
+		doc.mobile_no_masked = "138****5679"
+		self.assertRaises(PartialPhoneEdit, doc.save)
+
+	def test_direct_write_of_the_full_field_by_a_salesperson_is_ignored(self):
+		frappe.set_user(self.team["sales_a"])
+		doc = frappe.get_doc("Customer Account", self.doc.name)
+		doc.mobile_no = "13700000000"
+		doc.save()
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Customer Account", doc.name, "mobile_no"), "13812345678")
+
+	def test_masking_off_shows_whole_numbers_in_the_copies(self):
+		frappe.db.set_single_value("CRM Suite Settings", "mask_phone_numbers", 0)
+		doc = make_customer(salesperson=self.team["sales_a"], mobile_no="13512345678")
+		self.assertEqual(doc.mobile_no_masked, "13512345678")
+
+	def test_mask_rows_for_code_that_ignores_permissions(self):
+		from crm_suite.services.masking import mask_rows
+
+		rows = [{"mobile_no": "13812345678", "customer_name": "x"}]
+		self.assertEqual(mask_rows("Customer Account", rows, self.team["sales_b"])[0]["mobile_no"], "138****5678")
+		rows = [{"mobile_no": "13812345678"}]
+		self.assertEqual(mask_rows("Customer Account", rows, self.team["manager"])[0]["mobile_no"], "13812345678")
