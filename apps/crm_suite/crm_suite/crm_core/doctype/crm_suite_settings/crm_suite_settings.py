@@ -1,8 +1,47 @@
 # Copyright (c) 2026, crm_suite contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
 
 
-class CRMSuiteSettings(Document):
+class DuplicatesBlockBan(frappe.ValidationError):
 	pass
+
+
+class CRMSuiteSettings(Document):
+	def validate(self):
+		self.validate_ban_possible()
+
+	def on_update(self):
+		if self.has_value_changed("duplicate_name_policy"):
+			self.sync_unique_name_keys()
+
+	def validate_ban_possible(self):
+		if self.duplicate_name_policy != "Ban" or not self.has_value_changed("duplicate_name_policy"):
+			return
+		customer = frappe.qb.DocType("Customer Account")
+		groups = (
+			frappe.qb.from_(customer)
+			.select(customer.name_key)
+			.where(customer.name_key.isnotnull() & (customer.name_key != ""))
+			.groupby(customer.name_key)
+			.having(frappe.query_builder.functions.Count("*") > 1)
+			.limit(5)
+			.run(pluck=True)
+		)
+		if groups:
+			frappe.throw(
+				_("Duplicate names cannot be banned while these companies exist more than once: {0}").format(
+					", ".join(groups)
+				),
+				DuplicatesBlockBan,
+				title=_("Duplicates Found"),
+			)
+
+	def sync_unique_name_keys(self):
+		"""One set-based update: the unique column mirrors the normalised name only while banned."""
+		customer = frappe.qb.DocType("Customer Account")
+		value = customer.name_key if self.duplicate_name_policy == "Ban" else None
+		frappe.qb.update(customer).set(customer.name_key_unique, value).run()

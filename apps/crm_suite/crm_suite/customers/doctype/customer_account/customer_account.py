@@ -45,6 +45,8 @@ class CustomerAccount(Document):
 	def set_search_keys(self):
 		self.name_key = normalise_company_name(self.customer_name)
 		self.name_pinyin = pinyin_keys(self.customer_name)
+		# With the ban on, a unique index on this column is what decides a race, not the check below.
+		self.name_key_unique = self.name_key if duplicate_name_policy() == "Ban" else None
 
 	def set_ownership_defaults(self):
 		if self.is_new() and not self.salesperson and not self.customer_pool:
@@ -93,7 +95,7 @@ class CustomerAccount(Document):
 				)
 
 	def validate_duplicate_name(self):
-		policy = frappe.db.get_single_value("CRM Suite Settings", "duplicate_name_policy") or "Off"
+		policy = duplicate_name_policy()
 		if policy == "Off" or not self.name_key:
 			return
 		existing = frappe.db.get_value(
@@ -104,18 +106,31 @@ class CustomerAccount(Document):
 		)
 		if not existing:
 			return
-		holder = (
-			frappe.utils.get_fullname(existing.salesperson) if existing.salesperson else _("the public pool")
-		)
-		message = _("A customer with the same registered name already exists and belongs to {0}.").format(
-			holder
-		)
+		message = collision_message(existing.salesperson)
 		if policy == "Ban":
 			frappe.throw(message, DuplicateCustomerName, title=_("Duplicate Customer"))
 		frappe.msgprint(message, title=_("Possible Duplicate"), indicator="orange")
+
+	def show_unique_validation_message(self, e):
+		# The insert that loses a race on the unique name index gets the same message as the early check.
+		if "unique_name_key" in str(e):
+			holder = frappe.db.get_value("Customer Account", {"name_key_unique": self.name_key}, "salesperson")
+			frappe.throw(collision_message(holder), DuplicateCustomerName, title=_("Duplicate Customer"))
+		super().show_unique_validation_message(e)
+
+
+def duplicate_name_policy() -> str:
+	return frappe.db.get_single_value("CRM Suite Settings", "duplicate_name_policy") or "Off"
+
+
+def collision_message(salesperson: str | None) -> str:
+	"""SPEC POOL-10: tell the later adder who holds the company, and nothing else about it."""
+	holder = frappe.utils.get_fullname(salesperson) if salesperson else _("the public pool")
+	return _("A customer with the same registered name already exists and belongs to {0}.").format(holder)
 
 
 def on_doctype_update():
 	# List views sort by modified within a salesperson's or the pool's rows (SPEC ORG-03 scope).
 	frappe.db.add_index("Customer Account", ["salesperson", "modified"])
 	frappe.db.add_index("Customer Account", ["lifecycle_state", "modified"])
+	frappe.db.add_unique("Customer Account", ["name_key_unique"], constraint_name="unique_name_key")

@@ -172,3 +172,43 @@ class TestPhoneMasking(CRMTestCase):
 		self.assertEqual(mask_rows("Customer Account", rows, self.team["sales_b"])[0]["mobile_no"], "138****5678")
 		rows = [{"mobile_no": "13812345678"}]
 		self.assertEqual(mask_rows("Customer Account", rows, self.team["manager"])[0]["mobile_no"], "13812345678")
+
+
+class TestDuplicateBanIndex(CRMTestCase):
+	"""SPEC CUS-04 / POOL-10: the ban is enforced by a unique index, not by check-then-insert."""
+
+	def test_switching_to_ban_fills_the_unique_keys_and_the_index_refuses_a_racing_insert(self):
+		make_customer(customer_name="广州博远软件有限公司")
+		settings = frappe.get_single("CRM Suite Settings")
+		settings.duplicate_name_policy = "Ban"
+		settings.save()
+		self.assertEqual(
+			frappe.db.get_value("Customer Account", {"name_key": "广州博远软件"}, "name_key_unique"), "广州博远软件"
+		)
+		racer = frappe.get_doc(
+			{"doctype": "Customer Account", "customer_name": "广州博远软件股份有限公司", "website": "https://x.cn"}
+		)
+		# simulate losing the race: the early check saw nothing
+		racer.validate_duplicate_name = lambda: None
+		with self.assertRaises(DuplicateCustomerName):
+			racer.insert()
+
+	def test_ban_is_refused_while_duplicates_exist(self):
+		from crm_suite.crm_core.doctype.crm_suite_settings.crm_suite_settings import DuplicatesBlockBan
+
+		frappe.db.set_single_value("CRM Suite Settings", "duplicate_name_policy", "Off")
+		make_customer(customer_name="成都中科信息技术有限公司")
+		make_customer(customer_name="成都中科信息技术有限责任公司")
+		settings = frappe.get_single("CRM Suite Settings")
+		settings.duplicate_name_policy = "Ban"
+		self.assertRaises(DuplicatesBlockBan, settings.save)
+
+	def test_leaving_ban_clears_the_unique_keys(self):
+		settings = frappe.get_single("CRM Suite Settings")
+		settings.duplicate_name_policy = "Ban"
+		settings.save()
+		doc = make_customer(customer_name="厦门海纳物流有限公司")
+		self.assertTrue(frappe.db.get_value("Customer Account", doc.name, "name_key_unique"))
+		settings.duplicate_name_policy = "Warn"
+		settings.save()
+		self.assertIsNone(frappe.db.get_value("Customer Account", doc.name, "name_key_unique"))
