@@ -13,6 +13,7 @@ app_include_js = "crm_suite.bundle.js"
 # Installation
 after_install = "crm_suite.install.after_install"
 before_uninstall = "crm_suite.install.before_uninstall"
+after_migrate = "crm_suite.install.after_migrate"
 
 # Testing
 before_tests = "crm_suite.tests.utils.before_tests"
@@ -21,9 +22,11 @@ before_tests = "crm_suite.tests.utils.before_tests"
 permission_query_conditions = {
 	"Customer Account": "crm_suite.permissions.customer.get_permission_query_conditions",
 	"Customer Ownership Log": "crm_suite.permissions.customer.get_log_permission_query_conditions",
+	"Contact": "crm_suite.customers.contact.get_permission_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
+	"Contact": "crm_suite.customers.contact.has_permission",
 }
 
 override_whitelisted_methods = {
@@ -31,6 +34,11 @@ override_whitelisted_methods = {
 }
 
 doc_events = {
+	"Contact": {
+		"validate": "crm_suite.customers.contact.validate",
+		"on_update": "crm_suite.customers.contact.on_update",
+		"on_trash": "crm_suite.customers.contact.on_trash",
+	},
 	"Sales Staff": {
 		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
 		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",

@@ -52,8 +52,18 @@ def after_install():
 	seed_defaults()
 
 
+def after_migrate():
+	# Custom fields the app owns on core doctypes follow the code on every migrate (idempotent).
+	from crm_suite.customers.contact import make_contact_fields
+
+	make_contact_fields()
+
+
 def seed_defaults():
+	from crm_suite.customers.contact import make_contact_fields
+
 	ensure_roles()
+	make_contact_fields()
 	ensure_masters()
 	ensure_regions()
 	ensure_settings()
@@ -138,5 +148,8 @@ def ensure_settings():
 
 
 def before_uninstall():
+	from crm_suite.customers.contact import drop_contact_fields
+
+	drop_contact_fields()
 	# Roles are shared with users' records; leave them, but tell the admin what stays behind.
 	frappe.msgprint(_("CRM Suite roles are kept so that user records stay valid."))

@@ -15,16 +15,23 @@ def phone_settings() -> tuple[str, str | None]:
 
 
 def index_rows_for(doc, fields: tuple[str, ...], customer: str | None) -> list[dict]:
+	return index_rows_for_numbers(doc, [(doc.get(f), f) for f in fields], customer)
+
+
+def index_rows_for_numbers(doc, numbers: list[tuple[str, str]], customer: str | None) -> list[dict]:
+	"""Index rows for (raw number, field it came from) pairs; numbers that do not parse are skipped."""
 	region, area = phone_settings()
-	rows = []
-	for fieldname in fields:
-		raw = doc.get(fieldname)
+	rows, seen = [], set()
+	for raw, fieldname in numbers:
 		if not raw:
 			continue
 		try:
 			phone = normalise_phone(raw, region, area)
 		except PhoneNumberInvalid:
 			continue
+		if phone.key in seen:
+			continue
+		seen.add(phone.key)
 		rows.append(
 			{
 				"phone_key": phone.key,
@@ -43,11 +50,15 @@ def index_rows_for(doc, fields: tuple[str, ...], customer: str | None) -> list[d
 
 def sync_phone_index(doc, fields: tuple[str, ...], customer: str | None):
 	"""Replace the index rows of `doc` with its current numbers (delete + one multi-row insert)."""
+	sync_phone_rows(doc, [(doc.get(f), f) for f in fields], customer)
+
+
+def sync_phone_rows(doc, numbers: list[tuple[str, str]], customer: str | None):
 	table = frappe.qb.DocType("Phone Number Index")
 	frappe.qb.from_(table).delete().where(
 		(table.reference_doctype == doc.doctype) & (table.reference_name == doc.name)
 	).run()
-	rows = index_rows_for(doc, fields, customer)
+	rows = index_rows_for_numbers(doc, numbers, customer)
 	if not rows:
 		return
 	columns = list(rows[0])

@@ -62,6 +62,9 @@ def make_department(name: str, parent: str = "All Departments") -> str:
 
 
 def make_position(name: str, department: str, manages: bool = False) -> str:
+	existing = frappe.db.get_value("Sales Position", {"position_name": name, "sales_department": department})
+	if existing:
+		return existing
 	doc = frappe.get_doc(
 		{
 			"doctype": "Sales Position",
@@ -74,6 +77,8 @@ def make_position(name: str, department: str, manages: bool = False) -> str:
 
 
 def make_staff(user: str, position: str | None) -> str:
+	if frappe.db.exists("Sales Staff", user):
+		return user
 	frappe.get_doc({"doctype": "Sales Staff", "user": user, "sales_position": position}).insert(
 		ignore_permissions=True
 	)
@@ -87,7 +92,10 @@ def make_customer(**values) -> "frappe.model.document.Document":
 
 
 def make_sales_team() -> dict:
-	"""A manager over two teams, one salesperson in each, and a CRM admin: the ORG-03 matrix users."""
+	"""A manager over two teams, one salesperson in each, and a CRM admin: the ORG-03 matrix users.
+
+	Idempotent and committed once per run (users are slow to create); tests change it only inside their
+	own rolled-back transaction."""
 	make_department("测试销售部")
 	make_department("测试一组", "测试销售部")
 	make_department("测试二组", "测试销售部")
@@ -103,5 +111,6 @@ def make_sales_team() -> dict:
 	make_staff(team["sales_a"], make_position("销售", "测试一组"))
 	make_staff(team["sales_b"], make_position("销售", "测试二组"))
 	make_staff(team["outsider"], make_position("销售", "其他部门"))
+	frappe.db.commit()
 	clear_scope_cache()
 	return team

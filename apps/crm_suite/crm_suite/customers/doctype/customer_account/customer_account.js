@@ -1,4 +1,4 @@
-// Customer Account form (SPEC CUS-01, ORG-06).
+// Customer Account form (SPEC CUS-01, CUS-05, CUS-08, ORG-06).
 const CRM_PHONE_FIELDS = ["mobile_no", "phone", "fax"];
 
 frappe.ui.form.on("Customer Account", {
@@ -9,5 +9,14 @@ frappe.ui.form.on("Customer Account", {
 		CRM_PHONE_FIELDS.forEach((fieldname) => {
 			frm.toggle_display(`${fieldname}_masked`, !full);
 		});
+
+		// Contacts live on Frappe's Contact, linked through Dynamic Link (as frappe/crm does).
+		frappe.dynamic_link = { doc: frm.doc, fieldname: "name", doctype: "Customer Account" };
+		frm.toggle_display("contacts_section", !frm.is_new());
+		if (!frm.is_new()) {
+			frappe.contacts.render_address_and_contact(frm);
+		} else {
+			frappe.contacts.clear_address_and_contact(frm);
+		}
 	},
 });

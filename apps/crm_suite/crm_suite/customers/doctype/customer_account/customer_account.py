@@ -3,6 +3,7 @@
 
 import frappe
 from frappe import _
+from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 
 from crm_suite.policies.names import normalise_company_name
@@ -18,6 +19,9 @@ class DuplicateCustomerName(frappe.ValidationError):
 
 
 class CustomerAccount(Document):
+	def onload(self):
+		load_address_and_contact(self)
+
 	def validate(self):
 		self.set_search_keys()
 		self.set_ownership_defaults()
@@ -114,7 +118,9 @@ class CustomerAccount(Document):
 	def show_unique_validation_message(self, e):
 		# The insert that loses a race on the unique name index gets the same message as the early check.
 		if "unique_name_key" in str(e):
-			holder = frappe.db.get_value("Customer Account", {"name_key_unique": self.name_key}, "salesperson")
+			holder = frappe.db.get_value(
+				"Customer Account", {"name_key_unique": self.name_key}, "salesperson"
+			)
 			frappe.throw(collision_message(holder), DuplicateCustomerName, title=_("Duplicate Customer"))
 		super().show_unique_validation_message(e)
 

@@ -101,7 +101,9 @@ class TestPhoneMasking(CRMTestCase):
 	def setUp(self):
 		super().setUp()
 		self.team = make_sales_team()
-		self.doc = make_customer(salesperson=self.team["sales_a"], mobile_no="13812345678", phone="010-88886666")
+		self.doc = make_customer(
+			salesperson=self.team["sales_a"], mobile_no="13812345678", phone="010-88886666"
+		)
 
 	def read_as(self, user):
 		frappe.set_user(user)
@@ -169,9 +171,13 @@ class TestPhoneMasking(CRMTestCase):
 		from crm_suite.services.masking import mask_rows
 
 		rows = [{"mobile_no": "13812345678", "customer_name": "x"}]
-		self.assertEqual(mask_rows("Customer Account", rows, self.team["sales_b"])[0]["mobile_no"], "138****5678")
+		self.assertEqual(
+			mask_rows("Customer Account", rows, self.team["sales_b"])[0]["mobile_no"], "138****5678"
+		)
 		rows = [{"mobile_no": "13812345678"}]
-		self.assertEqual(mask_rows("Customer Account", rows, self.team["manager"])[0]["mobile_no"], "13812345678")
+		self.assertEqual(
+			mask_rows("Customer Account", rows, self.team["manager"])[0]["mobile_no"], "13812345678"
+		)
 
 
 class TestDuplicateBanIndex(CRMTestCase):
@@ -183,10 +189,15 @@ class TestDuplicateBanIndex(CRMTestCase):
 		settings.duplicate_name_policy = "Ban"
 		settings.save()
 		self.assertEqual(
-			frappe.db.get_value("Customer Account", {"name_key": "广州博远软件"}, "name_key_unique"), "广州博远软件"
+			frappe.db.get_value("Customer Account", {"name_key": "广州博远软件"}, "name_key_unique"),
+			"广州博远软件",
 		)
 		racer = frappe.get_doc(
-			{"doctype": "Customer Account", "customer_name": "广州博远软件股份有限公司", "website": "https://x.cn"}
+			{
+				"doctype": "Customer Account",
+				"customer_name": "广州博远软件股份有限公司",
+				"website": "https://x.cn",
+			}
 		)
 		# simulate losing the race: the early check saw nothing
 		racer.validate_duplicate_name = lambda: None

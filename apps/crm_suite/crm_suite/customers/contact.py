@@ -1,0 +1,172 @@
+"""Customer contacts on Frappe's core Contact (SPEC CUS-08), as frappe/crm does: linked to a
+Customer Account through Contact's Dynamic Link table and extended with the app's custom fields."""
+
+import frappe
+from frappe import _
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from crm_suite.permissions.customer import customer_scope_criterion
+from crm_suite.permissions.scope import visible_users
+from crm_suite.services.phone_index import drop_phone_index, sync_phone_rows
+
+CUSTOMER = "Customer Account"
+CONTACT_FIELDS = {
+	"Contact": [
+		{
+			"fieldname": "crm_section",
+			"fieldtype": "Section Break",
+			"label": "Customer Relationship",
+			"insert_after": "company_name",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "crm_reports_to",
+			"fieldtype": "Link",
+			"options": "Contact",
+			"label": "Reports To",
+			"insert_after": "crm_section",
+			"description": "Another contact of the same customer.",
+		},
+		{
+			"fieldname": "crm_birthday",
+			"fieldtype": "Date",
+			"label": "Birthday",
+			"insert_after": "crm_reports_to",
+		},
+		{"fieldname": "crm_column", "fieldtype": "Column Break", "insert_after": "crm_birthday"},
+		{
+			"fieldname": "crm_interests",
+			"fieldtype": "Small Text",
+			"label": "Interests",
+			"insert_after": "crm_column",
+		},
+		{
+			"fieldname": "crm_family",
+			"fieldtype": "Small Text",
+			"label": "Family",
+			"insert_after": "crm_interests",
+		},
+		{
+			"fieldname": "crm_background",
+			"fieldtype": "Small Text",
+			"label": "Background",
+			"insert_after": "crm_family",
+		},
+	]
+}
+
+
+class ReportsToOutsideCustomer(frappe.ValidationError):
+	pass
+
+
+# What the CRM roles may do with core Contacts (row scope narrows it further, see below).
+CONTACT_PERMISSIONS = {
+	"CRM Salesperson": ("read", "write", "create", "export", "print", "report", "share", "email"),
+	"CRM Manager": ("read", "write", "create", "delete", "export", "print", "report", "share", "email"),
+	"CRM Admin": (
+		"read",
+		"write",
+		"create",
+		"delete",
+		"export",
+		"import",
+		"print",
+		"report",
+		"share",
+		"email",
+	),
+}
+
+
+def make_contact_fields():
+	"""Custom fields and role permissions the app owns on core Contact (idempotent)."""
+	from frappe.permissions import add_permission, update_permission_property
+
+	create_custom_fields(CONTACT_FIELDS, ignore_validate=True, update=True)
+	for role, rights in CONTACT_PERMISSIONS.items():
+		if not frappe.db.exists("Custom DocPerm", {"parent": "Contact", "role": role, "permlevel": 0}):
+			add_permission("Contact", role, 0)
+		for right in rights:
+			update_permission_property("Contact", role, 0, right, 1, validate=False)
+
+
+def drop_contact_fields():
+	for field in CONTACT_FIELDS["Contact"]:
+		frappe.db.delete("Custom Field", {"dt": "Contact", "fieldname": field["fieldname"]})
+
+
+def linked_customers(contact) -> list[str]:
+	return [row.link_name for row in contact.get("links") or [] if row.link_doctype == CUSTOMER]
+
+
+def validate(contact, method=None):
+	customers = linked_customers(contact)
+	if contact.get("crm_reports_to"):
+		if contact.crm_reports_to == contact.name:
+			frappe.throw(_("A contact cannot report to itself."), ReportsToOutsideCustomer)
+		boss = frappe.get_doc("Contact", contact.crm_reports_to)
+		if customers and not set(customers) & set(linked_customers(boss)):
+			frappe.throw(
+				_("{0} is not a contact of the same customer.").format(boss.full_name or boss.name),
+				ReportsToOutsideCustomer,
+				title=_("Reports To"),
+			)
+
+
+def on_update(contact, method=None):
+	customers = linked_customers(contact)
+	if contact.is_primary_contact and customers:
+		# one primary contact per customer: the one just saved
+		link = frappe.qb.DocType("Dynamic Link")
+		others = (
+			frappe.qb.from_(link)
+			.select(link.parent)
+			.where(
+				(link.parenttype == "Contact")
+				& (link.link_doctype == CUSTOMER)
+				& link.link_name.isin(customers)
+				& (link.parent != contact.name)
+			)
+		)
+		table = frappe.qb.DocType("Contact")
+		frappe.qb.update(table).set(table.is_primary_contact, 0).where(table.name.isin(others)).run()
+	numbers = [(row.phone, "phone_nos") for row in contact.get("phone_nos") or [] if row.phone]
+	numbers += [(contact.get(f), f) for f in ("phone", "mobile_no") if contact.get(f)]
+	sync_phone_rows(contact, numbers, customers[0] if customers else None)
+
+
+def on_trash(contact, method=None):
+	drop_phone_index(contact)
+
+
+def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Contacts of customers outside the user's scope are hidden (SPEC ORG-03); contacts that belong to
+	no customer follow Frappe's own rules."""
+	user = user or frappe.session.user
+	if visible_users(user) is None:
+		return ""
+	customer = frappe.qb.DocType(CUSTOMER)
+	visible = frappe.qb.from_(customer).select(customer.name).where(customer_scope_criterion(user, customer))
+	link = frappe.qb.DocType("Dynamic Link")
+	hidden = (
+		frappe.qb.from_(link)
+		.select(link.parent)
+		.where(
+			(link.parenttype == "Contact") & (link.link_doctype == CUSTOMER) & link.link_name.notin(visible)
+		)
+	)
+	return f"`tabContact`.`name` not in ({hidden.get_sql(quote_char='`')})"
+
+
+def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	customers = linked_customers(doc)
+	if not customers or visible_users(user) is None:
+		return None
+	for name in customers:
+		if frappe.db.exists(CUSTOMER, name) and frappe.has_permission(
+			CUSTOMER, ptype="read", doc=name, user=user
+		):
+			return None
+	return False
