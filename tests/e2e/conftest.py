@@ -147,4 +147,24 @@ def team(admin) -> dict:
 		]
 		api_key = admin.resource("User", email).json()["data"]["api_key"]
 		people[key] = {"user": email, "password": password, "token": f"{api_key}:{secret}"}
+	manager = f"e2e-m-{suffix}@crm-suite.test"
+	admin.insert(
+		"User",
+		{
+			"email": manager,
+			"first_name": "E2E m",
+			"send_welcome_email": 0,
+			"roles": [{"role": "CRM Manager"}],
+		},
+	)
+	position = admin.insert(
+		"Sales Position",
+		{"position_name": "经理", "sales_department": f"E2E部{suffix}", "manages_subordinates": 1},
+	)
+	admin.insert("Sales Staff", {"user": manager, "sales_position": position["name"]})
+	secret = admin.call("frappe.core.doctype.user.user.generate_keys", user=manager).json()["message"][
+		"api_secret"
+	]
+	api_key = admin.resource("User", manager).json()["data"]["api_key"]
+	people["m"] = {"user": manager, "token": f"{api_key}:{secret}"}
 	return people

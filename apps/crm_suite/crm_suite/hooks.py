@@ -29,8 +29,11 @@ has_permission = {
 	"Contact": "crm_suite.customers.contact.has_permission",
 }
 
+standard_queries = {"Customer Account": "crm_suite.customers.search.customer_query"}
+
 override_whitelisted_methods = {
 	"frappe.client.get_count": "crm_suite.api.overrides.get_count",
+	"frappe.utils.global_search.search": "crm_suite.api.overrides.global_search",
 }
 
 doc_events = {

@@ -1,0 +1,58 @@
+"""Customer search (SPEC CUS-06) through link fields: pinyin, initials, short name — within scope."""
+
+import frappe
+from frappe.desk.search import search_link
+
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+
+
+class TestCustomerSearch(CRMTestCase):
+	def setUp(self):
+		super().setUp()
+		self.team = make_sales_team()
+		self.mine = make_customer(
+			customer_name="北京华联测试商贸有限公司", salesperson=self.team["sales_a"]
+		).name
+		self.theirs = make_customer(
+			customer_name="北京华联测试物流有限公司", salesperson=self.team["sales_b"]
+		).name
+
+	def found(self, txt: str, user: str) -> set[str]:
+		frappe.set_user(user)
+		try:
+			search_link("Customer Account", txt, page_length=50)
+			return {row["value"] for row in frappe.response["results"]}
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_initials_full_pinyin_and_chinese_find_the_customer(self):
+		for txt in ("bjhlcs", "beijinghualianceshi", "华联测试", "BJHLCS"):
+			self.assertIn(self.mine, self.found(txt, "Administrator"), txt)
+
+	def test_search_respects_row_scope(self):
+		found = self.found("bjhlcs", self.team["sales_a"])
+		self.assertIn(self.mine, found)
+		self.assertNotIn(self.theirs, found)
+		self.assertTrue({self.mine, self.theirs} <= self.found("bjhlcs", self.team["manager"]))
+
+	def test_global_search_hides_out_of_scope_customers(self):
+		from frappe.utils.global_search import sync_global_search
+
+		from crm_suite.api.overrides import global_search
+
+		# MariaDB's full-text index only sees committed rows: commit, then clean up.
+		frappe.db.commit()
+		try:
+			sync_global_search()
+			frappe.db.commit()
+			frappe.set_user(self.team["sales_a"])
+			names = {row["name"] for row in global_search("北京华联测试物流有限公司", limit=50)}
+			frappe.set_user("Administrator")
+			names_admin = {row["name"] for row in global_search("北京华联测试物流有限公司", limit=50)}
+		finally:
+			frappe.set_user("Administrator")
+			frappe.delete_doc("Customer Account", self.mine, force=True)
+			frappe.delete_doc("Customer Account", self.theirs, force=True)
+			frappe.db.commit()
+		self.assertIn(self.theirs, names_admin, "the index holds it: the filter, not the index, hides it")
+		self.assertNotIn(self.theirs, names)
