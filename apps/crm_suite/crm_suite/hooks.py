@@ -29,6 +29,9 @@ has_permission = {
 	"Contact": "crm_suite.customers.contact.has_permission",
 }
 
+# Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
+global_search_doctypes = {"Default": [{"doctype": "Customer Account", "index": 0}]}
+
 standard_queries = {"Customer Account": "crm_suite.customers.search.customer_query"}
 
 override_whitelisted_methods = {

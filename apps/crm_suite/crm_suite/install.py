@@ -57,6 +57,19 @@ def after_migrate():
 	from crm_suite.customers.contact import make_contact_fields
 
 	make_contact_fields()
+	ensure_global_search()
+
+
+def ensure_global_search():
+	from frappe.desk.doctype.global_search_settings.global_search_settings import (
+		update_global_search_doctypes,
+	)
+
+	allowed = frappe.get_all(
+		"Global Search DocType", filters={"parent": "Global Search Settings"}, pluck="document_type"
+	)
+	if "Customer Account" not in allowed:
+		update_global_search_doctypes()
 
 
 def seed_defaults():
@@ -64,6 +77,7 @@ def seed_defaults():
 
 	ensure_roles()
 	make_contact_fields()
+	ensure_global_search()
 	ensure_masters()
 	ensure_regions()
 	ensure_settings()

@@ -157,7 +157,9 @@ def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 		yield chunk
 
 
-def bulk_insert_customers(rows: Iterable[dict], chunk_size: int = 5000) -> int:
+def bulk_insert_customers(
+	rows: Iterable[dict], chunk_size: int = 5000, commit_each_chunk: bool = False
+) -> int:
 	"""Multi-row INSERTs of customers, their phone-index rows and one 'Import' log row each.
 
 	pymysql's executemany folds rows into one multi-row INSERT only when every value is a %s
@@ -233,6 +235,8 @@ def bulk_insert_customers(rows: Iterable[dict], chunk_size: int = 5000) -> int:
 			],
 		)
 		total += len(chunk)
+		if commit_each_chunk:
+			frappe.db.commit()  # keeps the undo log small at million-row scale
 	return total
 
 
@@ -261,7 +265,8 @@ def load_customers(
 	owners = [(u, departments.get(u)) for u in salespeople]
 	began = time.perf_counter()
 	inserted = bulk_insert_customers(
-		customer_rows(count, seed=seed, salespeople=owners, pool=DEFAULT_POOL, start=start)
+		customer_rows(count, seed=seed, salespeople=owners, pool=DEFAULT_POOL, start=start),
+		commit_each_chunk=commit,
 	)
 	_bump_series("CUS-2026-", start + count)
 	if commit:

@@ -65,7 +65,7 @@ class CustomerAccount(Document):
 			self.lifecycle_state = "Pool"
 
 	def validate_required_fields(self):
-		required = frappe.db.get_single_value("CRM Suite Settings", "required_customer_fields") or ""
+		required = required_fields_for(self.sales_department)
 		meta = self.meta
 		missing = [
 			_(meta.get_label(f))
@@ -123,6 +123,30 @@ class CustomerAccount(Document):
 			)
 			frappe.throw(collision_message(holder), DuplicateCustomerName, title=_("Duplicate Customer"))
 		super().show_unique_validation_message(e)
+
+
+def required_fields_for(department: str | None) -> str:
+	"""The nearest department (itself, then its ancestors) with its own list wins over the global one."""
+	if department:
+		dept = frappe.qb.DocType("Sales Department")
+		bounds = frappe.db.get_value("Sales Department", department, ["lft", "rgt"], as_dict=True)
+		if bounds:
+			nearest = (
+				frappe.qb.from_(dept)
+				.select(dept.required_customer_fields)
+				.where(
+					(dept.lft <= bounds.lft)
+					& (dept.rgt >= bounds.rgt)
+					& dept.required_customer_fields.isnotnull()
+					& (dept.required_customer_fields != "")
+				)
+				.orderby(dept.lft, order=frappe.qb.desc)
+				.limit(1)
+				.run()
+			)
+			if nearest:
+				return nearest[0][0]
+	return frappe.db.get_single_value("CRM Suite Settings", "required_customer_fields") or ""
 
 
 def duplicate_name_policy() -> str:

@@ -223,3 +223,44 @@ class TestDuplicateBanIndex(CRMTestCase):
 		settings.duplicate_name_policy = "Warn"
 		settings.save()
 		self.assertIsNone(frappe.db.get_value("Customer Account", doc.name, "name_key_unique"))
+
+
+class TestEntryRulesAndCustomFields(CRMTestCase):
+	def test_department_required_fields_override_the_global_list(self):
+		team = make_sales_team()
+		frappe.db.set_value(
+			"Sales Department", "测试销售部", "required_customer_fields", "customer_name\nindustry"
+		)
+		with self.assertRaises(frappe.MandatoryError):
+			make_customer(salesperson=team["sales_a"])  # 测试一组 inherits from 测试销售部
+		self.assertTrue(make_customer(salesperson=team["sales_a"], industry="Finance").name)
+		# other departments keep the global rule (website required)
+		self.assertTrue(make_customer(salesperson=team["outsider"]).name)
+		with self.assertRaises(frappe.MandatoryError):
+			make_customer(salesperson=team["outsider"], website=None)
+
+	def test_admin_custom_field_shows_in_form_list_and_rest_paths(self):
+		from frappe.custom.doctype.custom_field.custom_field import create_custom_field
+
+		# adding a column is DDL, which commits: remove the field again whatever happens
+		self.addCleanup(
+			lambda: (
+				frappe.delete_doc_if_exists("Custom Field", "Customer Account-wechat_group"),
+				frappe.db.commit(),
+			)
+		)
+		create_custom_field(
+			"Customer Account",
+			{
+				"fieldname": "wechat_group",
+				"label": "WeChat Group",
+				"fieldtype": "Data",
+				"insert_after": "email",
+			},
+		)
+		doc = make_customer(wechat_group="华东客户群")
+		self.assertEqual(frappe.get_doc("Customer Account", doc.name).wechat_group, "华东客户群")
+		listed = frappe.get_list("Customer Account", filters={"name": doc.name}, fields=["wechat_group"])
+		self.assertEqual(listed[0].wechat_group, "华东客户群")
+		self.assertEqual(frappe.client.get("Customer Account", doc.name)["wechat_group"], "华东客户群")
+		self.assertIn("wechat_group", [f.fieldname for f in frappe.get_meta("Customer Account").fields])
