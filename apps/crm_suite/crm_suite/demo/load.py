@@ -66,21 +66,31 @@ def demo_user(local: str) -> str:
 
 
 def _user(email: str, first_name: str, roles: list[str]) -> str:
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": first_name,
-				"send_welcome_email": 0,
-				"language": "zh",
-				"new_password": DEMO_PASSWORD,
-				"roles": [{"role": r} for r in roles],
-			}
-		)
-		user.flags.no_welcome_mail = True
-		user.insert(ignore_permissions=True)
+	if frappe.db.exists("User", email):
+		return email
+	# Frappe throttles interactive user sign-ups (60 an hour); demo users are an import.
+	in_import, frappe.flags.in_import = frappe.flags.in_import, True
+	try:
+		_insert_user(email, first_name, roles)
+	finally:
+		frappe.flags.in_import = in_import
 	return email
+
+
+def _insert_user(email: str, first_name: str, roles: list[str]):
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": first_name,
+			"send_welcome_email": 0,
+			"language": "zh",
+			"new_password": DEMO_PASSWORD,
+			"roles": [{"role": r} for r in roles],
+		}
+	)
+	user.flags.no_welcome_mail = True
+	user.insert(ignore_permissions=True)
 
 
 def _department(name: str, parent: str):
@@ -120,15 +130,6 @@ def _staff(user: str, position: str):
 
 def make_demo_org(extra_salespeople: int = 0) -> dict:
 	"""Departments, positions and the demo logins: a manager of 华北销售部 and salespeople in its teams."""
-	# Frappe throttles interactive user sign-ups (60 an hour); demo data is an import.
-	in_import, frappe.flags.in_import = frappe.flags.in_import, True
-	try:
-		return _make_demo_org(extra_salespeople)
-	finally:
-		frappe.flags.in_import = in_import
-
-
-def _make_demo_org(extra_salespeople: int) -> dict:
 	for name, parent in DEPARTMENTS:
 		_department(name, parent)
 	manager_pos = _position("销售经理", "华北销售部", 1, ["CRM Manager"])

@@ -64,3 +64,10 @@ class TestInstall(CRMTestCase):
 			{"doctype": "Customer Account", "customer_name": "序列测试有限公司", "website": "https://x.cn"}
 		).insert()
 		self.assertNotIn(new.name, names)
+
+	def test_demo_manager_sees_both_teams(self):
+		from crm_suite.permissions.scope import visible_users
+
+		org = make_demo_org()
+		self.assertEqual(frappe.db.get_value("Sales Staff", org["manager"], "manages_subordinates"), 1)
+		self.assertTrue(set(org["salespeople"]) <= set(visible_users(org["manager"])))
