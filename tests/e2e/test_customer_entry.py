@@ -14,7 +14,9 @@ def _set_policy(admin: Client, policy: str):
 		timeout=30,
 	)
 	assert r.status_code == 200, r.text
-	stored = admin.resource("CRM Suite Settings", "CRM Suite Settings").json()["data"]["duplicate_name_policy"]
+	stored = admin.resource("CRM Suite Settings", "CRM Suite Settings").json()["data"][
+		"duplicate_name_policy"
+	]
 	assert stored == policy, stored
 
 

@@ -117,7 +117,7 @@ class CustomerAccount(Document):
 
 	def show_unique_validation_message(self, e):
 		# The insert that loses a race on the unique name index gets the same message as the early check.
-		if "unique_name_key" in str(e):
+		if "name_key_unique" in str(e):
 			holder = frappe.db.get_value(
 				"Customer Account", {"name_key_unique": self.name_key}, "salesperson"
 			)
@@ -163,4 +163,3 @@ def on_doctype_update():
 	# List views sort by modified within a salesperson's or the pool's rows (SPEC ORG-03 scope).
 	frappe.db.add_index("Customer Account", ["salesperson", "modified"])
 	frappe.db.add_index("Customer Account", ["lifecycle_state", "modified"])
-	frappe.db.add_unique("Customer Account", ["name_key_unique"], constraint_name="unique_name_key")

@@ -183,6 +183,13 @@ class TestPhoneMasking(CRMTestCase):
 class TestDuplicateBanIndex(CRMTestCase):
 	"""SPEC CUS-04 / POOL-10: the ban is enforced by a unique index, not by check-then-insert."""
 
+	def test_the_unique_index_exists_in_this_sites_database(self):
+		found = frappe.db.sql(
+			"""select non_unique from information_schema.statistics where table_schema = database()
+			and table_name = 'tabCustomer Account' and column_name = 'name_key_unique'"""
+		)
+		self.assertEqual(found, ((0,),))
+
 	def test_switching_to_ban_fills_the_unique_keys_and_the_index_refuses_a_racing_insert(self):
 		make_customer(customer_name="广州博远软件有限公司")
 		settings = frappe.get_single("CRM Suite Settings")
