@@ -53,7 +53,7 @@ def test_concurrent_inserts_of_one_company_exactly_one_wins(stack, admin, team):
 			assert "DuplicateCustomerName" in loser.text, loser.text[:500]
 			listed = admin.resource(
 				"Customer Account",
-				filters=f'[["name_key", "=", "并发{round_no}测试贸易"]]',
+				filters=f'[["name_key", "=", "{key}"]]',
 				limit_page_length=0,
 			).json()["data"]
 			assert len(listed) == 1

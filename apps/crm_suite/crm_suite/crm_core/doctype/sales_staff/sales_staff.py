@@ -9,6 +9,25 @@ class SalesStaff(Document):
 	def validate(self):
 		self.set_position_details()
 
+	def on_update(self):
+		self.grant_position_roles()
+
+	def grant_position_roles(self):
+		"""SPEC ORG-02: a position maps to roles; its holder gets them (roles are only ever added here,
+		so a role an admin gave by hand is never taken away)."""
+		if not self.sales_position or not self.enabled:
+			return
+		roles = frappe.get_all(
+			"Sales Position Role",
+			filters={"parent": self.sales_position, "parenttype": "Sales Position"},
+			pluck="role",
+		)
+		missing = set(roles) - set(frappe.get_roles(self.user))
+		if missing:
+			user = frappe.get_doc("User", self.user)
+			user.flags.ignore_permissions = True
+			user.add_roles(*sorted(missing))
+
 	def set_position_details(self):
 		# Not left to fetch_from: imports (and the demo loader) skip fetching, and the row scope
 		# (SPEC ORG-03) reads these two columns.

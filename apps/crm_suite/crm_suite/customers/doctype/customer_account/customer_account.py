@@ -11,7 +11,13 @@ from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
 from crm_suite.policies.pinyin import pinyin_keys
 from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.ownership import log_ownership_changes
-from crm_suite.services.phone_index import PHONE_FIELDS, drop_phone_index, phone_settings, sync_phone_index
+from crm_suite.services.phone_index import (
+	PHONE_FIELDS,
+	drop_phone_index,
+	index_rows_for,
+	phone_settings,
+	sync_phone_index,
+)
 
 
 class DuplicateCustomerName(frappe.ValidationError):
@@ -29,6 +35,7 @@ class CustomerAccount(Document):
 		self.validate_required_fields()
 		self.validate_phone_numbers()
 		self.validate_duplicate_name()
+		self.warn_duplicate_phones()
 
 	def on_update(self):
 		sync_phone_index(self, PHONE_FIELDS["Customer Account"], self.name)
@@ -114,6 +121,35 @@ class CustomerAccount(Document):
 		if policy == "Ban":
 			frappe.throw(message, DuplicateCustomerName, title=_("Duplicate Customer"))
 		frappe.msgprint(message, title=_("Possible Duplicate"), indicator="orange")
+
+	def warn_duplicate_phones(self):
+		"""SPEC CUS-04: a number already held by another customer or a contact is pointed out (the holder's
+		customer code only, nothing private)."""
+		if not frappe.db.get_single_value("CRM Suite Settings", "duplicate_phone_check"):
+			return
+		keys = [row["phone_key"] for row in index_rows_for(self, PHONE_FIELDS["Customer Account"], self.name)]
+		if not keys:
+			return
+		index = frappe.qb.DocType("Phone Number Index")
+		holders = (
+			frappe.qb.from_(index)
+			.select(index.customer)
+			.distinct()
+			.where(
+				index.phone_key.isin(keys)
+				& index.customer.isnotnull()
+				& (index.customer != (self.name or ""))
+			)
+			.limit(5)
+			.run(pluck=True)
+		)
+		if holders:
+			frappe.msgprint(
+				_("This phone number is already recorded for customer {0}.").format(", ".join(holders)),
+				title=_("Duplicate Phone Number"),
+				indicator="orange",
+			)
+			self.flags.duplicate_phone_holders = holders
 
 	def show_unique_validation_message(self, e):
 		# The insert that loses a race on the unique name index gets the same message as the early check.

@@ -271,3 +271,30 @@ class TestEntryRulesAndCustomFields(CRMTestCase):
 		self.assertEqual(listed[0].wechat_group, "华东客户群")
 		self.assertEqual(frappe.client.get("Customer Account", doc.name)["wechat_group"], "华东客户群")
 		self.assertIn("wechat_group", [f.fieldname for f in frappe.get_meta("Customer Account").fields])
+
+
+class TestDuplicatePhoneAndPositionRoles(CRMTestCase):
+	def test_duplicate_phone_is_pointed_out_with_the_holders_code(self):
+		first = make_customer(mobile_no="13811112222")
+		second = frappe.get_doc(
+			{
+				"doctype": "Customer Account",
+				"customer_name": "重复号码测试有限公司",
+				"website": "https://x.cn",
+				"mobile_no": "138 1111 2222",
+			}
+		).insert()
+		self.assertEqual(second.flags.duplicate_phone_holders, [first.name])
+		third = make_customer(mobile_no="13911112222")
+		self.assertFalse(third.flags.duplicate_phone_holders)
+
+	def test_position_roles_are_granted_to_the_holder(self):
+		from crm_suite.tests.utils import make_department, make_position, make_staff, make_user
+
+		make_department("角色测试部")
+		position = frappe.get_doc("Sales Position", make_position("角色测试", "角色测试部"))
+		position.append("roles", {"role": "CRM Manager"})
+		position.save()
+		user = make_user("role_holder", ["CRM Salesperson"])
+		make_staff(user, position.name)
+		self.assertIn("CRM Manager", frappe.get_roles(user))
