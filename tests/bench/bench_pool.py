@@ -27,6 +27,12 @@ def _shape(frappe, now) -> int:
 	"""Idempotent: pools, owners and dates set-based; returns how many customers are overdue."""
 	from crm_suite.demo.load import make_demo_org
 
+	org = make_demo_org(extra_salespeople=20)
+	if not frappe.db.exists("User", CLAIMER):
+		frappe.get_doc(
+			{"doctype": "User", "email": CLAIMER, "first_name": "Bench", "send_welcome_email": 0,
+			 "roles": [{"role": "CRM Salesperson"}]}
+		).insert(ignore_permissions=True)  # fmt: skip
 	strategy = "Bench Strategy"
 	if not frappe.db.exists("Pool Strategy", strategy):
 		frappe.get_doc(
@@ -42,12 +48,10 @@ def _shape(frappe, now) -> int:
 			frappe.get_doc(
 				{"doctype": "Customer Pool", "pool_name": name, "strategy": strategy, "rules": RULES}
 			).insert(ignore_permissions=True)
-	org = make_demo_org(extra_salespeople=20)
-	if not frappe.db.exists("User", CLAIMER):
-		frappe.get_doc(
-			{"doctype": "User", "email": CLAIMER, "first_name": "Bench", "send_welcome_email": 0,
-			 "roles": [{"role": "CRM Salesperson"}]}
-		).insert(ignore_permissions=True)  # fmt: skip
+		pool_doc = frappe.get_doc("Customer Pool", name)
+		if CLAIMER not in {m.user for m in pool_doc.members}:
+			pool_doc.append("members", {"user": CLAIMER})
+			pool_doc.save(ignore_permissions=True)
 	frappe.db.commit()
 	marker = frappe.db.sql(
 		"select count(*) from `tabCustomer Account` where customer_pool like 'Bench Pool %%' "
@@ -75,10 +79,10 @@ def _shape(frappe, now) -> int:
 		"""update `tabCustomer Account` c join (
 			select name from `tabCustomer Account` where lifecycle_state = 'Following' order by name limit %(due)s
 		) d on d.name = c.name set
-			c.claimed_on = case crc32(c.name) %% 3
+			c.claimed_on = case crc32(concat('r', c.name)) %% 3
 				when 0 then %(now)s - interval 10 day when 1 then %(now)s - interval 50 day
 				else %(now)s - interval 100 day end,
-			c.last_contact_on = case crc32(c.name) %% 3
+			c.last_contact_on = case crc32(concat('r', c.name)) %% 3
 				when 0 then null when 1 then %(now)s - interval 40 day else %(now)s - interval 1 day end""",
 		{"now": now, "due": DUE},
 	)

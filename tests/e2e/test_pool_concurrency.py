@@ -2,6 +2,7 @@
 one pool with small limits, with the recycle job running at the same time."""
 
 import multiprocessing
+import os
 import random
 import subprocess
 import time
@@ -101,7 +102,7 @@ def test_fifty_concurrent_claimers_never_break_the_limits(stack, admin):
 	recycler = subprocess.Popen(
 		["bench", "--site", SITE, "execute", "crm_suite.services.recycle.run_all"],
 		cwd=BENCH,
-		env={"PATH": f"{BENCH / 'env' / 'bin'}:/usr/local/bin:/usr/bin:/bin"},
+		env={**os.environ, "PATH": f"{BENCH / 'env' / 'bin'}:{os.environ['PATH']}"},
 		stdout=subprocess.DEVNULL,
 		stderr=subprocess.PIPE,
 	)

@@ -839,7 +839,7 @@ def lock(names: list[str], doctype: str = "Customer Account", on: bool = True):
 def share(name: str, users: list[str], write: bool = False):
 	"""Share one owned customer with colleagues for collaborative follow-up (POOL-09, Frappe DocShare)."""
 	(row,) = _owned_rows(CUSTOMER, [name])
-	for user in users:
+	for user in users:  # a handful of colleagues; DocShare keeps one row per user
 		frappe.share.add_docshare(
 			CUSTOMER.doctype,
 			row.name,
@@ -847,9 +847,10 @@ def share(name: str, users: list[str], write: bool = False):
 			read=1,
 			write=int(write),
 			share=0,
-			notify=1,
+			notify=0,
 			flags={"ignore_share_permission": True},
 		)
+	_notify(dict.fromkeys(users, 1), "{0} were shared with you.", CUSTOMER, name)
 	return users
 
 

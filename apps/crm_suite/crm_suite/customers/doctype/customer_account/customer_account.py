@@ -198,15 +198,10 @@ def on_doctype_update():
 	frappe.db.add_index("Customer Account", ["lifecycle_state", "modified"])
 	frappe.db.add_unique("Customer Account", ["name_key_unique"], constraint_name="unique_name_key")
 	# Limits (POOL-03) count a salesperson's rows by state; recycling (POOL-05) scans each pool's
-	# owned rows by claim and contact dates — sargable ranges against one cutoff.
+	# owned rows by claim date (every rule has claimed_on < cutoff), contact date checked from the index.
 	frappe.db.add_index("Customer Account", ["salesperson", "lifecycle_state"])
 	frappe.db.add_index(
 		"Customer Account",
 		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
 		"pool_state_claimed_index",
-	)
-	frappe.db.add_index(
-		"Customer Account",
-		["customer_pool", "lifecycle_state", "last_contact_on"],
-		"pool_state_contact_index",
 	)

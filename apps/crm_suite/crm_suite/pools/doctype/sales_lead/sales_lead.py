@@ -46,6 +46,3 @@ def on_doctype_update():
 		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
 		"pool_state_claimed_index",
 	)
-	frappe.db.add_index(
-		"Sales Lead", ["customer_pool", "lifecycle_state", "last_contact_on"], "pool_state_contact_index"
-	)
