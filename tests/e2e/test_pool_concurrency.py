@@ -34,29 +34,6 @@ def _claimer(args):
 
 
 def _setup(admin, suffix: str) -> tuple[str, list[dict], list[str]]:
-	strategy = admin.insert(
-		"Pool Strategy",
-		{"strategy_name": f"并发策略{suffix}", "max_owned": MAX_OWNED, "max_claims_per_day": MAX_PER_DAY},
-	)["name"]
-	pool = admin.insert(
-		"Customer Pool",
-		{
-			"pool_name": f"并发公海{suffix}",
-			"strategy": strategy,
-			"rules": [{"rule_type": "Not Contacted After Claim", "days": 7}],
-		},
-	)["name"]
-	names = [
-		admin.insert(
-			"Customer Account",
-			{
-				"customer_name": f"并发{suffix}客户{i}有限公司",
-				"website": "https://c.cn",
-				"customer_pool": pool,
-			},
-		)["name"]
-		for i in range(CUSTOMERS)
-	]
 	people = []
 	for i in range(USERS):
 		email = f"claimer{i}-{suffix}@crm-suite.test"
@@ -74,6 +51,30 @@ def _setup(admin, suffix: str) -> tuple[str, list[dict], list[str]]:
 		]
 		key = admin.resource("User", email).json()["data"]["api_key"]
 		people.append({"user": email, "token": f"{key}:{secret}"})
+	strategy = admin.insert(
+		"Pool Strategy",
+		{"strategy_name": f"并发策略{suffix}", "max_owned": MAX_OWNED, "max_claims_per_day": MAX_PER_DAY},
+	)["name"]
+	pool = admin.insert(
+		"Customer Pool",
+		{
+			"pool_name": f"并发公海{suffix}",
+			"strategy": strategy,
+			"rules": [{"rule_type": "Not Contacted After Claim", "days": 7}],
+			"members": [{"user": p["user"]} for p in people],
+		},
+	)["name"]
+	names = [
+		admin.insert(
+			"Customer Account",
+			{
+				"customer_name": f"并发{suffix}客户{i}有限公司",
+				"website": "https://c.cn",
+				"customer_pool": pool,
+			},
+		)["name"]
+		for i in range(CUSTOMERS)
+	]
 	return pool, people, names
 
 

@@ -2,7 +2,8 @@
 
 Every operation decides inside one transaction: the acting user's row is locked first (serialises one
 person's claims, so counting and claiming are one decision), then the customers' rows in name order
-(`SELECT … FOR UPDATE`); the move is one set-based UPDATE, the audit one bulk INSERT of Customer
+(`SELECT … FOR UPDATE`); limits are counted with locking reads too, because under REPEATABLE READ a
+plain SELECT would read the snapshot taken before the lock was granted and miss a claim just committed; the move is one set-based UPDATE, the audit one bulk INSERT of Customer
 Ownership Log rows, and the people affected get a Notification Log entry and a realtime event.
 Ownership fields are never written through a document save: the controllers refuse that (see
 `guard_ownership_fields`), so REST cannot bypass the rules enforced here.
@@ -267,6 +268,7 @@ def owned_count(kind: Pooled, user: str, count_deals: bool = True) -> int:
 		frappe.qb.from_(t)
 		.select(Count("*"))
 		.where((t.salesperson == user) & t.lifecycle_state.isin(states))
+		.for_update()  # a locking read sees the latest commit; a plain one, the transaction's old snapshot
 		.run()[0][0]
 	)
 
@@ -283,6 +285,7 @@ def claims_today(kind: Pooled, user: str) -> int:
 			& (log.action == CLAIM_ACTION)
 			& getattr(log, kind.log_field).isnotnull()
 		)
+		.for_update()
 		.run()[0][0]
 	)
 
@@ -293,6 +296,7 @@ def protected_count(kind: Pooled, user: str) -> int:
 		frappe.qb.from_(t)
 		.select(Count("*"))
 		.where((t.salesperson == user) & (t.protected_until > now_datetime()))
+		.for_update()
 		.run()[0][0]
 	)
 
