@@ -23,10 +23,20 @@ permission_query_conditions = {
 	"Customer Account": "crm_suite.permissions.customer.get_permission_query_conditions",
 	"Customer Ownership Log": "crm_suite.permissions.customer.get_log_permission_query_conditions",
 	"Contact": "crm_suite.customers.contact.get_permission_query_conditions",
+	"Sales Lead": "crm_suite.permissions.pool.lead_query_conditions",
+	"Follow Up Record": "crm_suite.permissions.pool.follow_up_query_conditions",
+	"Claim Application": "crm_suite.permissions.pool.claim_application_query_conditions",
+	"Customer Transfer Request": "crm_suite.permissions.pool.transfer_request_query_conditions",
+	"Invalid Customer Application": "crm_suite.permissions.pool.invalid_application_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
 	"Contact": "crm_suite.customers.contact.has_permission",
+	"Sales Lead": "crm_suite.permissions.pool.lead_has_permission",
+	"Follow Up Record": "crm_suite.permissions.pool.follow_up_has_permission",
+	"Claim Application": "crm_suite.permissions.pool.application_has_permission",
+	"Customer Transfer Request": "crm_suite.permissions.pool.application_has_permission",
+	"Invalid Customer Application": "crm_suite.permissions.pool.application_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -57,9 +67,22 @@ doc_events = {
 		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
 		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
 	},
+	# Supervisors' comments (批注) on follow-ups notify the salesperson (SPEC FUP-02).
+	"Comment": {"after_insert": "crm_suite.services.follow_up.notify_comment"},
+}
+
+# Overdue customers and leads return to their pools (SPEC POOL-05); warnings first.
+scheduler_events = {
+	"daily_long": ["crm_suite.tasks.recycle_overdue"],
 }
 
 # The audit trail and the phone index outlive a deleted customer (SPEC ORG-05, CUS-11).
 ignore_links_on_delete = ["Customer Ownership Log", "Phone Number Index"]
 
-fixtures = []
+# Approvals (SPEC POOL-02a, POOL-07, POOL-08): the app owns these workflows, their states and actions.
+WORKFLOWS = ["Claim Application Approval", "Customer Transfer Approval", "Invalid Customer Approval"]
+fixtures = [
+	{"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Approved", "Rejected"]]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Approve", "Reject"]]]},
+	{"dt": "Workflow", "filters": [["name", "in", WORKFLOWS]]},
+]

@@ -45,6 +45,9 @@ INDUSTRIES = [
 	"Other",
 ]
 DEFAULT_POOL = "Public Sea"
+DEFAULT_LEAD_POOL = "Lead Pool"
+DEFAULT_STRATEGY = "Default Strategy"
+FOLLOW_UP_METHODS = [("Phone", 0), ("Visit", 1), ("WeChat", 0), ("Email", 0), ("SMS", 0), ("Meeting", 1)]
 ROOT_DEPARTMENT = "All Departments"
 
 
@@ -116,6 +119,11 @@ def ensure_masters():
 	for name in INDUSTRIES:
 		_ensure("Customer Industry", name)
 	_ensure("Customer Pool", DEFAULT_POOL, pool_type="Customer", is_default=1)
+	_ensure("Customer Pool", DEFAULT_LEAD_POOL, pool_type="Lead", is_default=1)
+	# Zeros mean "no limit": admins tighten the strategy; pools may carry their own.
+	_ensure("Pool Strategy", DEFAULT_STRATEGY, is_default=1, max_protected=10, protection_days=30)
+	for name, is_visit in FOLLOW_UP_METHODS:
+		_ensure("Follow Up Method", name, is_visit=is_visit)
 	if not frappe.db.exists("Sales Department", ROOT_DEPARTMENT):
 		frappe.get_doc(
 			{"doctype": "Sales Department", "department_name": ROOT_DEPARTMENT, "is_group": 1}

@@ -8,6 +8,7 @@ from frappe.utils import now_datetime
 
 LOG_FIELDS = (
 	"customer",
+	"sales_lead",
 	"action",
 	"from_salesperson",
 	"to_salesperson",
@@ -26,7 +27,7 @@ def new_row_names(count: int) -> list[str]:
 
 
 def log_ownership_changes(rows: list[dict], action: str, reason: str | None = None) -> int:
-	"""Insert one log row per entry of `rows` (dicts with customer/from_*/to_*) in one statement."""
+	"""Insert one log row per entry of `rows` (dicts with customer or sales_lead, from_*/to_*) in one statement."""
 	if not rows:
 		return 0
 	user, at = frappe.session.user, now_datetime()
@@ -35,7 +36,8 @@ def log_ownership_changes(rows: list[dict], action: str, reason: str | None = No
 	for name, row in zip(new_row_names(len(rows)), rows, strict=True):
 		query = query.insert(
 			name,
-			row["customer"],
+			row.get("customer"),
+			row.get("sales_lead"),
 			action,
 			row.get("from_salesperson"),
 			row.get("to_salesperson"),

@@ -1,4 +1,6 @@
 // crm_suite Desk glue, included on every Desk page (hooks.app_include_js).
+import "./pool_actions";
+
 frappe.provide("crm_suite");
 
 crm_suite.ECHO_EVENT = "crm_suite_echo";

@@ -11,3 +11,5 @@ class CustomerOwnershipLog(Document):
 
 def on_doctype_update():
 	frappe.db.add_index("Customer Ownership Log", ["customer", "done_at"])
+	# Claims per day (SPEC POOL-03) count a salesperson's log rows since midnight.
+	frappe.db.add_index("Customer Ownership Log", ["to_salesperson", "done_at"])

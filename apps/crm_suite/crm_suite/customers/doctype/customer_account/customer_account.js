@@ -18,5 +18,6 @@ frappe.ui.form.on("Customer Account", {
 		} else {
 			frappe.contacts.clear_address_and_contact(frm);
 		}
+		crm_suite.pool.setup_form(frm);
 	},
 });

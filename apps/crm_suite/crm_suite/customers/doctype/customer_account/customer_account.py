@@ -18,6 +18,7 @@ from crm_suite.services.phone_index import (
 	phone_settings,
 	sync_phone_index,
 )
+from crm_suite.services.pool import CustomerProtected, default_pool, guard_ownership_fields
 
 
 class DuplicateCustomerName(frappe.ValidationError):
@@ -32,8 +33,10 @@ class CustomerAccount(Document):
 		self.set_search_keys()
 		self.set_ownership_defaults()
 		sync_masked_copies(self)
+		self.guard_ownership_fields()
 		self.validate_required_fields()
 		self.validate_phone_numbers()
+		self.validate_protected_duplicate()
 		self.validate_duplicate_name()
 		self.warn_duplicate_phones()
 
@@ -68,8 +71,13 @@ class CustomerAccount(Document):
 			if self.lifecycle_state in (None, "", "Pool", "Pending") and self.is_new():
 				self.lifecycle_state = "Following"
 				self.claimed_on = frappe.utils.now_datetime()
-		elif self.customer_pool and self.is_new():
+		elif self.is_new() and (self.customer_pool or self.lifecycle_state in (None, "", "Pool")):
+			# Without an owner a new customer enters a pool (SPEC POOL-01); "Pending" imports stay put.
+			self.customer_pool = self.customer_pool or default_pool("Customer")
 			self.lifecycle_state = "Pool"
+
+	def guard_ownership_fields(self):
+		guard_ownership_fields(self)
 
 	def validate_required_fields(self):
 		required = required_fields_for(self.sales_department)
@@ -104,6 +112,31 @@ class CustomerAccount(Document):
 					frappe.ValidationError,
 					title=_("Invalid Phone Number"),
 				)
+
+	def validate_protected_duplicate(self):
+		"""A protected customer's company cannot be added again by anyone (SPEC POOL-04, POOL-10)."""
+		if not self.name_key:
+			return
+		table = frappe.qb.DocType("Customer Account")
+		protected = (
+			frappe.qb.from_(table)
+			.select(table.salesperson)
+			.where(
+				(table.name_key == self.name_key)
+				& (table.name != (self.name or ""))
+				& (table.protected_until > frappe.utils.now_datetime())
+			)
+			.limit(1)
+			.run()
+		)
+		if protected and protected[0][0] != frappe.session.user:
+			frappe.throw(
+				_("This company is protected by {0}; it cannot be added again.").format(
+					frappe.utils.get_fullname(protected[0][0])
+				),
+				CustomerProtected,
+				title=_("Duplicate Customer"),
+			)
 
 	def validate_duplicate_name(self):
 		policy = duplicate_name_policy()
@@ -199,3 +232,11 @@ def on_doctype_update():
 	# List views sort by modified within a salesperson's or the pool's rows (SPEC ORG-03 scope).
 	frappe.db.add_index("Customer Account", ["salesperson", "modified"])
 	frappe.db.add_index("Customer Account", ["lifecycle_state", "modified"])
+	# Limits (POOL-03) count a salesperson's rows by state; recycling (POOL-05) scans each pool's
+	# owned rows by claim date (every rule has claimed_on < cutoff), contact date checked from the index.
+	frappe.db.add_index("Customer Account", ["salesperson", "lifecycle_state"])
+	frappe.db.add_index(
+		"Customer Account",
+		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
+		"pool_state_claimed_index",
+	)

@@ -11,6 +11,7 @@ frappe.listview_settings["Customer Account"] = {
 				);
 				listview.refresh();
 			});
+		crm_suite.pool.setup_list(listview, "Customer Account");
 	},
 	get_indicator(doc) {
 		const colours = (window.crm_suite && crm_suite.category_indicators) || {};

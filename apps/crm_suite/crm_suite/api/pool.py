@@ -1,0 +1,138 @@
+"""Whitelisted endpoints of the public sea and lead pools (SPEC POOL-02..09, POOL-12): thin wrappers
+over services/pool.py, which decides, locks and logs."""
+
+import json
+
+import frappe
+
+from crm_suite.services import lead as lead_service
+from crm_suite.services import pool, recycle
+
+POOL_ROLES = ("CRM Salesperson", "CRM Manager", "CRM Admin", "System Manager")
+
+
+def _names(names: str | list) -> list[str]:
+	if isinstance(names, str):
+		names = json.loads(names) if names.strip().startswith("[") else [names]
+	names = [n for n in names if n]
+	if not names:
+		frappe.throw(frappe._("Select at least one record."), pool.PoolOperationError)
+	return names
+
+
+def _guard():
+	frappe.only_for(POOL_ROLES)
+
+
+@frappe.whitelist(methods=["POST"])
+def claim(names: str | list, doctype: str = "Customer Account") -> list:
+	_guard()
+	return pool.claim(_names(names), doctype)
+
+
+@frappe.whitelist(methods=["POST"])
+def random_claim(pool_name: str, count: int, doctype: str = "Customer Account") -> list:
+	_guard()
+	return pool.random_claim(pool_name, int(count), doctype)
+
+
+@frappe.whitelist(methods=["POST"])
+def apply_to_claim(customer: str, reason: str | None = None) -> str:
+	_guard()
+	doc = frappe.get_doc({"doctype": "Claim Application", "customer": customer, "reason": reason})
+	doc.insert()
+	return doc.name
+
+
+@frappe.whitelist(methods=["POST"])
+def assign(
+	names: str | list, to_user: str, doctype: str = "Customer Account", reason: str | None = None
+) -> list:
+	_guard()
+	return pool.assign(_names(names), to_user, doctype, reason)
+
+
+@frappe.whitelist(methods=["POST"])
+def take_back(names: str | list, doctype: str = "Customer Account", reason: str | None = None) -> list:
+	_guard()
+	return pool.take_back(_names(names), doctype, reason)
+
+
+@frappe.whitelist(methods=["POST"])
+def abandon(names: str | list, reason: str, doctype: str = "Customer Account") -> list:
+	_guard()
+	return pool.abandon(_names(names), reason, doctype)
+
+
+@frappe.whitelist(methods=["POST"])
+def push(
+	pool_name: str, names: str | list | None = None, count: int = 0, doctype: str = "Customer Account"
+) -> dict:
+	_guard()
+	return pool.push(pool_name, _names(names) if names else None, int(count or 0), doctype)
+
+
+@frappe.whitelist(methods=["POST"])
+def request_transfer(customer: str, to_salesperson: str, reason: str | None = None) -> str:
+	_guard()
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer Transfer Request",
+			"customer": customer,
+			"to_salesperson": to_salesperson,
+			"reason": reason,
+		}
+	)
+	doc.insert()
+	return doc.name
+
+
+@frappe.whitelist(methods=["POST"])
+def apply_invalid(customer: str, reason: str) -> str:
+	_guard()
+	doc = frappe.get_doc({"doctype": "Invalid Customer Application", "customer": customer, "reason": reason})
+	doc.insert()
+	return doc.name
+
+
+@frappe.whitelist(methods=["POST"])
+def shelve(names: str | list, doctype: str = "Customer Account", undo: bool = False) -> list:
+	_guard()
+	action = pool.unshelve if frappe.utils.cint(undo) else pool.shelve
+	return action(_names(names), doctype)
+
+
+@frappe.whitelist(methods=["POST"])
+def share(customer: str, users: str | list, write: bool = False) -> list:
+	_guard()
+	return pool.share(customer, _names(users), bool(frappe.utils.cint(write)))
+
+
+@frappe.whitelist(methods=["POST"])
+def protect(names: str | list, doctype: str = "Customer Account", on: bool = True) -> list:
+	_guard()
+	return pool.protect(_names(names), doctype, bool(frappe.utils.cint(on)))
+
+
+@frappe.whitelist(methods=["POST"])
+def lock(names: str | list, doctype: str = "Customer Account", on: bool = True) -> list:
+	_guard()
+	return pool.lock(_names(names), doctype, bool(frappe.utils.cint(on)))
+
+
+@frappe.whitelist(methods=["POST"])
+def convert_lead(lead: str) -> dict:
+	_guard()
+	return lead_service.convert_lead(lead)
+
+
+@frappe.whitelist()
+def recycle_preview(
+	on_date: str | None = None, pool_name: str | None = None, doctype: str = "Customer Account"
+) -> list:
+	_guard()
+	from crm_suite.permissions.customer import customer_scope_criterion
+	from crm_suite.permissions.pool import lead_scope_criterion
+
+	scope = customer_scope_criterion() if doctype == "Customer Account" else lead_scope_criterion()
+	return recycle.preview(doctype, on_date, pool_name, scope=scope, limit=500)

@@ -1,0 +1,57 @@
+# Copyright (c) 2026, crm_suite contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_suite.services.follow_up import apply_template, touch_last_contact
+
+
+class FollowUpTargetMissing(frappe.ValidationError):
+	pass
+
+
+class FollowUpRecord(Document):
+	"""One follow-up (跟进/拜访, SPEC FUP-01) of a customer, contact or lead."""
+
+	def validate(self):
+		self.validate_target()
+		self.set_salesperson()
+		apply_template(self)
+		self.validate_target_access()
+
+	def on_update(self):
+		if self.customer:
+			touch_last_contact("Customer Account", self.customer, self.followed_on)
+		if self.sales_lead:
+			touch_last_contact("Sales Lead", self.sales_lead, self.followed_on)
+
+	def validate_target(self):
+		if not (self.customer or self.contact or self.sales_lead):
+			frappe.throw(
+				_("Choose the customer, contact or lead that was followed up."),
+				FollowUpTargetMissing,
+				title=_("Missing Values Required"),
+			)
+		if self.contact and not self.customer:
+			self.customer = frappe.db.get_value(
+				"Dynamic Link",
+				{"parenttype": "Contact", "parent": self.contact, "link_doctype": "Customer Account"},
+				"link_name",
+			)
+
+	def set_salesperson(self):
+		if self.is_new() or not self.salesperson:
+			self.salesperson = frappe.session.user
+			self.sales_department = frappe.db.get_value("Sales Staff", self.salesperson, "sales_department")
+
+	def validate_target_access(self):
+		if self.customer:
+			frappe.has_permission("Customer Account", "read", self.customer, throw=True)
+		if self.sales_lead:
+			frappe.has_permission("Sales Lead", "read", self.sales_lead, throw=True)
+
+
+def on_doctype_update():
+	frappe.db.add_index("Follow Up Record", ["salesperson", "followed_on"])

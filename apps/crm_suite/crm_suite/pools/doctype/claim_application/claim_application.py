@@ -1,0 +1,69 @@
+# Copyright (c) 2026, crm_suite contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_suite.services import pool
+from crm_suite.services.notify import notify_users
+
+
+class DuplicateApplication(frappe.ValidationError):
+	pass
+
+
+class ClaimApplication(Document):
+	"""Apply to claim (SPEC POOL-02a): Pending → Approved / Rejected by a pool admin or the applicant's
+	manager; approval performs the claim, re-checking every limit at that moment."""
+
+	def validate(self):
+		self.set_applicant()
+		self.validate_customer_in_pool()
+		self.validate_decider()
+
+	def on_update(self):
+		if not self.has_value_changed("workflow_state"):
+			return
+		if self.workflow_state == "Approved":
+			pool.claim(
+				[self.customer], user=self.applicant, approved_by=frappe.session.user, reason=self.reason
+			)
+		elif self.workflow_state == "Rejected":
+			notify_users(
+				{self.applicant: 1}, "Your claim application was rejected ({0}).", self.doctype, self.name
+			)
+
+	def set_applicant(self):
+		if self.is_new():
+			self.applicant = frappe.session.user
+
+	def validate_customer_in_pool(self):
+		if not self.is_new():
+			return
+		row = frappe.db.get_value(
+			"Customer Account",
+			self.customer,
+			["name", "salesperson", "customer_pool", "lifecycle_state", "protected_until", "locked",
+			 "last_released_by", "last_released_on"],
+			as_dict=True,
+		)  # fmt: skip
+		pool.check_claimable(row, self.applicant, frappe.utils.now_datetime())
+		self.customer_pool = row.customer_pool
+		if frappe.db.exists(
+			"Claim Application",
+			{"customer": self.customer, "applicant": self.applicant, "workflow_state": "Pending"},
+		):
+			frappe.throw(
+				_("You have already applied to claim {0}.").format(self.customer),
+				DuplicateApplication,
+				title=_("Already Applied"),
+			)
+
+	def validate_decider(self):
+		if self.is_new() or not self.has_value_changed("workflow_state"):
+			return
+		if self.workflow_state in ("Approved", "Rejected"):
+			pool.ensure_can_decide(frappe.session.user, self.applicant, self.customer_pool)
+			self.decided_by = frappe.session.user
+			self.decided_on = frappe.utils.now_datetime()

@@ -1,0 +1,5 @@
+frappe.ui.form.on("Sales Lead", {
+	refresh(frm) {
+		crm_suite.pool.setup_form(frm);
+	},
+});

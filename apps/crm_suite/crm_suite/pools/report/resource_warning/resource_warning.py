@@ -1,0 +1,51 @@
+"""Resource warning (SPEC POOL-11): per salesperson, customers assigned vs. never contacted."""
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Sum
+
+from crm_suite.permissions.customer import customer_scope_criterion
+
+OWNED_STATES = ("Following", "Shelved", "Deal")
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	columns = [
+		{"fieldname": "salesperson", "label": _("Salesperson"), "fieldtype": "Link", "options": "User", "width": 200},
+		{"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 160},
+		{"fieldname": "assigned", "label": _("Assigned"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "never_contacted", "label": _("Never Contacted"), "fieldtype": "Int", "width": 130},
+		{"fieldname": "never_contacted_pct", "label": _("Never Contacted %"), "fieldtype": "Percent", "width": 140},
+	]  # fmt: skip
+	t = frappe.qb.DocType("Customer Account")
+	never = Sum(Case().when(t.last_contact_on.isnull() | (t.last_contact_on <= t.claimed_on), 1).else_(0))
+	query = (
+		frappe.qb.from_(t)
+		.select(t.salesperson, t.sales_department, Count("*").as_("assigned"), never.as_("never_contacted"))
+		.where(t.salesperson.isnotnull() & t.lifecycle_state.isin(OWNED_STATES))
+		.groupby(t.salesperson, t.sales_department)
+		.orderby(never, order=frappe.qb.desc)
+	)
+	scope = customer_scope_criterion(table=t)
+	if scope is not None:
+		query = query.where(scope)
+	if filters.sales_department:
+		query = query.where(t.sales_department == filters.sales_department)
+	if filters.min_never_contacted:
+		query = query.having(never >= int(filters.min_never_contacted))
+	data = query.run(as_dict=True)
+	for row in data:
+		row.never_contacted = int(row.never_contacted or 0)
+		row.never_contacted_pct = round(100.0 * row.never_contacted / row.assigned, 1) if row.assigned else 0
+	summary = [
+		{"label": _("Assigned"), "value": sum(r.assigned for r in data), "datatype": "Int"},
+		{
+			"label": _("Never Contacted"),
+			"value": sum(r.never_contacted for r in data),
+			"datatype": "Int",
+			"indicator": "Red",
+		},
+	]
+	return columns, data, None, None, summary

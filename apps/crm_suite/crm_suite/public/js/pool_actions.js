@@ -1,0 +1,144 @@
+// Pool operations shared by forms and lists (SPEC POOL-02..09): every action is a POST to api/pool.
+frappe.provide("crm_suite.pool");
+
+crm_suite.pool.call = (method, args, after) =>
+	frappe.call({
+		method: `crm_suite.api.pool.${method}`,
+		args,
+		freeze: true,
+		callback: (r) => {
+			frappe.show_alert({ message: __("Done"), indicator: "green" });
+			after && after(r.message);
+		},
+	});
+
+crm_suite.pool.ask = (title, fields, action) => {
+	const dialog = new frappe.ui.Dialog({
+		title,
+		fields,
+		primary_action_label: __("Confirm"),
+		primary_action(values) {
+			dialog.hide();
+			action(values);
+		},
+	});
+	dialog.show();
+};
+
+crm_suite.pool.actions = (doctype) => [
+	{ label: __("Claim"), run: (names, done) => crm_suite.pool.call("claim", { names, doctype }, done) },
+	{
+		label: __("Abandon"),
+		run: (names, done) =>
+			crm_suite.pool.ask(__("Abandon"), [{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }], (v) =>
+				crm_suite.pool.call("abandon", { names, doctype, reason: v.reason }, done)
+			),
+	},
+	{
+		label: __("Assign"),
+		run: (names, done) =>
+			crm_suite.pool.ask(__("Assign"), [{ fieldname: "to_user", fieldtype: "Link", options: "User", label: __("Salesperson"), reqd: 1 }], (v) =>
+				crm_suite.pool.call("assign", { names, doctype, to_user: v.to_user }, done)
+			),
+	},
+	{ label: __("Take Back"), run: (names, done) => crm_suite.pool.call("take_back", { names, doctype }, done) },
+	{ label: __("Shelve"), run: (names, done) => crm_suite.pool.call("shelve", { names, doctype }, done) },
+	{ label: __("Unshelve"), run: (names, done) => crm_suite.pool.call("shelve", { names, doctype, undo: 1 }, done) },
+	{ label: __("Protect"), run: (names, done) => crm_suite.pool.call("protect", { names, doctype, on: 1 }, done) },
+	{ label: __("Unprotect"), run: (names, done) => crm_suite.pool.call("protect", { names, doctype, on: 0 }, done) },
+	{ label: __("Lock"), run: (names, done) => crm_suite.pool.call("lock", { names, doctype, on: 1 }, done) },
+	{ label: __("Unlock"), run: (names, done) => crm_suite.pool.call("lock", { names, doctype, on: 0 }, done) },
+];
+
+crm_suite.pool.random_claim = (doctype, done) =>
+	crm_suite.pool.ask(
+		__("Random Claim"),
+		[
+			{ fieldname: "pool_name", fieldtype: "Link", options: "Customer Pool", label: __("Pool"), reqd: 1 },
+			{ fieldname: "count", fieldtype: "Int", label: __("How Many"), default: 5, reqd: 1 },
+		],
+		(v) => crm_suite.pool.call("random_claim", { pool_name: v.pool_name, count: v.count, doctype }, done)
+	);
+
+crm_suite.pool.setup_list = (listview, doctype) => {
+	crm_suite.pool.actions(doctype).forEach((action) =>
+		listview.page.add_actions_menu_item(action.label, () => {
+			const names = listview.get_checked_items(true);
+			action.run(names, () => listview.refresh());
+		})
+	);
+	listview.page.add_inner_button(__("Random Claim"), () => crm_suite.pool.random_claim(doctype, () => listview.refresh()));
+};
+
+crm_suite.pool.setup_form = (frm) => {
+	if (frm.is_new()) return;
+	const state = frm.doc.lifecycle_state;
+	const group = __("Pool");
+	const reload = () => frm.reload_doc();
+	const actions = Object.fromEntries(crm_suite.pool.actions(frm.doctype).map((a) => [a.label, a]));
+	const add = (label) => frm.add_custom_button(label, () => actions[label].run([frm.doc.name], reload), group);
+	if (state === "Pool") {
+		add(__("Claim"));
+		if (frm.doctype === "Customer Account") {
+			frm.add_custom_button(
+				__("Apply to Claim"),
+				() =>
+					crm_suite.pool.ask(__("Apply to Claim"), [{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason") }], (v) =>
+						crm_suite.pool.call("apply_to_claim", { customer: frm.doc.name, reason: v.reason }, reload)
+					),
+				group
+			);
+		}
+		add(__("Assign"));
+	}
+	if (frm.doc.salesperson) {
+		[__("Abandon"), __("Assign"), __("Take Back")].forEach(add);
+		add(state === "Shelved" ? __("Unshelve") : __("Shelve"));
+		add(frm.doc.protected_until ? __("Unprotect") : __("Protect"));
+	}
+	add(frm.doc.locked ? __("Unlock") : __("Lock"));
+	if (frm.doctype === "Customer Account" && frm.doc.salesperson) {
+		frm.add_custom_button(
+			__("Transfer"),
+			() =>
+				crm_suite.pool.ask(
+					__("Transfer"),
+					[
+						{ fieldname: "to_salesperson", fieldtype: "Link", options: "User", label: __("To Salesperson"), reqd: 1 },
+						{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason") },
+					],
+					(v) => crm_suite.pool.call("request_transfer", { customer: frm.doc.name, ...v }, reload)
+				),
+			group
+		);
+		frm.add_custom_button(
+			__("Apply for Invalid"),
+			() =>
+				crm_suite.pool.ask(__("Apply for Invalid"), [{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }], (v) =>
+					crm_suite.pool.call("apply_invalid", { customer: frm.doc.name, reason: v.reason }, reload)
+				),
+			group
+		);
+		frm.add_custom_button(
+			__("Share"),
+			() =>
+				crm_suite.pool.ask(
+					__("Share"),
+					[
+						{ fieldname: "users", fieldtype: "MultiSelectList", label: __("Colleagues"), reqd: 1, get_data: (txt) => frappe.db.get_link_options("User", txt) },
+						{ fieldname: "write", fieldtype: "Check", label: __("Can Edit") },
+					],
+					(v) => crm_suite.pool.call("share", { customer: frm.doc.name, users: v.users, write: v.write }, reload)
+				),
+			group
+		);
+	}
+	if (frm.doctype === "Customer Account") {
+		frm.add_custom_button(__("Follow Up"), () => frappe.new_doc("Follow Up Record", { customer: frm.doc.name }));
+	}
+	if (frm.doctype === "Sales Lead" && ["Following", "Qualified"].includes(state) && frm.doc.salesperson) {
+		frm.add_custom_button(__("Convert"), () =>
+			crm_suite.pool.call("convert_lead", { lead: frm.doc.name }, (r) => frappe.set_route("Form", "Customer Account", r.customer))
+		);
+	}
+};

@@ -1,0 +1,161 @@
+"""Lead conversion (SPEC POOL-12): a qualified lead becomes a customer and a contact, reusing the
+existing customer (same registered name) and contact (same normalised phone or email) — never a
+duplicate contact."""
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from crm_suite.policies.names import normalise_company_name
+from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
+from crm_suite.services import pool
+from crm_suite.services.ownership import log_ownership_changes
+from crm_suite.services.phone_index import phone_settings
+
+CONVERTIBLE = ("Following", "Qualified")
+
+
+class LeadNotConvertible(frappe.ValidationError):
+	pass
+
+
+def convert_lead(name: str) -> dict:
+	(row,) = pool._lock_rows(pool.LEAD, [name])
+	lead = frappe.get_doc("Sales Lead", name)
+	if lead.converted_customer:
+		return {"customer": lead.converted_customer, "contact": lead.converted_contact}
+	actor = frappe.session.user
+	if lead.salesperson != actor and not (lead.salesperson and pool.manages(actor, lead.salesperson)):
+		frappe.throw(_("Only the owner or their manager may convert {0}.").format(name), pool.NotOwner)
+	if lead.lifecycle_state not in CONVERTIBLE:
+		frappe.throw(
+			_("Only leads being followed or qualified can be converted; {0} is {1}.").format(
+				name, _(lead.lifecycle_state)
+			),
+			LeadNotConvertible,
+		)
+	customer = find_or_make_customer(lead)
+	contact = find_or_make_contact(lead, customer)
+	t = frappe.qb.DocType("Sales Lead")
+	now = now_datetime()
+	(
+		frappe.qb.update(t)
+		.set(t.lifecycle_state, "Converted")
+		.set(t.converted_customer, customer)
+		.set(t.converted_contact, contact)
+		.set(t.converted_on, now)
+		.set(t.modified, now)
+		.where(t.name == name)
+		.run()
+	)
+	log_ownership_changes(
+		[{"sales_lead": name, "from_salesperson": row.salesperson, "to_salesperson": row.salesperson}],
+		"Convert",
+		customer,
+	)
+	return {"customer": customer, "contact": contact}
+
+
+def find_or_make_customer(lead) -> str:
+	company = lead.company_name or lead.lead_name
+	key = normalise_company_name(company)
+	existing = frappe.db.get_value(
+		"Customer Account", {"name_key": key}, ["name", "salesperson", "lifecycle_state"], as_dict=True
+	)
+	if existing:
+		if existing.salesperson == lead.salesperson:
+			return existing.name
+		if existing.lifecycle_state == pool.POOL_STATE:
+			pool.claim([existing.name], user=lead.salesperson, approved_by=frappe.session.user)
+			return existing.name
+		frappe.throw(
+			_("A customer with the same registered name already exists and belongs to {0}.").format(
+				frappe.utils.get_fullname(existing.salesperson)
+				if existing.salesperson
+				else _(existing.lifecycle_state)
+			),
+			pool.NotOwner,
+			title=_("Duplicate Customer"),
+		)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer Account",
+			"customer_name": company,
+			"contact_person": lead.contact_name,
+			"mobile_no": lead.mobile_no,
+			"phone": lead.phone,
+			"email": lead.email,
+			"customer_source": lead.lead_source,
+			"industry": lead.industry,
+			"province": lead.province,
+			"customer_category": lead.customer_category,
+			"salesperson": lead.salesperson,
+		}
+	)
+	doc.flags.pool_service = True
+	doc.insert(ignore_permissions=True, ignore_mandatory=True)
+	return doc.name
+
+
+def _phone_keys(*numbers) -> list[str]:
+	region, area = phone_settings()
+	keys = []
+	for number in numbers:
+		if not number:
+			continue
+		try:
+			keys.append(normalise_phone(number, region, area).key)
+		except PhoneNumberInvalid:
+			continue
+	return keys
+
+
+def find_contact(mobile: str | None, phone: str | None, email: str | None) -> str | None:
+	"""An existing Contact with the same normalised phone number or email."""
+	keys = _phone_keys(mobile, phone)
+	if keys:
+		index = frappe.qb.DocType("Phone Number Index")
+		found = (
+			frappe.qb.from_(index)
+			.select(index.reference_name)
+			.where(index.phone_key.isin(keys) & (index.reference_doctype == "Contact"))
+			.limit(1)
+			.run(pluck=True)
+		)
+		if found:
+			return found[0]
+	if email:
+		found = frappe.db.get_value(
+			"Contact Email", {"email_id": email.strip(), "parenttype": "Contact"}, "parent"
+		)
+		if found:
+			return found
+	return None
+
+
+def find_or_make_contact(lead, customer: str) -> str | None:
+	if not (lead.contact_name or lead.mobile_no or lead.phone or lead.email):
+		return None
+	name = find_contact(lead.mobile_no, lead.phone, lead.email)
+	if name:
+		contact = frappe.get_doc("Contact", name)
+		if not any(l.link_doctype == "Customer Account" and l.link_name == customer for l in contact.links):
+			contact.append("links", {"link_doctype": "Customer Account", "link_name": customer})
+			contact.save(ignore_permissions=True)
+		return name
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": lead.contact_name or lead.lead_name,
+			"company_name": lead.company_name,
+			"links": [{"link_doctype": "Customer Account", "link_name": customer}],
+		}
+	)
+	if lead.email:
+		contact.append("email_ids", {"email_id": lead.email, "is_primary": 1})
+	if lead.mobile_no:
+		contact.append("phone_nos", {"phone": lead.mobile_no, "is_primary_mobile_no": 1})
+	if lead.phone:
+		contact.append("phone_nos", {"phone": lead.phone, "is_primary_phone": 1})
+	contact.insert(ignore_permissions=True)  # the Contact hooks index its numbers (customers/contact.py)
+	return contact.name

@@ -1,0 +1,307 @@
+"""Scheduled recycling (SPEC POOL-05, POOL-12): owned customers and leads return to their pool when a
+pool rule says they are overdue.
+
+Set-based: every rule becomes one sargable condition on the indexed (customer_pool, lifecycle_state,
+claimed_on / last_contact_on) columns against cutoffs computed once from one `now`. Each batch locks
+its rows (`SELECT … FOR UPDATE`), writes its log rows server-side (`INSERT … SELECT`), moves the rows
+with one UPDATE, notifies each former owner once, and commits. A rerun only finds rows still overdue,
+so a job killed half-way and run again ends where one clean run would, without duplicate logs.
+"""
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import frappe
+from frappe import _
+from frappe.query_builder import Criterion
+from frappe.query_builder.functions import Coalesce, Count
+from frappe.utils import add_days, get_datetime, getdate, now_datetime
+
+from crm_suite.services.notify import notify_users
+from crm_suite.services.pool import CUSTOMER, FOLLOWING, KINDS, LEAD, POOL_STATE, Pooled, default_pool
+
+NOT_CONTACTED = "Not Contacted After Claim"
+NO_FOLLOW_UP = "No Follow Up"
+NO_DEAL = "No Deal"
+REASONS = {
+	NOT_CONTACTED: "Not contacted within {0} days of claim",
+	NO_FOLLOW_UP: "No follow-up for {0} days",
+	NO_DEAL: "No deal within {0} days of claim",
+}
+
+
+@dataclass
+class Rule:
+	pool: str
+	rule_type: str
+	days: int
+	customer_category: str | None = None
+	warn_days: int = 0
+	exempt_deal: bool = True
+	exempt_protected: bool = True
+	exempt_locked: bool = True
+	overridden: list[str] = field(default_factory=list)
+
+	def reason(self) -> str:
+		return _(REASONS[self.rule_type]).format(self.days)
+
+
+def load_rules(kind: Pooled) -> list[Rule]:
+	"""Enabled rules of the kind's pools; a general row learns which categories override it."""
+	pool_table, rule_table = frappe.qb.DocType("Customer Pool"), frappe.qb.DocType("Pool Rule")
+	rows = (
+		frappe.qb.from_(rule_table)
+		.join(pool_table)
+		.on(pool_table.name == rule_table.parent)
+		.select(
+			rule_table.parent.as_("pool"),
+			rule_table.rule_type,
+			rule_table.days,
+			rule_table.customer_category,
+			rule_table.warn_days,
+			rule_table.exempt_deal,
+			rule_table.exempt_protected,
+			rule_table.exempt_locked,
+		)
+		.where(
+			(rule_table.parenttype == "Customer Pool")
+			& (rule_table.enabled == 1)
+			& (rule_table.days > 0)
+			& (pool_table.pool_type == kind.pool_type)
+		)
+		.orderby(rule_table.parent)
+		.orderby(rule_table.idx)
+		.run(as_dict=True)
+	)
+	rules = [
+		Rule(
+			r.pool,
+			r.rule_type,
+			r.days,
+			r.customer_category or None,
+			r.warn_days or 0,
+			bool(r.exempt_deal),
+			bool(r.exempt_protected),
+			bool(r.exempt_locked),
+		)
+		for r in rows
+	]
+	for rule in rules:
+		if not rule.customer_category:
+			rule.overridden = sorted(
+				{
+					o.customer_category
+					for o in rules
+					if o.pool == rule.pool and o.rule_type == rule.rule_type and o.customer_category
+				}
+			)
+	return rules
+
+
+def due_criterion(kind: Pooled, rule: Rule, now: datetime, home_pool: str | None):
+	"""Rows overdue under `rule` at `now`: ranges on indexed datetime columns, no function on a column."""
+	t = frappe.qb.DocType(kind.doctype)
+	cutoff = add_days(now, -rule.days)
+	in_pool = t.customer_pool == rule.pool
+	if rule.pool == home_pool:  # owned rows created without a pool belong to the default pool
+		in_pool = in_pool | t.customer_pool.isnull()
+	states = [FOLLOWING]
+	if not rule.exempt_deal and rule.rule_type != NO_DEAL and kind.deal_state:
+		states.append(kind.deal_state)
+	conditions = [in_pool, t.lifecycle_state.isin(states), t.claimed_on < cutoff]
+	if rule.rule_type == NOT_CONTACTED:
+		conditions.append(t.last_contact_on.isnull() | (t.last_contact_on <= t.claimed_on))
+	elif rule.rule_type == NO_FOLLOW_UP:
+		conditions.append(t.last_contact_on < cutoff)
+	if rule.customer_category:
+		conditions.append(t.customer_category == rule.customer_category)
+	elif rule.overridden:
+		conditions.append(t.customer_category.isnull() | t.customer_category.notin(rule.overridden))
+	if rule.exempt_locked:
+		conditions.append(t.locked == 0)
+	if rule.exempt_protected:
+		conditions.append(t.protected_until.isnull() | (t.protected_until <= now))
+	return Criterion.all(conditions)
+
+
+def run_recycle(
+	doctype: str = "Customer Account",
+	now: datetime | None = None,
+	batch_size: int = 20000,
+	commit: bool = True,
+	max_batches: int | None = None,
+) -> dict:
+	"""Recycle every overdue row of `doctype`; returns {"recycled", "batches", "notified"}."""
+	kind = KINDS[doctype]
+	now = get_datetime(now) if now else now_datetime()
+	home_pool = default_pool(kind.pool_type)
+	t = frappe.qb.DocType(kind.doctype)
+	result = {"recycled": 0, "batches": 0, "notified": 0}
+	for rule in load_rules(kind):
+		due = due_criterion(kind, rule, now, home_pool)
+		while max_batches is None or result["batches"] < max_batches:
+			names = (
+				frappe.qb.from_(t).select(t.name).where(due).limit(batch_size).for_update().run(pluck=True)
+			)
+			if not names:
+				break
+			owners = dict(
+				frappe.qb.from_(t)
+				.select(t.salesperson, Count("*"))
+				.where(t.name.isin(names))
+				.groupby(t.salesperson)
+				.run()
+			)
+			_insert_logs(kind, names, rule.pool if rule.pool != home_pool else home_pool, rule.reason(), now)
+			_release(kind, names, home_pool, now)
+			result["notified"] += notify_users(
+				owners,
+				"{0} overdue records were recycled to the pool.",
+				kind.doctype,
+				link=_preview_link(now),
+			)
+			result["recycled"] += len(names)
+			result["batches"] += 1
+			if commit:
+				frappe.db.commit()
+	return result
+
+
+def _insert_logs(kind: Pooled, names: list[str], home_pool: str | None, reason: str, now: datetime):
+	"""One INSERT … SELECT: log rows are built by the server from the locked rows."""
+	stamp = f"{time.time_ns():x}"
+	frappe.db.sql(
+		f"""insert into `tabCustomer Ownership Log`
+			(`name`, `{kind.log_field}`, `action`, `from_salesperson`, `to_pool`, `reason`, `done_by`, `done_at`,
+			 `owner`, `modified_by`, `creation`, `modified`)
+		select concat(%(stamp)s, substr(md5(concat(t.`name`, %(salt)s)), 1, 16)), t.`name`, 'Recycle',
+			t.`salesperson`, coalesce(t.`customer_pool`, %(home)s), %(reason)s, %(user)s, %(now)s,
+			%(user)s, %(user)s, %(now)s, %(now)s
+		from `tab{kind.doctype}` t where t.`name` in %(names)s""",
+		{
+			"stamp": stamp,
+			"salt": secrets.token_hex(8),
+			"home": home_pool,
+			"reason": reason,
+			"user": frappe.session.user,
+			"now": now,
+			"names": tuple(names),
+		},
+	)
+
+
+def _release(kind: Pooled, names: list[str], home_pool: str | None, now: datetime):
+	t = frappe.qb.DocType(kind.doctype)
+	(
+		frappe.qb.update(t)
+		.set(t.last_released_by, t.salesperson)  # assigned left to right: before salesperson is cleared
+		.set(t.last_released_on, now)
+		.set(t.salesperson, None)
+		.set(t.sales_department, None)
+		.set(t.lifecycle_state, POOL_STATE)
+		.set(t.customer_pool, Coalesce(t.customer_pool, home_pool))
+		.set(t.modified, now)
+		.set(t.modified_by, frappe.session.user)
+		.where(t.name.isin(names))
+		.run()
+	)
+
+
+def _preview_link(on: datetime) -> str:
+	return f"/app/query-report/Recycle Preview?on_date={getdate(on)}"
+
+
+def preview(
+	doctype: str = "Customer Account",
+	on_date: str | datetime | None = None,
+	pool: str | None = None,
+	scope=None,
+	limit: int | None = None,
+) -> list[dict]:
+	"""Dry run: who would be recycled on `on_date` and under which rule (nothing is changed)."""
+	kind = KINDS[doctype]
+	now = get_datetime(on_date) if on_date else now_datetime()
+	if on_date and get_datetime(on_date).time() == datetime.min.time():
+		now = get_datetime(f"{getdate(on_date)} 23:59:59")
+	home_pool = default_pool(kind.pool_type)
+	t = frappe.qb.DocType(kind.doctype)
+	seen, rows = set(), []
+	for rule in load_rules(kind):
+		if pool and rule.pool != pool:
+			continue
+		query = (
+			frappe.qb.from_(t)
+			.select(
+				t.name,
+				t.salesperson,
+				t.customer_pool,
+				t.lifecycle_state,
+				t.claimed_on,
+				t.last_contact_on,
+			)
+			.where(due_criterion(kind, rule, now, home_pool))
+			.orderby(t.claimed_on)
+		)
+		if scope is not None:
+			query = query.where(scope)
+		if limit:
+			query = query.limit(limit)
+		for row in query.run(as_dict=True):
+			if row.name in seen:
+				continue
+			seen.add(row.name)
+			row.rule = rule.rule_type
+			row.reason = rule.reason()
+			row.customer_pool = row.customer_pool or home_pool
+			rows.append(row)
+	return rows
+
+
+def send_warnings(doctype: str = "Customer Account", now: datetime | None = None) -> int:
+	"""Warn owners whose rows become overdue within a rule's warning days (once a day per owner)."""
+	kind = KINDS[doctype]
+	now = get_datetime(now) if now else now_datetime()
+	home_pool = default_pool(kind.pool_type)
+	t = frappe.qb.DocType(kind.doctype)
+	counts: dict[str, int] = {}
+	for rule in load_rules(kind):
+		if not rule.warn_days:
+			continue
+		soon = due_criterion(kind, rule, add_days(now, rule.warn_days), home_pool)
+		rows = (
+			frappe.qb.from_(t)
+			.select(t.salesperson, Count("*"))
+			.where(soon & ~due_criterion(kind, rule, now, home_pool))
+			.groupby(t.salesperson)
+			.run()
+		)
+		for user, count in rows:
+			counts[user] = counts.get(user, 0) + count
+	link = _preview_link(add_days(now, max((r.warn_days for r in load_rules(kind)), default=0)))
+	log = frappe.qb.DocType("Notification Log")
+	already = set(
+		frappe.qb.from_(log)
+		.select(log.for_user)
+		.where(
+			(log.link == link)
+			& (log.document_type == kind.doctype)
+			& (log.creation >= get_datetime(getdate(now)))
+		)
+		.run(pluck=True)
+	)
+	counts = {u: n for u, n in counts.items() if u not in already}
+	return notify_users(
+		counts, "{0} records will be recycled soon unless you follow up.", kind.doctype, link=link
+	)
+
+
+def run_all(now: datetime | None = None) -> dict:
+	now = get_datetime(now) if now else now_datetime()
+	results = {}
+	for kind in (CUSTOMER, LEAD):
+		send_warnings(kind.doctype, now)
+		frappe.db.commit()
+		results[kind.doctype] = run_recycle(kind.doctype, now)
+	return results

@@ -1,0 +1,149 @@
+"""Scheduled recycling (SPEC POOL-05): rules, category overrides, exemptions, dry run, warnings,
+idempotent and resumable runs."""
+
+from datetime import datetime, timedelta
+
+import frappe
+
+from crm_suite.pools.report.recycle_preview import recycle_preview
+from crm_suite.services import pool, recycle
+from crm_suite.tests.test_pool import make_pool
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+
+NOW = datetime(2026, 11, 20, 9, 0, 0)
+
+
+def owned(
+	pool_name: str, user: str, claimed_days_ago: int, contact_days_ago: int | None = None, **values
+) -> str:
+	"""An owned customer with claim/contact dates set as the bench and the real world produce them."""
+	name = make_customer(customer_pool=pool_name, **values).name
+	claimed = NOW - timedelta(days=claimed_days_ago)
+	contact = NOW - timedelta(days=contact_days_ago) if contact_days_ago is not None else None
+	t = frappe.qb.DocType("Customer Account")
+	(
+		frappe.qb.update(t)
+		.set(t.salesperson, user)
+		.set(t.lifecycle_state, values.get("lifecycle_state") or "Following")
+		.set(t.claimed_on, claimed)
+		.set(t.last_contact_on, contact)
+		.where(t.name == name)
+		.run()
+	)
+	return name
+
+
+def state(name: str):
+	return frappe.db.get_value("Customer Account", name, ["salesperson", "lifecycle_state"])
+
+
+class TestRecycle(CRMTestCase):
+	def setUp(self):
+		super().setUp()
+		self.team = make_sales_team()
+		self.sales = self.team["sales_a"]
+		# only this pool has rules, so other test data never interferes
+		frappe.db.delete("Pool Rule")
+		self.pool = make_pool(
+			rules=[
+				{"rule_type": "Not Contacted After Claim", "days": 7, "warn_days": 2},
+				{"rule_type": "No Follow Up", "days": 30},
+				{"rule_type": "No Deal", "days": 90},
+				{"rule_type": "No Follow Up", "days": 60, "customer_category": "Key"},
+			]
+		)
+
+	def test_each_rule_recycles_exactly_its_overdue_customers(self):
+		uncontacted = owned(self.pool, self.sales, 10)
+		fresh = owned(self.pool, self.sales, 3)
+		stale = owned(self.pool, self.sales, 50, 40)
+		recent = owned(self.pool, self.sales, 50, 5)
+		no_deal = owned(self.pool, self.sales, 100, 1)
+		key_stale = owned(self.pool, self.sales, 50, 40, customer_category="Key")  # its own 60-day rule
+		deal = owned(self.pool, self.sales, 100, None, lifecycle_state="Deal")
+		shelved = owned(self.pool, self.sales, 100, None, lifecycle_state="Shelved")
+		result = recycle.run_recycle(now=NOW, commit=False)
+		self.assertEqual(result["recycled"], 3)
+		for name in (uncontacted, stale, no_deal):
+			self.assertEqual(state(name), (None, "Pool"), name)
+		for name in (fresh, recent, key_stale):
+			self.assertEqual(state(name), (self.sales, "Following"), name)
+		self.assertEqual(state(deal), (self.sales, "Deal"))
+		self.assertEqual(state(shelved), (self.sales, "Shelved"))
+		log = frappe.get_all(
+			"Customer Ownership Log",
+			filters={"customer": uncontacted, "action": "Recycle"},
+			fields=["from_salesperson", "to_pool", "reason"],
+		)
+		self.assertEqual(len(log), 1)
+		self.assertEqual((log[0].from_salesperson, log[0].to_pool), (self.sales, self.pool))
+		self.assertEqual(frappe.db.get_value("Customer Account", uncontacted, "last_released_by"), self.sales)
+		self.assertTrue(
+			frappe.db.exists(
+				"Notification Log", {"for_user": self.sales, "document_type": "Customer Account"}
+			)
+		)
+
+	def test_locked_and_protected_customers_are_exempt(self):
+		locked = owned(self.pool, self.sales, 10)
+		protected = owned(self.pool, self.sales, 10)
+		frappe.db.set_value("Customer Account", locked, "locked", 1, update_modified=False)
+		frappe.db.set_value(
+			"Customer Account", protected, "protected_until", NOW + timedelta(days=5), update_modified=False
+		)
+		recycle.run_recycle(now=NOW, commit=False)
+		self.assertEqual(state(locked), (self.sales, "Following"))
+		self.assertEqual(state(protected), (self.sales, "Following"))
+
+	def test_dry_run_previews_without_changing_anything(self):
+		due = owned(self.pool, self.sales, 10)
+		soon = owned(self.pool, self.sales, 6)
+		today = {r.name for r in recycle.preview(on_date=NOW)}
+		in_two_days = {r.name for r in recycle.preview(on_date=NOW + timedelta(days=2))}
+		self.assertIn(due, today)
+		self.assertNotIn(soon, today)
+		self.assertIn(soon, in_two_days)
+		self.assertEqual(state(due), (self.sales, "Following"))
+		columns, data, message = recycle_preview.execute({"on_date": str((NOW + timedelta(days=2)).date())})
+		self.assertTrue({due, soon} <= {r.name for r in data})
+		self.assertEqual(columns[0]["options"], "Customer Account")
+		self.assertIn(str(len(data)), message)
+		frappe.set_user(self.team["sales_b"])  # row scope: another salesperson sees none of these
+		_columns, data, _message = recycle_preview.execute({"on_date": str((NOW + timedelta(days=2)).date())})
+		self.assertFalse({due, soon} & {r.name for r in data})
+
+	def test_warning_ahead_once_a_day(self):
+		owned(self.pool, self.sales, 6)
+		self.assertEqual(recycle.send_warnings(now=NOW), 1)
+		self.assertEqual(recycle.send_warnings(now=NOW), 0, "one warning a day")
+
+	def test_rerun_is_idempotent_and_a_half_run_completes_like_a_clean_run(self):
+		names = [owned(self.pool, self.sales, 10 + i) for i in range(5)]
+		first = recycle.run_recycle(now=NOW, commit=False, batch_size=2, max_batches=1)
+		self.assertEqual(first["recycled"], 2)
+		rest = recycle.run_recycle(now=NOW, commit=False, batch_size=2)
+		self.assertEqual(rest["recycled"], 3)
+		again = recycle.run_recycle(now=NOW, commit=False)
+		self.assertEqual(again["recycled"], 0)
+		for name in names:
+			self.assertEqual(state(name), (None, "Pool"))
+			self.assertEqual(
+				frappe.db.count("Customer Ownership Log", {"customer": name, "action": "Recycle"}), 1
+			)
+
+	def test_recycled_customer_follows_the_cooldown(self):
+		frappe.db.set_value(
+			"Customer Pool",
+			self.pool,
+			"strategy",
+			frappe.get_doc(
+				{"doctype": "Pool Strategy", "strategy_name": "回收冷却", "reclaim_cooldown_days": 30}
+			)
+			.insert(ignore_permissions=True)
+			.name,
+		)
+		name = owned(self.pool, self.sales, 10)
+		recycle.run_recycle(now=NOW, commit=False)
+		frappe.set_user(self.sales)
+		with self.assertRaises(pool.ReclaimCooldown):
+			pool.claim([name])
