@@ -108,8 +108,17 @@ with open(path, "w") as fh:
 PY
 }
 
+# Frappe caches the app/module map under a "None|" prefix while no site is selected (new-site): a map from
+# before this checkout's modules changed would make the install skip the new modules.
+clear_siteless_cache() {
+	local port
+	port="$(awk '/^port/ {print $2}' "$BENCH/config/redis_cache.conf")"
+	redis-cli -p "$port" --scan --pattern 'None|*' | while read -r key; do redis-cli -p "$port" del "$key" >/dev/null; done
+}
+
 new_site() {
 	local site="$1" admin_password="$2"
+	clear_siteless_cache
 	bench_cmd new-site "$site" --force \
 		--db-root-username "$DB_ADMIN_USER" --db-root-password "$DB_ADMIN_PASSWORD" \
 		--mariadb-user-host-login-scope='%' --admin-password "$admin_password" \
