@@ -23,10 +23,16 @@ permission_query_conditions = {
 	"Customer Account": "crm_suite.permissions.customer.get_permission_query_conditions",
 	"Customer Ownership Log": "crm_suite.permissions.customer.get_log_permission_query_conditions",
 	"Contact": "crm_suite.customers.contact.get_permission_query_conditions",
+	"Phone Call Record": "crm_suite.permissions.call_center.get_call_permission_query_conditions",
+	"SMS Record": "crm_suite.permissions.call_center.get_sms_permission_query_conditions",
+	"Dial Command": "crm_suite.permissions.call_center.get_dial_permission_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
 	"Contact": "crm_suite.customers.contact.has_permission",
+	"Phone Call Record": "crm_suite.permissions.call_center.has_call_permission",
+	"SMS Record": "crm_suite.permissions.call_center.has_sender_permission",
+	"Dial Command": "crm_suite.permissions.call_center.has_sender_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -57,6 +63,25 @@ doc_events = {
 		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
 		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
 	},
+	# Area codes feed the caller-ID suffix fallback; masking settings the screen pop (SPEC CALL-02).
+	"Customer Region": {
+		"on_update": "crm_suite.services.call_center.clear_settings_cache",
+		"on_trash": "crm_suite.services.call_center.clear_settings_cache",
+	},
+	"CRM Suite Settings": {
+		"on_update": "crm_suite.permissions.call_center.clear_mask_cache",
+	},
+	"User": {
+		"on_update": "crm_suite.permissions.call_center.clear_mask_cache",
+	},
+}
+
+# Call centre (SPEC CALL-03, CALL-05): missed-call flags every minute, recording cleanup nightly.
+scheduler_events = {
+	"cron": {
+		"* * * * *": ["crm_suite.tasks.mark_missed_calls"],
+	},
+	"daily_long": ["crm_suite.tasks.purge_old_recordings"],
 }
 
 # The audit trail and the phone index outlive a deleted customer (SPEC ORG-05, CUS-11).
