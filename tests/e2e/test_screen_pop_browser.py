@@ -6,6 +6,7 @@ scope shows only "known number". Skipped, with the reason printed, when no brows
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 from callerid_fixtures import line
-from conftest import SITE, SOCKETIO_PORT, WEB_URL, Client, bench
+from conftest import SITE, SOCKETIO_PORT, WEB_PORT, WEB_URL, Client, _start, _wait_http, bench
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INCOMING = "crm_suite.api.callerid.incoming_call"
@@ -79,8 +80,25 @@ def browser(stack):
 	built = bench("build", "--app", "crm_suite", check=False, timeout=600)
 	if built.returncode != 0:
 		pytest.skip(f"bench build --app crm_suite failed, no Desk assets to test: {built.stderr[-500:]}")
-	# the Desk connects to the socketio port in the site's config: point it at the test stack's
+	# the Desk connects to the socketio port in the site's config (point it at the test stack's), straight to
+	# that port only under a dev server (no nginx in front), and skips the setup wizard once set up
 	bench("--site", SITE, "set-config", "socketio_port", str(SOCKETIO_PORT), "--parse")
+	bench(
+		"--site",
+		SITE,
+		"execute",
+		"frappe.db.set_single_value",
+		"--args",
+		"['System Settings', 'setup_complete', 1]",
+	)
+	bench("--site", SITE, "clear-cache")
+	web = stack["procs"]["web"]
+	os.killpg(web.pid, signal.SIGTERM)
+	web.wait(timeout=20)
+	stack["procs"]["web"] = _start(
+		"web", ["bench", "--site", SITE, "serve", "--port", str(WEB_PORT), "--noreload"], {"DEV_SERVER": "1"}
+	)
+	_wait_http(f"{WEB_URL}/api/method/ping")
 	profile = tempfile.mkdtemp(prefix="crm-chromium-")
 	proc = subprocess.Popen(
 		[
@@ -127,6 +145,9 @@ def desk(browser, team):
 	session = Client(WEB_URL).login(team["a"]["user"], team["a"]["password"])
 	for name, value in session.http.cookies.items():
 		tools.send("Network.setCookie", name=name, value=value, url=WEB_URL)
+	# on 127.0.0.1 the socketio server learns the site from this header (as Frappe's own clients send it)
+	tools.send("Network.enable")
+	tools.send("Network.setExtraHTTPHeaders", headers={"X-Frappe-Site-Name": SITE})
 	tools.send("Page.navigate", url=f"{WEB_URL}/app/call-center")
 	tools.wait_for(
 		"typeof frappe !== 'undefined' && !!frappe.boot && !!window.crm_suite && !!crm_suite.show_call_pop"
