@@ -63,16 +63,10 @@ doc_events = {
 		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
 		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
 	},
-	# Area codes feed the caller-ID suffix fallback; masking settings the screen pop (SPEC CALL-02).
+	# Area codes feed the caller-ID suffix fallback (SPEC CALL-02).
 	"Customer Region": {
 		"on_update": "crm_suite.services.call_center.clear_settings_cache",
 		"on_trash": "crm_suite.services.call_center.clear_settings_cache",
-	},
-	"CRM Suite Settings": {
-		"on_update": "crm_suite.permissions.call_center.clear_mask_cache",
-	},
-	"User": {
-		"on_update": "crm_suite.permissions.call_center.clear_mask_cache",
 	},
 }
 

@@ -9,7 +9,6 @@ from crm_suite.permissions.customer import customer_scope_criterion
 from crm_suite.permissions.scope import visible_users
 
 _LINES_KEY = "crm_suite:lines_of_user"
-_MASK_KEY = "crm_suite:phone_masked"
 
 
 def lines_of(user: str) -> list[str]:
@@ -100,29 +99,3 @@ def customer_visible(customer: str | None, user: str) -> bool:
 	if criterion is not None:
 		query = query.where(criterion)
 	return bool(query.run())
-
-
-def phone_masked_for(user: str) -> bool:
-	"""SPEC ORG-06: numbers are masked for users without one of the unmasked roles (admins never)."""
-	cached = frappe.cache.hget(_MASK_KEY, user)
-	if cached is not None:
-		return cached
-	if user == "Administrator" or visible_users(user) is None:
-		masked = False
-	elif not frappe.db.get_single_value("CRM Suite Settings", "mask_phone_numbers"):
-		masked = False
-	else:
-		row = frappe.qb.DocType("Unmasked Phone Role")
-		unmasked = set(
-			frappe.qb.from_(row)
-			.select(row.role)
-			.where((row.parent == "CRM Suite Settings") & (row.parenttype == "CRM Suite Settings"))
-			.run(pluck=True)
-		)
-		masked = not unmasked.intersection(frappe.get_roles(user))
-	frappe.cache.hset(_MASK_KEY, user, masked)
-	return masked
-
-
-def clear_mask_cache(doc=None, method=None):
-	frappe.cache.delete_value(_MASK_KEY)

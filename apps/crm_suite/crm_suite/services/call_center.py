@@ -10,9 +10,10 @@ from frappe.model.db_query import DatabaseQuery
 from frappe.query_builder.functions import Count
 from frappe.utils import add_to_date, cint, get_datetime, get_fullname, now_datetime
 
-from crm_suite.permissions.call_center import customer_visible, phone_masked_for
+from crm_suite.permissions.call_center import customer_visible
 from crm_suite.policies.numbers import local_number_candidates, number_info
 from crm_suite.policies.phones import PhoneNumberInvalid, mask_phone, normalise_phone
+from crm_suite.services.masking import can_see_full_numbers, masking_enabled
 from crm_suite.services.phone_index import phone_settings
 
 CALL_EVENT = "crm_suite_call"
@@ -239,6 +240,11 @@ def touch_line(line_name: str):
 def publish_call(doc, users: list[str]):
 	for user in users:
 		frappe.publish_realtime(CALL_EVENT, screen_pop(doc, user), user=user, after_commit=True)
+
+
+def phone_masked_for(user: str) -> bool:
+	"""SPEC ORG-06 as the customer form applies it: masked unless the user may read the full numbers."""
+	return masking_enabled() and not can_see_full_numbers("Customer Account", user)
 
 
 def screen_pop(doc, user: str) -> dict:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import frappe
 from frappe.core.doctype.user.user import generate_keys
 
-from crm_suite.permissions.call_center import clear_line_cache, clear_mask_cache
+from crm_suite.permissions.call_center import clear_line_cache
 from crm_suite.services.call_center import clear_settings_cache
 from crm_suite.tests.utils import make_user
 
@@ -36,7 +36,6 @@ def make_line(line_id: str, users: list[str], device_user: str | None = None, **
 
 def reset_caches():
 	clear_line_cache()
-	clear_mask_cache()
 	clear_settings_cache()
 
 

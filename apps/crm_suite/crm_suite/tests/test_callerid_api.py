@@ -6,7 +6,6 @@ import frappe
 from frappe.realtime import clear_realtime_log
 
 from crm_suite.api import callerid
-from crm_suite.permissions.call_center import clear_mask_cache
 from crm_suite.services import call_center
 from crm_suite.tests.call_center_utils import device_request, make_device, make_line, reset_caches
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
@@ -114,7 +113,6 @@ class TestCallerIdApi(CRMTestCase):
 		post(self.device["token"], self.device["user"], number="13800138006")
 		self.assertEqual(self.published()[0][1]["number"], "138****8006")
 		frappe.db.set_single_value("CRM Suite Settings", "mask_phone_numbers", 0)
-		clear_mask_cache()
 		clear_realtime_log()
 		post(self.device["token"], self.device["user"], number="13800138006")
 		self.assertEqual(self.published()[0][1]["number"], "13800138006")
