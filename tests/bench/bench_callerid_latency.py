@@ -23,16 +23,20 @@ sys.path.insert(0, str(REPO / "tests" / "support"))
 CALLS = int(os.environ.get("CRM_BENCH_CALLS", "200"))
 
 LISTENER = r"""
-import json, sys, time, requests, socketio
+import json, sys, threading, time, requests, socketio
+lock = threading.Lock()
 web, sio_port, site, user, password = sys.argv[1:6]
 s = requests.Session(); s.post(f"{web}/api/method/login", json={"usr": user, "pwd": password}).raise_for_status()
 c = socketio.Client(reconnection=False)
 ns = f"/{site}"
-def out(kind, data):
-    print(json.dumps({"kind": kind, "t": time.time(), "data": data}), flush=True)
+def out(kind, data, t=None):
+    line = json.dumps({"kind": kind, "t": t or time.time(), "data": data}) + "\n"
+    with lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 c.on("crm_suite_call", lambda d: out("call", d.get("caller_name")), namespace=ns)
 c.on("crm_suite_echo", lambda d: out("echo", d.get("message")), namespace=ns)
-c.connect(f"http://127.0.0.1:{sio_port}", namespaces=[ns], transports=["websocket"],
+c.connect(f"http://127.0.0.1:{sio_port}", namespaces=[ns], transports=["polling"],
     headers={"Cookie": f"sid={s.cookies.get('sid')}", "Origin": web, "X-Frappe-Site-Name": site}, wait_timeout=20)
 out("ready", None)
 for line in sys.stdin:
@@ -40,7 +44,7 @@ for line in sys.stdin:
     t = time.time()
     r = s.post(f"{web}/api/method/crm_suite.api.system.realtime_echo", json={"message": msg})
     r.raise_for_status()
-    print(json.dumps({"kind": "sent", "t": t, "data": msg}), flush=True)
+    out("sent", msg, t)
 """
 
 
