@@ -6,9 +6,9 @@ import frappe
 from frappe import _
 from frappe.utils import get_fullname, now_datetime
 
-from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
+from crm_suite.policies.phones import PhoneNumberInvalid, mask_phone, normalise_phone
 from crm_suite.policies.sms import SmsTooLong, render_sms
-from crm_suite.services.call_center import call_settings
+from crm_suite.services.call_center import call_settings, phone_masked_for
 from crm_suite.services.ownership import new_row_names
 from crm_suite.services.phone_index import phone_settings
 
@@ -33,12 +33,16 @@ def send_to_customers(customers: list[str], template: str | None = None, message
 		message = tpl.message
 	if not (message or "").strip():
 		frappe.throw(_("The message is empty."), exc=SmsError, title=_("No Message"))
-	# Permission-aware: customers outside the sender's row scope are simply not found.
-	rows = frappe.get_list(
+	# Scope from the permission-aware list: customers outside the sender's row scope are simply not found.
+	# The numbers themselves are read as the system: a salesperson may text a customer whose number is
+	# masked for them (SPEC ORG-06), and never gets the number back.
+	visible = frappe.get_list(
+		"Customer Account", filters={"name": ["in", list(set(customers))]}, pluck="name", limit_page_length=0
+	)
+	rows = frappe.get_all(
 		"Customer Account",
-		filters={"name": ["in", list(set(customers))]},
+		filters={"name": ["in", visible or [""]]},
 		fields=["name", "customer_name", "contact_person", "mobile_no", "salesperson"],
-		limit_page_length=0,
 	)
 	region, area = phone_settings()
 	keys = {}
@@ -58,6 +62,7 @@ def send_to_customers(customers: list[str], template: str | None = None, message
 			)
 		)
 	settings = call_settings()
+	masked = phone_masked_for(frappe.session.user)
 	names = {u: get_fullname(u) for u in {r.salesperson for r in rows if r.salesperson}}
 	records, skipped = [], len(set(customers)) - len(rows)
 	for row in rows:
@@ -71,7 +76,8 @@ def send_to_customers(customers: list[str], template: str | None = None, message
 		except SmsTooLong as e:
 			frappe.throw(str(e), exc=SmsError, title=_("Message Too Long"))
 		status = "Opted Out" if key in opted_out else "Queued"
-		records.append((row.name, row.mobile_no, key, status, template, text))
+		shown = mask_phone(row.mobile_no) if masked else row.mobile_no
+		records.append((row.name, shown, key, status, template, text))
 	names_out = _insert_records(records, settings.sms_gateway)
 	queued = [n for n, r in zip(names_out, records, strict=True) if r[3] == "Queued"]
 	if queued:
@@ -118,6 +124,11 @@ def gateway_function(settings):
 	return lambda numbers, message: None
 
 
+def dialable(key: str) -> str:
+	"""Gateways in China want 11-digit mobiles; others get E.164."""
+	return key[3:] if key.startswith("+86") else key
+
+
 def deliver(records: list[str]):
 	"""Send queued SMS records: one gateway call per distinct message text, statuses set per group."""
 	settings = call_settings()
@@ -125,7 +136,7 @@ def deliver(records: list[str]):
 	table = frappe.qb.DocType("SMS Record")
 	rows = (
 		frappe.qb.from_(table)
-		.select(table.name, table.phone_number, table.message)
+		.select(table.name, table.phone_key, table.message)
 		.where(table.name.isin(records) & (table.status == "Queued"))
 		.run(as_dict=True)
 	)
@@ -135,7 +146,7 @@ def deliver(records: list[str]):
 	for message, group in groups.items():
 		names = [r.name for r in group]
 		try:
-			send([r.phone_number for r in group], message)
+			send([dialable(r.phone_key) for r in group], message)
 			status, error = "Sent", None
 		except Exception as e:
 			frappe.log_error(title="SMS gateway failed")

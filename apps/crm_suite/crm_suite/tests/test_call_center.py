@@ -186,6 +186,11 @@ class TestCallCenter(CRMTestCase):
 		)
 		by_customer = {r.customer: r for r in records}
 		self.assertEqual(by_customer[a1.name].status, "Sent")  # Log Only gateway, delivered inline in tests
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value("SMS Record", {"customer": a1.name}, "phone_number"), "138****8031"
+		)
+		frappe.set_user(self.team["sales_a"])
 		self.assertEqual(by_customer[a1.name].message, f"{a1.customer_name}您好")
 		self.assertEqual(by_customer[a2.name].status, "Opted Out")
 		self.assertNotIn(b1.name, by_customer)

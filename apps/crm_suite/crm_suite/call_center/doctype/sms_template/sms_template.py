@@ -7,7 +7,7 @@ from frappe.model.document import Document
 
 from crm_suite.policies.sms import placeholders
 
-KNOWN_PLACEHOLDERS = frozenset({"customer_name", "contact_person", "salesperson_name", "mobile_no"})
+KNOWN_PLACEHOLDERS = frozenset({"customer_name", "contact_person", "salesperson_name"})
 
 
 class SMSTemplate(Document):
