@@ -124,3 +124,15 @@ new_site() {
 		--mariadb-user-host-login-scope='%' --admin-password "$admin_password" \
 		--install-app crm_suite
 }
+
+# The screen-pop test drives a headless Chromium (Debian's `chromium`) over DevTools; install it when
+# missing and apt is there (CRM_INSTALL_BROWSER=0 to skip). Without one the test skips with its reason.
+ensure_browser() {
+	local b
+	for b in chromium chromium-browser google-chrome google-chrome-stable; do command -v "$b" >/dev/null && return; done
+	[ "${CRM_INSTALL_BROWSER:-1}" = 0 ] && return
+	command -v apt-get >/dev/null || return
+	log "Installing chromium for the browser test"
+	if [ "$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null || true
+	else sudo -n apt-get install -y -q chromium >/dev/null || true; fi
+}

@@ -82,6 +82,7 @@ if [ -z "$FRAPPE_LAYERS_SKIPPED" ] && { want frappe || want e2e; }; then
 	ensure_bench_redis
 	ensure_bench_test_deps
 	install_app_from_checkout
+	want e2e && ensure_browser
 	if new_site "$TEST_SITE" admin >"$OUT/new-site.log" 2>&1; then
 		merge_site_config "$TEST_SITE" "$REPO_ROOT/sites/templates/test_site_config.json"
 		SITE_READY=1
@@ -103,7 +104,7 @@ if [ -z "$FRAPPE_LAYERS_SKIPPED" ] && { want frappe || want e2e; }; then
 	if want e2e && [ "$SITE_READY" = 1 ]; then
 		log "Layer: e2e (web :$WEB_PORT, socketio :$SOCKETIO_PORT, worker, scheduler)"
 		CRM_BENCH="$BENCH" CRM_SITE="$TEST_SITE" CRM_WEB_PORT="$WEB_PORT" CRM_SOCKETIO_PORT="$SOCKETIO_PORT" \
-			"$VENV/bin/pytest" -q -p no:cacheprovider "$REPO_ROOT/tests/e2e" --junitxml="$OUT/e2e.xml"
+			"$VENV/bin/pytest" -q -rs -p no:cacheprovider "$REPO_ROOT/tests/e2e" --junitxml="$OUT/e2e.xml"
 		record e2e $? "$OUT/e2e.xml"
 	fi
 fi

@@ -28,6 +28,9 @@ permission_query_conditions = {
 	"Claim Application": "crm_suite.permissions.pool.claim_application_query_conditions",
 	"Customer Transfer Request": "crm_suite.permissions.pool.transfer_request_query_conditions",
 	"Invalid Customer Application": "crm_suite.permissions.pool.invalid_application_query_conditions",
+	"Phone Call Record": "crm_suite.permissions.call_center.get_call_permission_query_conditions",
+	"SMS Record": "crm_suite.permissions.call_center.get_sms_permission_query_conditions",
+	"Dial Command": "crm_suite.permissions.call_center.get_dial_permission_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -37,6 +40,9 @@ has_permission = {
 	"Claim Application": "crm_suite.permissions.pool.application_has_permission",
 	"Customer Transfer Request": "crm_suite.permissions.pool.application_has_permission",
 	"Invalid Customer Application": "crm_suite.permissions.pool.application_has_permission",
+	"Phone Call Record": "crm_suite.permissions.call_center.has_call_permission",
+	"SMS Record": "crm_suite.permissions.call_center.has_sender_permission",
+	"Dial Command": "crm_suite.permissions.call_center.has_sender_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -69,11 +75,20 @@ doc_events = {
 	},
 	# Supervisors' comments (批注) on follow-ups notify the salesperson (SPEC FUP-02).
 	"Comment": {"after_insert": "crm_suite.services.follow_up.notify_comment"},
+	# Area codes feed the caller-ID suffix fallback (SPEC CALL-02).
+	"Customer Region": {
+		"on_update": "crm_suite.services.call_center.clear_settings_cache",
+		"on_trash": "crm_suite.services.call_center.clear_settings_cache",
+	},
 }
 
-# Overdue customers and leads return to their pools (SPEC POOL-05); warnings first.
+# Overdue customers and leads return to their pools (SPEC POOL-05), warnings first; call centre
+# (SPEC CALL-03, CALL-05): missed-call flags every minute, recording cleanup nightly.
 scheduler_events = {
-	"daily_long": ["crm_suite.tasks.recycle_overdue"],
+	"cron": {
+		"* * * * *": ["crm_suite.tasks.mark_missed_calls"],
+	},
+	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
 }
 
 # The audit trail and the phone index outlive a deleted customer (SPEC ORG-05, CUS-11).

@@ -84,6 +84,7 @@ def seed_defaults():
 	ensure_masters()
 	ensure_regions()
 	ensure_settings()
+	ensure_call_center_settings()
 
 
 def ensure_roles():
@@ -167,6 +168,20 @@ def ensure_settings():
 	if not settings.default_phone_region:
 		settings.default_phone_region = "CN"
 	settings.save(ignore_permissions=True)
+
+
+def ensure_call_center_settings():
+	"""Store the defaults once so the settings page shows what is in force (SPEC CALL-03, CALL-05)."""
+	from crm_suite.services.call_center import SETTINGS_DEFAULTS
+
+	settings = frappe.get_single("Call Center Settings")
+	changed = False
+	for fieldname, value in SETTINGS_DEFAULTS.items():
+		if settings.get(fieldname) in (None, "") and value != "":
+			settings.set(fieldname, value)
+			changed = True
+	if changed or settings.is_new():
+		settings.save(ignore_permissions=True)
 
 
 def before_uninstall():

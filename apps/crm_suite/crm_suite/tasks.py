@@ -1,4 +1,4 @@
-"""Scheduler entry points: thin, the work lives in services/."""
+"""Scheduler entry points (hooks.scheduler_events): thin, the work lives in services/."""
 
 import frappe
 
@@ -13,3 +13,15 @@ def recycle_overdue():
 		frappe.db.rollback()
 		frappe.log_error(title="crm_suite: recycle_overdue")
 		raise
+
+
+def mark_missed_calls():
+	from crm_suite.services.call_center import mark_missed_calls
+
+	mark_missed_calls()
+
+
+def purge_old_recordings():
+	from crm_suite.services.recordings import purge_old_recordings
+
+	purge_old_recordings()

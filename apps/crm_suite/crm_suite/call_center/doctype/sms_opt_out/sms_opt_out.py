@@ -1,0 +1,25 @@
+# Copyright (c) 2026, crm_suite contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
+from crm_suite.services.phone_index import phone_settings
+
+
+class SMSOptOut(Document):
+	def validate(self):
+		self.set_phone_key()
+
+	def set_phone_key(self):
+		region, area = phone_settings()
+		try:
+			self.phone_key = normalise_phone(self.phone_number, region, area).key
+		except PhoneNumberInvalid:
+			frappe.throw(
+				_("{0} is not a phone number.").format(self.phone_number),
+				exc=frappe.ValidationError,
+				title=_("Invalid Phone Number"),
+			)

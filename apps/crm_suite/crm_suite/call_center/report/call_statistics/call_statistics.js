@@ -1,0 +1,19 @@
+// Copyright (c) 2026, crm_suite contributors
+frappe.query_reports["Call Statistics"] = {
+	filters: [
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_days(frappe.datetime.get_today(), -30),
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.get_today(),
+		},
+		{ fieldname: "phone_line", label: __("Phone Line"), fieldtype: "Link", options: "Phone Line" },
+		{ fieldname: "user", label: __("User"), fieldtype: "Link", options: "User" },
+	],
+};

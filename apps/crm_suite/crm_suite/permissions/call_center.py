@@ -1,0 +1,101 @@
+"""Row scope of the call centre (SPEC ORG-03, ORG-06, CALL-02/03): a salesperson sees calls they took or
+that rang on a line they are bound to, a manager those of their department subtree, admins all. SMS and
+dial commands follow their sender. Built once with frappe.qb and reused by lists, forms and reports."""
+
+import frappe
+from frappe.query_builder import Criterion
+
+from crm_suite.permissions.customer import customer_scope_criterion
+from crm_suite.permissions.scope import visible_users
+
+_LINES_KEY = "crm_suite:lines_of_user"
+
+
+def lines_of(user: str) -> list[str]:
+	"""Enabled phone lines `user` is bound to (cached; cleared when a line changes)."""
+	cached = frappe.cache.hget(_LINES_KEY, user)
+	if cached is not None:
+		return cached
+	line = frappe.qb.DocType("Phone Line")
+	member = frappe.qb.DocType("Phone Line User")
+	lines = (
+		frappe.qb.from_(member)
+		.join(line)
+		.on(line.name == member.parent)
+		.select(line.name)
+		.distinct()
+		.where((member.user == user) & (member.parenttype == "Phone Line") & (line.enabled == 1))
+		.run(pluck=True)
+	)
+	frappe.cache.hset(_LINES_KEY, user, sorted(lines))
+	return sorted(lines)
+
+
+def clear_line_cache(doc=None, method=None):
+	frappe.cache.delete_value(_LINES_KEY)
+
+
+def call_scope_criterion(user: str | None = None, table=None):
+	"""A criterion for the call records `user` may see, or None when unrestricted."""
+	user = user or frappe.session.user
+	users = visible_users(user)
+	if users is None:
+		return None
+	table = table or frappe.qb.DocType("Phone Call Record")
+	parts = [table.user.isin(users)]
+	if lines := lines_of(user):
+		parts.append(table.phone_line.isin(lines))
+	return Criterion.any(parts)
+
+
+def _sql(criterion) -> str:
+	if criterion is None:
+		return ""
+	return f"({criterion.get_sql(quote_char='`', with_namespace=True)})"
+
+
+def get_call_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return _sql(call_scope_criterion(user))
+
+
+def has_call_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	users = visible_users(user)
+	if users is None or doc.is_new():
+		return True
+	return doc.get("user") in users or doc.get("phone_line") in lines_of(user)
+
+
+def _sender_criterion(doctype: str, field: str, user: str | None):
+	users = visible_users(user or frappe.session.user)
+	if users is None:
+		return None
+	return frappe.qb.DocType(doctype)[field].isin(users)
+
+
+def get_sms_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return _sql(_sender_criterion("SMS Record", "sent_by", user))
+
+
+def get_dial_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return _sql(_sender_criterion("Dial Command", "requested_by", user))
+
+
+def has_sender_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
+	users = visible_users(user or frappe.session.user)
+	if users is None or doc.is_new():
+		return True
+	field = "sent_by" if doc.doctype == "SMS Record" else "requested_by"
+	return doc.get(field) in users
+
+
+def customer_visible(customer: str | None, user: str) -> bool:
+	"""May `user` see this customer (own, subtree, pool or shared)? One indexed query."""
+	if not customer:
+		return False
+	criterion = customer_scope_criterion(user)
+	table = frappe.qb.DocType("Customer Account")
+	query = frappe.qb.from_(table).select(table.name).where(table.name == customer)
+	if criterion is not None:
+		query = query.where(criterion)
+	return bool(query.run())

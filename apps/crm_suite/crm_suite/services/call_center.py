@@ -1,0 +1,360 @@
+"""Caller ID on the site side (SPEC CALL-01..03, CALL-07): match the number exactly on the phone index,
+log the call, and pop it on the screens of the line's users only, each seeing what their row scope and
+phone masking allow."""
+
+from dataclasses import dataclass, field
+
+import frappe
+from frappe import _
+from frappe.model.db_query import DatabaseQuery
+from frappe.query_builder.functions import Count
+from frappe.utils import add_to_date, cint, get_datetime, get_fullname, now_datetime
+
+from crm_suite.permissions.call_center import customer_visible
+from crm_suite.policies.numbers import local_number_candidates, number_info
+from crm_suite.policies.phones import PhoneNumberInvalid, mask_phone, normalise_phone
+from crm_suite.services.masking import can_see_full_numbers, masking_enabled
+from crm_suite.services.phone_index import phone_settings
+
+CALL_EVENT = "crm_suite_call"
+SETTINGS = "Call Center Settings"
+_SETTINGS_KEY = "crm_suite:call_center_settings"
+_AREA_CODES_KEY = "crm_suite:area_codes"
+# Doctypes of other modules shown in the screen pop once they exist (SPEC FUP-01, SALE-01).
+FOLLOW_UP_DOCTYPES = ("Follow Up Record", "Customer Follow Up", "Follow Up")
+OPPORTUNITY_DOCTYPES = ("Sales Opportunity", "Business Opportunity", "Opportunity Record")
+CLOSED_STATES = ("Won", "Lost", "Closed", "Cancelled")
+
+
+SETTINGS_DEFAULTS = {
+	"valid_call_seconds": 10,
+	"missed_after_seconds": 60,
+	"suffix_fallback": 1,
+	"dial_command_expiry_seconds": 120,
+	"device_rate_limit": 600,
+	"recording_retention_days": 180,
+	"sms_gateway": "Log Only",
+	"sms_gateway_method": "",
+	"sms_signature": "",
+}
+
+
+class UnknownPhoneLine(frappe.ValidationError):
+	pass
+
+
+class LineNotBoundToDevice(frappe.PermissionError):
+	pass
+
+
+@dataclass
+class PhoneMatch:
+	key: str = ""
+	national_number: str = ""
+	extension: str = ""
+	number_type: str = "Unknown"
+	match_type: str = "None"
+	rows: list[dict] = field(default_factory=list)
+
+	@property
+	def primary(self) -> dict | None:
+		return self.rows[0] if self.rows else None
+
+
+def call_settings() -> frappe._dict:
+	def load():
+		values = frappe.db.get_singles_dict(SETTINGS, cast=True)
+		out = dict(SETTINGS_DEFAULTS)
+		out.update({k: values[k] for k in SETTINGS_DEFAULTS if values.get(k) not in (None, "")})
+		return out
+
+	return frappe._dict(frappe.cache.get_value(_SETTINGS_KEY, generator=load))
+
+
+def clear_settings_cache(doc=None, method=None):
+	frappe.cache.delete_value(_SETTINGS_KEY)
+	frappe.cache.delete_value(_AREA_CODES_KEY)
+
+
+def known_area_codes() -> list[str]:
+	"""Area codes of the Customer Region masters (province → city), for the suffix fallback."""
+
+	def load():
+		region = frappe.qb.DocType("Customer Region")
+		return sorted(
+			set(
+				frappe.qb.from_(region)
+				.select(region.area_code)
+				.where(region.area_code.isnotnull() & (region.area_code != ""))
+				.run(pluck=True)
+			)
+		)
+
+	return frappe.cache.get_value(_AREA_CODES_KEY, generator=load)
+
+
+def match_number(raw: str | None, area_code: str | None = None) -> PhoneMatch:
+	"""Normalise and look the number up: one exact match on the indexed E.164 key; for a bare local
+	number when no area code is known, the keys it could have under every known area code (labelled
+	"Suffix"). Rows name the matched record whatever its doctype; customer rows carry `customer`."""
+	region, default_area = phone_settings()
+	try:
+		phone = normalise_phone(raw, region, area_code or default_area)
+	except PhoneNumberInvalid:
+		return PhoneMatch()
+	found = PhoneMatch(phone.key, phone.national_number, phone.extension, phone.number_type)
+	found.rows = _index_rows([phone.key])
+	if found.rows:
+		found.match_type = "Exact"
+	elif not (area_code or default_area) and call_settings().suffix_fallback:
+		candidates = local_number_candidates(raw, known_area_codes())
+		if candidates:
+			found.rows = _index_rows(candidates)
+			found.match_type = "Suffix" if found.rows else "None"
+	return found
+
+
+def _index_rows(keys: list[str]) -> list[dict]:
+	index = frappe.qb.DocType("Phone Number Index")
+	return (
+		frappe.qb.from_(index)
+		.select(index.phone_key, index.reference_doctype, index.reference_name, index.customer)
+		.where(index.phone_key.isin(keys))
+		.orderby(index.modified, order=frappe.qb.desc)
+		.limit(20)
+		.run(as_dict=True)
+	)
+
+
+def get_line(line_id: str) -> frappe._dict:
+	line = frappe.db.get_value(
+		"Phone Line",
+		{"line_id": line_id, "enabled": 1},
+		["name", "line_id", "line_name", "device_user", "local_area_code", "outside_line_prefix"],
+		as_dict=True,
+	)
+	if not line:
+		frappe.throw(
+			_("Phone line {0} is not set up or is disabled.").format(line_id),
+			exc=UnknownPhoneLine,
+			title=_("Unknown Phone Line"),
+		)
+	return line
+
+
+def check_device_for_line(line: frappe._dict, user: str):
+	if line.device_user and line.device_user != user:
+		frappe.throw(
+			_("This device is not the device of phone line {0}.").format(line.line_id),
+			exc=LineNotBoundToDevice,
+			title=_("Wrong Device"),
+		)
+
+
+def pop_users(line_name: str) -> list[str]:
+	member = frappe.qb.DocType("Phone Line User")
+	user = frappe.qb.DocType("User")
+	return (
+		frappe.qb.from_(member)
+		.join(user)
+		.on(user.name == member.user)
+		.select(member.user)
+		.where(
+			(member.parent == line_name)
+			& (member.parenttype == "Phone Line")
+			& (member.receives_screen_pop == 1)
+			& (user.enabled == 1)
+		)
+		.orderby(member.idx)
+		.run(pluck=True)
+	)
+
+
+def record_incoming_call(event: dict, device_user: str) -> tuple[str, bool]:
+	"""Log one caller-ID event and pop it; returns (call record, created). Idempotent by event id."""
+	existing = frappe.db.get_value("Phone Call Record", {"event_id": event["event_id"]})
+	if existing:
+		return existing, False
+	line = get_line(event["line_id"])
+	check_device_for_line(line, device_user)
+	users = pop_users(line.name)
+	values = call_values(event.get("number"), line.local_area_code)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Phone Call Record",
+			"call_type": "Missed" if event.get("kind") == "missed" else "Inbound",
+			"status": "Missed" if event.get("kind") == "missed" else "Ringing",
+			"phone_line": line.name,
+			"user": users[0] if users else None,
+			"start_time": event.get("call_time") or now_datetime(),
+			"caller_name": event.get("name"),
+			"event_id": event["event_id"],
+			"source_format": event.get("source_format"),
+			"raw_event": frappe.as_json(event.get("raw_event") or {}, indent=None),
+			**values,
+		}
+	)
+	if event.get("absent_reason"):
+		doc.number_type = "Withheld"
+		doc.phone_number = _("Withheld ({0})").format(_(event["absent_reason"].title()))
+	try:
+		doc.insert(ignore_permissions=True)
+	except frappe.UniqueValidationError:
+		# The same event posted twice at once: the unique index on event_id let only one through.
+		frappe.db.rollback()
+		return frappe.db.get_value("Phone Call Record", {"event_id": event["event_id"]}), False
+	touch_line(line.name)
+	publish_call(doc, users)
+	return doc.name, True
+
+
+def call_values(number: str | None, area_code: str | None = None) -> dict:
+	"""Number fields of a call record: normalised key, type, region and carrier, and the matched record."""
+	if not number:
+		return {"phone_number": "", "number_type": "Unknown", "match_type": "None"}
+	found = match_number(number, area_code)
+	values = {
+		"phone_number": number,
+		"phone_key": found.key,
+		"number_type": found.number_type if found.key else "Unknown",
+		"match_type": found.match_type,
+	}
+	if found.key.startswith("+"):
+		region, default_area = phone_settings()
+		info = number_info(found.key, region, area_code or default_area)
+		values.update(number_region=info.region, number_carrier=info.carrier)
+	if row := found.primary:
+		values.update(
+			customer=row.customer,
+			reference_doctype=row.reference_doctype,
+			reference_name=row.reference_name,
+		)
+	return values
+
+
+def touch_line(line_name: str):
+	line = frappe.qb.DocType("Phone Line")
+	frappe.qb.update(line).set(line.last_seen_on, now_datetime()).where(line.name == line_name).run()
+
+
+def publish_call(doc, users: list[str]):
+	for user in users:
+		frappe.publish_realtime(CALL_EVENT, screen_pop(doc, user), user=user, after_commit=True)
+
+
+def phone_masked_for(user: str) -> bool:
+	"""SPEC ORG-06 as the customer form applies it: masked unless the user may read the full numbers."""
+	return masking_enabled() and not can_see_full_numbers("Customer Account", user)
+
+
+def screen_pop(doc, user: str) -> dict:
+	"""What `user` may see of this call: the customer only within their row scope, numbers masked
+	for masked roles, and a customer outside the scope reduced to "this number is known"."""
+	masked = phone_masked_for(user)
+	number = doc.phone_number or ""
+	pop = {
+		"call": doc.name,
+		"call_type": doc.call_type,
+		"line": doc.phone_line,
+		"start_time": str(doc.start_time),
+		"number_type": doc.number_type,
+		"number_region": doc.number_region,
+		"number_carrier": doc.number_carrier,
+		"caller_name": doc.caller_name,
+		"match_type": doc.match_type,
+		"state": "new",
+	}
+	known = bool(doc.reference_name)
+	if known and doc.customer and customer_visible(doc.customer, user):
+		pop["state"] = "known"
+		pop["number"] = mask_phone(number) if masked else number
+		pop["customer"] = customer_card(doc.customer, user)
+	elif known and not doc.customer:
+		# a contact or lead of a later module: say what it is, the module's own permissions decide the rest
+		pop["state"] = "known"
+		pop["number"] = mask_phone(number) if masked else number
+		pop["reference"] = {"doctype": doc.reference_doctype, "name": doc.reference_name}
+	elif known:
+		pop["state"] = "hidden"
+		pop["number"] = mask_phone(number)
+	else:
+		pop["number"] = number
+		pop["prefill"] = {"mobile_no" if doc.number_type == "Mobile" else "phone": number}
+	return pop
+
+
+def customer_card(customer: str, user: str) -> dict:
+	card = frappe.db.get_value(
+		"Customer Account",
+		customer,
+		["name", "customer_name", "salesperson", "customer_category", "lifecycle_state", "last_contact_on"],
+		as_dict=True,
+	)
+	card["salesperson_name"] = get_fullname(card.salesperson) if card.salesperson else _("Public Pool")
+	if card.customer_category:
+		card["category_color"] = frappe.db.get_value("Customer Category", card.customer_category, "color")
+	card["last_contact_on"] = str(card.last_contact_on or "")
+	for key, candidates in (("follow_ups", FOLLOW_UP_DOCTYPES), ("opportunities", OPPORTUNITY_DOCTYPES)):
+		section = related_records(candidates, customer, user, open_only=key == "opportunities")
+		if section is not None:
+			card[key] = section
+	return card
+
+
+def related_records(candidates: tuple[str, ...], customer: str, user: str, open_only: bool = False):
+	"""Latest rows of the first installed doctype among `candidates` linking to the customer, read with
+	`user`'s permissions; None when no such doctype exists (the pop omits the section)."""
+	for doctype in candidates:
+		if not frappe.db.exists("DocType", doctype):
+			continue
+		meta = frappe.get_meta(doctype)
+		link = next(
+			(f.fieldname for f in meta.fields if f.fieldtype == "Link" and f.options == "Customer Account"),
+			None,
+		)
+		if not link:
+			continue
+		title = meta.title_field or "name"
+		filters = {link: customer}
+		status = next((f for f in ("status", "stage") if meta.has_field(f)), None)
+		if open_only and status:
+			filters[status] = ["not in", CLOSED_STATES]
+		rows = DatabaseQuery(doctype, user=user).execute(
+			fields=["name", f"{title} as title", "modified"] + ([status] if status else []),
+			filters=filters,
+			order_by="modified desc",
+			limit_page_length=5,
+		)
+		return {"doctype": doctype, "rows": [{k: str(v or "") for k, v in r.items()} for r in rows]}
+	return None
+
+
+def record_call_end(event_id: str, answered: bool, duration: int | None, ended_on=None) -> str | None:
+	"""The device saw the call end (hook switch or the far end hanging up)."""
+	name = frappe.db.get_value("Phone Call Record", {"event_id": event_id})
+	if not name:
+		return None
+	doc = frappe.get_doc("Phone Call Record", name)
+	doc.ended_on = get_datetime(ended_on) if ended_on else now_datetime()
+	if duration is not None:
+		doc.duration = max(0, cint(duration))
+	if answered:
+		doc.status = "Ended"
+		doc.answered_on = doc.answered_on or doc.start_time
+	elif doc.call_type == "Inbound":
+		doc.call_type, doc.status = "Missed", "Missed"
+	doc.save(ignore_permissions=True)
+	return name
+
+
+def mark_missed_calls() -> int:
+	"""Inbound calls still ringing after the configured time become missed (flagged until seen)."""
+	cutoff = add_to_date(now_datetime(), seconds=-call_settings().missed_after_seconds)
+	call = frappe.qb.DocType("Phone Call Record")
+	where = (call.call_type == "Inbound") & (call.status == "Ringing") & (call.start_time < cutoff)
+	count = frappe.qb.from_(call).select(Count("*")).where(where).run()[0][0]
+	if count:
+		frappe.qb.update(call).set(call.call_type, "Missed").set(call.status, "Missed").set(
+			call.modified, now_datetime()
+		).where(where).run()
+	return count

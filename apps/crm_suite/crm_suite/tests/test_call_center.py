@@ -1,0 +1,215 @@
+"""Call centre on a real site (SPEC CALL-03..07): click-to-dial through the bridge's poll, call log row
+scope, missed calls until seen, valid-call duration, statistics report, recording cleanup, SMS."""
+
+import frappe
+from frappe.utils import add_days, add_to_date, now_datetime
+
+from crm_suite.api import call_center as api
+from crm_suite.api import callerid
+from crm_suite.call_center.report.call_statistics import call_statistics
+from crm_suite.services import call_center, dialing, recordings
+from crm_suite.tests.call_center_utils import device_request, make_device, make_line, reset_caches
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+
+
+def make_call(**values):
+	values.setdefault("call_type", "Inbound")
+	values.setdefault("status", "Ringing")
+	values.setdefault("start_time", now_datetime())
+	return frappe.get_doc({"doctype": "Phone Call Record", **values}).insert(ignore_permissions=True)
+
+
+class TestCallCenter(CRMTestCase):
+	def setUp(self):
+		super().setUp()
+		reset_caches()
+		self.team = make_sales_team()
+		self.device = make_device()
+		self.line = make_line(
+			"desk-1",
+			[self.team["sales_a"]],
+			self.device["user"],
+			outside_line_prefix="9",
+			local_area_code="010",
+		)
+		self.line_b = make_line("desk-2", [self.team["sales_b"]])
+
+	def tearDown(self):
+		super().tearDown()
+		reset_caches()
+
+	def test_click_to_dial_goes_through_the_bridge_poll_once(self):
+		customer = make_customer(mobile_no="13800138020", salesperson=self.team["sales_a"])
+		frappe.set_user(self.team["sales_a"])
+		queued = api.dial_customer(customer.name)
+		self.assertEqual((queued["line"], queued["dial_string"]), (self.line, "913800138020"))
+		call = frappe.get_doc("Phone Call Record", queued["call"])
+		self.assertEqual(
+			(call.call_type, call.status, call.customer, call.user),
+			("Outbound", "Dialling", customer.name, self.team["sales_a"]),
+		)
+		with device_request(self.device["token"], self.device["user"]):
+			commands = callerid.next_dial_commands(line_id="desk-1")
+			self.assertEqual([c["dial_string"] for c in commands], ["913800138020"])
+			self.assertEqual(callerid.next_dial_commands(line_id="desk-1"), [])  # handed out once
+			callerid.dial_result(command=commands[0]["command"], ok=True)
+		self.assertEqual(frappe.db.get_value("Dial Command", queued["command"], "status"), "Dialled")
+		self.assertEqual(frappe.db.get_value("Phone Call Record", queued["call"], "status"), "Answered")
+
+	def test_dial_needs_a_line_and_a_visible_customer(self):
+		theirs = make_customer(mobile_no="13800138021", salesperson=self.team["sales_b"])
+		frappe.set_user(self.team["sales_a"])
+		with self.assertRaises(frappe.PermissionError):
+			api.dial_customer(theirs.name)
+		frappe.set_user(self.team["outsider"])
+		with self.assertRaises(dialing.NoPhoneLine):
+			api.dial("13800138021")
+
+	def test_old_dial_commands_expire_instead_of_dialling_late(self):
+		queued = dialing.queue_dial("13800138022", self.team["sales_a"])
+		frappe.db.set_value(
+			"Dial Command", queued["command"], "creation", add_to_date(now_datetime(), minutes=-10)
+		)
+		with device_request(self.device["token"], self.device["user"]):
+			self.assertEqual(callerid.next_dial_commands(line_id="desk-1"), [])
+		self.assertEqual(frappe.db.get_value("Dial Command", queued["command"], "status"), "Expired")
+		self.assertEqual(frappe.db.get_value("Phone Call Record", queued["call"], "status"), "Failed")
+
+	def test_call_log_row_scope(self):
+		mine = make_call(phone_line=self.line, phone_number="13800138023")
+		theirs = make_call(phone_line=self.line_b, user=self.team["sales_b"], phone_number="13800138024")
+		frappe.set_user(self.team["sales_a"])
+		listed = set(frappe.get_list("Phone Call Record", pluck="name", limit_page_length=0))
+		self.assertIn(mine.name, listed)
+		self.assertNotIn(theirs.name, listed)
+		self.assertFalse(frappe.has_permission("Phone Call Record", "read", theirs.name))
+		frappe.set_user(self.team["manager"])
+		listed = set(frappe.get_list("Phone Call Record", pluck="name", limit_page_length=0))
+		self.assertIn(theirs.name, listed)
+
+	def test_missed_calls_are_flagged_until_seen(self):
+		old = make_call(
+			phone_line=self.line,
+			user=self.team["sales_a"],
+			start_time=add_to_date(now_datetime(), minutes=-5),
+		)
+		fresh = make_call(phone_line=self.line, user=self.team["sales_a"])
+		other = make_call(
+			phone_line=self.line_b,
+			user=self.team["sales_b"],
+			start_time=add_to_date(now_datetime(), minutes=-5),
+		)
+		self.assertEqual(call_center.mark_missed_calls(), 2)
+		self.assertEqual(
+			frappe.db.get_value("Phone Call Record", old.name, ["call_type", "seen"]), ("Missed", 0)
+		)
+		self.assertEqual(frappe.db.get_value("Phone Call Record", fresh.name, "call_type"), "Inbound")
+		frappe.set_user(self.team["sales_a"])
+		self.assertEqual(api.mark_seen([old.name, other.name]), 1)  # another team's call stays unseen
+		self.assertEqual(
+			frappe.db.get_value("Phone Call Record", old.name, ["seen", "seen_by"]), (1, self.team["sales_a"])
+		)
+		self.assertEqual(frappe.db.get_value("Phone Call Record", other.name, "seen"), 0)
+
+	def test_valid_call_minimum_duration_is_configurable(self):
+		call = make_call(phone_line=self.line, duration=8)
+		self.assertEqual(call.is_valid_call, 0)
+		frappe.get_doc(
+			{
+				"doctype": "Call Center Settings",
+				**frappe.get_single("Call Center Settings").as_dict(),
+				"valid_call_seconds": 5,
+			}
+		).save()
+		call.save()
+		self.assertEqual(call.is_valid_call, 1)
+
+	def test_statistics_report_counts_within_scope(self):
+		make_call(phone_line=self.line, user=self.team["sales_a"], call_type="Inbound", duration=30)
+		make_call(phone_line=self.line, user=self.team["sales_a"], call_type="Outbound", duration=3)
+		make_call(phone_line=self.line, user=self.team["sales_a"], call_type="Missed")
+		make_call(phone_line=self.line_b, user=self.team["sales_b"], call_type="Inbound", duration=60)
+		frappe.set_user(self.team["sales_a"])
+		for filters in (
+			{},
+			{"phone_line": self.line},
+			{"user": self.team["sales_b"]},
+			{"from_date": add_days(None, -1)},
+		):
+			columns, rows, _msg, _chart, _summary = call_statistics.execute(filters)
+			self.assertTrue(columns)
+			self.assertNotIn(self.team["sales_b"], [r["user"] for r in rows])
+		_c, rows, *_ = call_statistics.execute({})
+		row = next(r for r in rows if r["user"] == self.team["sales_a"])
+		self.assertEqual(
+			(row["inbound"], row["outbound"], row["missed"], row["valid_calls"], row["talk_seconds"]),
+			(1, 1, 1, 1, 33),
+		)
+
+	def test_recordings_older_than_retention_are_deleted(self):
+		old = make_call(phone_line=self.line, start_time=add_days(now_datetime(), -40))
+		new = make_call(phone_line=self.line)
+		for call in (old, new):
+			file = frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": f"{call.name}.wav",
+					"content": b"RIFF....WAVE",
+					"attached_to_doctype": "Phone Call Record",
+					"attached_to_name": call.name,
+					"attached_to_field": "recording",
+				}
+			).insert(ignore_permissions=True)
+			call.db_set("recording", file.file_url)
+		self.assertEqual(recordings.purge_old_recordings(30), 1)
+		self.assertFalse(frappe.db.get_value("Phone Call Record", old.name, "recording"))
+		self.assertFalse(frappe.db.exists("File", {"attached_to_name": old.name}))
+		self.assertTrue(frappe.db.get_value("Phone Call Record", new.name, "recording"))
+		self.assertEqual(recordings.purge_old_recordings(0), 0)
+
+	def test_sms_to_customers_with_template_scope_and_opt_out(self):
+		frappe.get_doc(
+			{"doctype": "SMS Template", "template_name": "问候", "message": "{customer_name}您好"}
+		).insert()
+		a1 = make_customer(mobile_no="13800138031", salesperson=self.team["sales_a"])
+		a2 = make_customer(mobile_no="13800138032", salesperson=self.team["sales_a"])
+		a3 = make_customer(phone="010-88889999", salesperson=self.team["sales_a"])
+		b1 = make_customer(mobile_no="13800138034", salesperson=self.team["sales_b"])
+		api.sms_opt_out("138 0013 8032", a2.name, "不要再发")
+		frappe.set_user(self.team["sales_a"])
+		result = api.send_sms([a1.name, a2.name, a3.name, b1.name], template="问候")
+		self.assertEqual((result["queued"], result["opted_out"], result["skipped"]), (1, 1, 2))
+		records = frappe.get_all(
+			"SMS Record",
+			filters={"name": ["in", result["records"]]},
+			fields=["customer", "status", "message"],
+		)
+		by_customer = {r.customer: r for r in records}
+		self.assertEqual(by_customer[a1.name].status, "Sent")  # Log Only gateway, delivered inline in tests
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value("SMS Record", {"customer": a1.name}, "phone_number"), "138****8031"
+		)
+		frappe.set_user(self.team["sales_a"])
+		self.assertEqual(by_customer[a1.name].message, f"{a1.customer_name}您好")
+		self.assertEqual(by_customer[a2.name].status, "Opted Out")
+		self.assertNotIn(b1.name, by_customer)
+		frappe.set_user(self.team["sales_b"])
+		self.assertEqual(frappe.get_list("SMS Record", filters={"name": ["in", result["records"]]}), [])
+
+	def test_sms_gateway_failure_is_recorded(self):
+		frappe.db.set_single_value(
+			"Call Center Settings", {"sms_gateway": "Custom", "sms_gateway_method": "frappe.throw"}
+		)
+		call_center.clear_settings_cache()
+		customer = make_customer(mobile_no="13800138035", salesperson=self.team["sales_a"])
+		result = api.send_sms([customer.name], message="测试")
+		self.assertEqual(frappe.db.get_value("SMS Record", result["records"][0], "status"), "Failed")
+
+	def test_number_lookup_names_region_carrier_and_region_master(self):
+		info = api.lookup_number("0755-88888888")
+		self.assertEqual((info["region"], info["area_code"]), ("广东省深圳市", "0755"))
+		self.assertEqual(
+			info["customer_region"], frappe.db.get_value("Customer Region", {"area_code": "0755"})
+		)
+		self.assertEqual(api.lookup_number("13800138000")["carrier"], "中国移动")
