@@ -108,17 +108,21 @@ with open(path, "w") as fh:
 PY
 }
 
-# Frappe caches the app/module map under a "None|" prefix while no site is selected (new-site): a map from
-# before this checkout's modules changed would make the install skip the new modules.
-clear_siteless_cache() {
-	local port
+# `new-site --force` starts from the old site's config, so Frappe reads the cache under the *old* database's
+# key prefix (or "None|" when there is none) — including the app/module map from before this checkout's
+# modules changed, which makes the install skip new modules. Drop those keys first.
+clear_site_cache() {
+	local site="$1" port prefix
 	port="$(awk '/^port/ {print $2}' "$BENCH/config/redis_cache.conf")"
-	redis-cli -p "$port" --scan --pattern 'None|*' | while read -r key; do redis-cli -p "$port" del "$key" >/dev/null; done
+	for prefix in None "$("$BENCH/env/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1])).get('db_name',''))" "$BENCH/sites/$site/site_config.json" 2>/dev/null)"; do
+		[ -n "$prefix" ] || continue
+		redis-cli -p "$port" --scan --pattern "$prefix|*" | while read -r key; do redis-cli -p "$port" del "$key" >/dev/null; done
+	done
 }
 
 new_site() {
 	local site="$1" admin_password="$2"
-	clear_siteless_cache
+	clear_site_cache "$site"
 	bench_cmd new-site "$site" --force \
 		--db-root-username "$DB_ADMIN_USER" --db-root-password "$DB_ADMIN_PASSWORD" \
 		--mariadb-user-host-login-scope='%' --admin-password "$admin_password" \
