@@ -307,6 +307,9 @@ def related_records(candidates: tuple[str, ...], customer: str, user: str, open_
 	for doctype in candidates:
 		if not frappe.db.exists("DocType", doctype):
 			continue
+		if not frappe.has_permission(doctype, "read", user=user):
+			# a bound user without access to the section sees the pop without it, never an error
+			continue
 		meta = frappe.get_meta(doctype)
 		link = next(
 			(f.fieldname for f in meta.fields if f.fieldtype == "Link" and f.options == "Customer Account"),
@@ -319,12 +322,17 @@ def related_records(candidates: tuple[str, ...], customer: str, user: str, open_
 		status = next((f for f in ("status", "stage") if meta.has_field(f)), None)
 		if open_only and status:
 			filters[status] = ["not in", CLOSED_STATES]
-		rows = DatabaseQuery(doctype, user=user).execute(
-			fields=["name", f"{title} as title", "modified"] + ([status] if status else []),
-			filters=filters,
-			order_by="modified desc",
-			limit_page_length=5,
-		)
+		try:
+			# execute() takes the user again (it resets the constructor's to the session user)
+			rows = DatabaseQuery(doctype, user=user).execute(
+				fields=["name", f"{title} as title", "modified"] + ([status] if status else []),
+				filters=filters,
+				order_by="modified desc",
+				limit_page_length=5,
+				user=user,
+			)
+		except frappe.PermissionError:
+			continue
 		return {"doctype": doctype, "rows": [{k: str(v or "") for k, v in r.items()} for r in rows]}
 	return None
 
