@@ -55,7 +55,9 @@ class TestCallerIdApi(CRMTestCase):
 		pop = events[0][1]
 		self.assertEqual(pop["state"], "known")
 		self.assertEqual(pop["customer"]["name"], customer.name)
-		self.assertNotIn("follow_ups", pop["customer"])  # no follow-up doctype installed yet
+		# follow-ups (SPEC FUP-01) show in the pop, read with the bound salesperson's permissions
+		self.assertEqual(pop["customer"]["follow_ups"], {"doctype": "Follow Up Record", "rows": []})
+		self.assertNotIn("opportunities", pop["customer"])  # no opportunity doctype yet
 
 	def test_same_event_id_twice_makes_one_record_and_one_pop(self):
 		first = post(
