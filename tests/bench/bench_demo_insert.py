@@ -18,7 +18,8 @@ def run(frappe, scale: int, repeats: int = 3, keep: bool = False, **_):
 	frappe.db.set_single_value("CRM Suite Settings", "duplicate_name_policy", "Off")
 
 	batch = max(1000, min(scale, 20000))
-	offset = [existing + 700000]
+	# fresh generator indexes right after the site's rows (the loader fills 0..existing-1); rolled back after
+	offset = [existing]
 
 	def bulk():
 		rows = customer_rows(batch, seed=11, salespeople=owners, start=offset[0])
@@ -30,7 +31,7 @@ def run(frappe, scale: int, repeats: int = 3, keep: bool = False, **_):
 
 	per_doc = 300
 	baseline_rows = list(
-		customer_rows(per_doc * repeats, seed=12, salespeople=owners, start=existing + 900000)
+		customer_rows(per_doc * repeats, seed=12, salespeople=owners, start=existing + batch * repeats)
 	)
 	chunks = iter([baseline_rows[i * per_doc : (i + 1) * per_doc] for i in range(repeats)])
 	fields = (
