@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_suite.demo.china import PROVINCES
+from crm_suite.policies.masters import INDUSTRIES, SOURCES
 
 ROLES = {
 	"CRM Salesperson": {"desk_access": 1},
@@ -22,28 +23,6 @@ CATEGORIES = [
 	("Blacklist", "red", "#E24C4C", "stop", 1),
 ]
 KINDS = [("Deal", 1), ("No Deal", 0)]
-SOURCES = [
-	"Phone Inquiry",
-	"Website",
-	"Exhibition",
-	"Referral",
-	"Advertising",
-	"Cold Call",
-	"WeChat",
-	"Other",
-]
-INDUSTRIES = [
-	"Manufacturing",
-	"IT and Internet",
-	"Finance",
-	"Retail",
-	"Education",
-	"Healthcare",
-	"Construction",
-	"Logistics",
-	"Government",
-	"Other",
-]
 DEFAULT_POOL = "Public Sea"
 DEFAULT_LEAD_POOL = "Lead Pool"
 DEFAULT_STRATEGY = "Default Strategy"

@@ -19,6 +19,7 @@ from crm_suite.demo.china import (
 	PROVINCES,
 	SURNAMES,
 )
+from crm_suite.policies.masters import INDUSTRIES, SOURCES
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import normalise_phone
 from crm_suite.policies.pinyin import pinyin_keys
@@ -28,28 +29,6 @@ CITIES = [
 ]
 CATEGORIES = ("Potential", "Intention", "Key", "Deal", "Blacklist")
 CATEGORY_WEIGHTS = (45, 30, 12, 12, 1)
-SOURCES = (
-	"Phone Inquiry",
-	"Website",
-	"Exhibition",
-	"Referral",
-	"Advertising",
-	"Cold Call",
-	"WeChat",
-	"Other",
-)
-INDUSTRIES = (
-	"Manufacturing",
-	"IT and Internet",
-	"Finance",
-	"Retail",
-	"Education",
-	"Healthcare",
-	"Construction",
-	"Logistics",
-	"Government",
-	"Other",
-)
 _RADIX = (len(CITIES), len(COMPANY_WORDS), len(COMPANY_WORDS), len(BUSINESS_WORDS))
 CAPACITY = _RADIX[0] * _RADIX[1] * _RADIX[2] * _RADIX[3]
 _STRIDE = 7919  # prime, coprime with CAPACITY: i -> i*STRIDE mod CAPACITY is a permutation
