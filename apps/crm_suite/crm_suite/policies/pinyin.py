@@ -22,3 +22,35 @@ def pinyin_keys(text: str | None) -> str:
 	full = "".join(ch for ch in full if ch.isalnum())
 	initials = "".join(ch for ch in initials if ch.isalnum())
 	return f"{full} {initials}"[:255]
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+	from pypinyin.seg.simpleseg import seg
+
+	return seg
+
+
+class SegmentPinyin:
+	"""`pinyin_keys` for many names at once (imports): pypinyin converts word by word after segmenting,
+	and converting is the costly part, so converted words are cached. Same keys as `pinyin_keys`."""
+
+	def __init__(self, max_words: int = 200_000):
+		self.words: dict[str, list[str]] = {}
+		self.max_words = max_words
+
+	def _word(self, word: str) -> list[str]:
+		items = self.words.get(word)
+		if items is None:
+			items = _lazy()(word, errors=lambda run: list(run))
+			if len(self.words) < self.max_words:
+				self.words[word] = items
+		return items
+
+	def keys(self, text: str | None) -> str:
+		if not text:
+			return ""
+		items = [item for word in _segmenter()(text) for item in self._word(word)]
+		full = "".join(ch for ch in "".join(items).lower() if ch.isalnum())
+		initials = "".join(ch for ch in "".join(item[0] for item in items if item).lower() if ch.isalnum())
+		return f"{full} {initials}"[:255]
