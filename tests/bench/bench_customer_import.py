@@ -49,9 +49,9 @@ def _workbook(frappe, rows: list[dict], with_fieldnames: bool) -> bytes:
 
 
 def _file(frappe, name: str, content: bytes) -> str:
-	doc = frappe.get_doc(
-		{"doctype": "File", "file_name": name, "content": content, "is_private": 1}
-	).insert(ignore_permissions=True)
+	doc = frappe.get_doc({"doctype": "File", "file_name": name, "content": content, "is_private": 1}).insert(
+		ignore_permissions=True
+	)
 	return doc.file_url
 
 
@@ -71,7 +71,9 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 	big_url = _file(frappe, f"bench-import-{scale}.xlsx", _workbook(frappe, rows, with_fieldnames=True))
 	baseline_n = min(BASELINE_ROWS, scale)
 	baseline_rows = list(customer_rows(baseline_n, seed=93, start=fresh_start + scale + 10_000))
-	small_url = _file(frappe, "bench-import-10k.xlsx", _workbook(frappe, baseline_rows, with_fieldnames=False))
+	small_url = _file(
+		frappe, "bench-import-10k.xlsx", _workbook(frappe, baseline_rows, with_fieldnames=False)
+	)
 	frappe.db.commit()
 	print(f"files written in {time.perf_counter() - began:.1f}s", flush=True)
 

@@ -18,6 +18,10 @@ from frappe import _
 from frappe.model.naming import parse_naming_series
 from frappe.utils import cint, now_datetime
 
+from crm_suite.customers.doctype.customer_account.customer_account import (
+	duplicate_name_policy,
+	required_fields_for,
+)
 from crm_suite.permissions.scope import visible_users
 from crm_suite.policies.import_rows import (
 	FLOAT_TYPES,
@@ -133,8 +137,6 @@ def column_label(meta, fieldname: str) -> str:
 def required_fieldnames(meta=None, department: str | None = None) -> tuple[str, ...]:
 	"""Mandatory fields and the entry strategy's required fields (the batch owner's department's list
 	when it has one, else the global list)."""
-	from crm_suite.customers.doctype.customer_account.customer_account import required_fields_for
-
 	meta = meta or frappe.get_meta(CUSTOMER)
 	configured = required_fields_for(department) or ""
 	names = [df.fieldname for df in meta.fields if df.reqd and df.fieldname not in COMPUTED_FIELDS]
@@ -595,6 +597,8 @@ def write_customers(rows: list[CheckedRow], batch, departments: dict[str, str], 
 	series = (meta.get_field("naming_series").options or "").split("\n")[0] or "CUS-.YYYY.-.#####"
 	names = reserve_names(series, len(rows))
 	masked = [f for f in PHONE_FIELDS[CUSTOMER] if meta.has_field(f"{f}_masked")]
+	# With the duplicate-name ban on, the unique index on name_key_unique guards imports too.
+	banned = duplicate_name_policy() == "Ban" and meta.has_field("name_key_unique")
 	user, now = frappe.session.user, now_datetime()
 	defaults = {df.fieldname: _static_default(df) for df in fields}
 	system = (
@@ -614,6 +618,8 @@ def write_customers(rows: list[CheckedRow], batch, departments: dict[str, str], 
 		"idx",
 	)
 	columns = [df.fieldname for df in fields] + list(system) + [f"{f}_masked" for f in masked]
+	if banned:
+		columns.append("name_key_unique")
 	customer_sql = _insert_sql(CUSTOMER, columns)
 	phone_sql = _insert_sql(
 		"Phone Number Index",
@@ -683,6 +689,8 @@ def write_customers(rows: list[CheckedRow], batch, departments: dict[str, str], 
 				0,
 			]
 			record += [display_value(values.get(f)) for f in masked]
+			if banned:
+				record.append(row.name_key or None)
 			customers.append(record)
 			for fieldname, phone in row.phones:
 				if fieldname in PHONE_FIELDS[CUSTOMER]:
@@ -874,6 +882,11 @@ def import_batch(batch) -> dict:
 		message = _(
 			"{0} rows have errors; nothing was imported (all or nothing). See the error report."
 		).format(len(failed))
+	elif failed and not counts["imported_rows"]:
+		status = "Failed"
+		message = _("{0} rows have errors; no customer was imported. See the error report.").format(
+			len(failed)
+		)
 	elif failed:
 		status = "Partially Completed"
 		message = _("{0} customers imported, {1} rows with errors skipped.").format(
