@@ -10,6 +10,7 @@ series. The batch records its counts and a per-row error report the user can dow
 
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -44,6 +45,7 @@ from crm_suite.policies.import_rows import (
 from crm_suite.services.masking import display_value
 from crm_suite.services.ownership import new_row_names
 from crm_suite.services.phone_index import PHONE_FIELDS, phone_settings
+from crm_suite.services.pool import default_pool
 
 CUSTOMER = "Customer Account"
 BATCH = "Customer Import Batch"
@@ -658,7 +660,7 @@ def write_customers(rows: list[CheckedRow], batch, departments: dict[str, str], 
 		),
 	)
 	reason = _("Import batch {0}").format(batch.name)
-	pool = batch.customer_pool or frappe.db.get_value("Customer Pool", {"is_default": 1}, "name")
+	pool = batch.customer_pool or default_pool("Customer")
 	assigned = 0
 	for start in range(0, len(rows), INSERT_CHUNK):
 		chunk = rows[start : start + INSERT_CHUNK]
@@ -801,6 +803,7 @@ def run_import(batch_name: str) -> dict:
 		frappe.db.rollback(save_point="customer_import")
 		frappe.log_error(title=_("Customer import {0} failed").format(batch_name))
 		outcome = {"status": "Failed", "message": _("The import failed unexpectedly; nothing was written.")}
+	timings = outcome.pop("timings", None)
 	batch.db_set({**outcome, "finished_on": now_datetime()})
 	frappe.publish_realtime(
 		"customer_import_done",
@@ -808,7 +811,7 @@ def run_import(batch_name: str) -> dict:
 		user=batch.owner,
 		after_commit=True,
 	)
-	return outcome
+	return {**outcome, "timings": timings}
 
 
 def import_batch(batch) -> dict:
@@ -818,12 +821,20 @@ def import_batch(batch) -> dict:
 	def progress(percent: float, description: str):
 		frappe.publish_progress(percent, title=title, description=description)
 
+	timings, began = {}, time.perf_counter()
+
+	def lap(phase: str):
+		nonlocal began
+		timings[phase] = round(time.perf_counter() - began, 2)
+		began = time.perf_counter()
+
 	progress(1, _("Reading the file"))
 	wb, ws = open_sheet(_file_path(batch.import_file))
 	try:
 		mapped, data = read_rows(ws, max_import_rows())
 	finally:
 		wb.close()
+	lap("read")
 	meta = frappe.get_meta(CUSTOMER)
 	specs = [column_spec(df) if df else None for df in mapped]
 	region, area = phone_settings()
@@ -840,11 +851,13 @@ def import_batch(batch) -> dict:
 		checked.append(checker.check(number, cells))
 		if index % step == 0:
 			progress(5 + 45 * index / len(data), _("Checking row {0} of {1}").format(index + 1, len(data)))
+	lap("check")
 	progress(50, _("Looking for duplicates"))
 	departments = resolve_links(checked, specs, user)
 	if batch.salesperson:
 		departments.update(assignable_salespeople({batch.salesperson}, user))
 	find_duplicates(checked, bool(frappe.db.get_single_value("CRM Suite Settings", "duplicate_phone_check")))
+	lap("links_and_duplicates")
 	cells_by_number = dict(data)
 
 	def raw_value(row_number: int, fieldname: str):
@@ -869,6 +882,7 @@ def import_batch(batch) -> dict:
 			progress(60 + 39 * done / total, _("Saving customer {0} of {1}").format(done, total))
 
 		written = write_customers(accepted, batch, departments, write_progress)
+		lap("write")
 		counts.update(
 			imported_rows=written["imported"],
 			assigned_rows=written["assigned"],
@@ -898,4 +912,5 @@ def import_batch(batch) -> dict:
 	if duplicates:
 		message += " " + _("{0} duplicates skipped.").format(len(duplicates))
 	progress(100, message)
-	return {**counts, "status": status, "message": message, "error_report": report}
+	lap("report")
+	return {**counts, "status": status, "message": message, "error_report": report, "timings": timings}
