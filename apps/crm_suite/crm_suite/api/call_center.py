@@ -39,6 +39,18 @@ def dial_customer(customer: str, fieldname: str = "mobile_no") -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+def call_back(call: str) -> dict:
+	"""Return a call from the log: the stored full number is dialled without reaching the browser."""
+	doc = _call_for(call, "read")
+	number = doc.get("phone_number") if doc.phone_key else None
+	if not number:
+		frappe.throw(_("This call has no number to call back."), exc=dialing.NumberNotDialable)
+	if doc.customer and not frappe.has_permission("Customer Account", "read", doc.customer):
+		doc.customer = None  # dial the number, but do not tie the new call to a customer out of scope
+	return dialing.queue_dial(number, frappe.session.user, customer=doc.customer)
+
+
+@frappe.whitelist(methods=["POST"])
 def mark_answered(call: str) -> dict:
 	doc = _call_for(call)
 	if doc.status in ("Ringing", "Missed"):

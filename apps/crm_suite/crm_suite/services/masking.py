@@ -12,6 +12,15 @@ import frappe
 from crm_suite.policies.phones import mask_phone
 
 PHONE_FIELDS: dict[str, tuple[str, ...]] = {"Customer Account": ("mobile_no", "phone", "fax")}
+# Numbers the system writes (call log, dial queue): nobody types them, their copies are always derived.
+DERIVED_PHONE_FIELDS: dict[str, tuple[str, ...]] = {
+	"Phone Call Record": ("phone_number",),
+	"Dial Command": ("phone_number",),
+}
+
+
+def full_number_fields(doctype: str) -> tuple[str, ...]:
+	return PHONE_FIELDS.get(doctype) or DERIVED_PHONE_FIELDS.get(doctype, ())
 
 
 def masked_field(fieldname: str) -> str:
@@ -33,7 +42,7 @@ def can_see_full_numbers(doctype: str, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return True
-	fields = PHONE_FIELDS.get(doctype, ())
+	fields = full_number_fields(doctype)
 	if not fields:
 		return True
 	from frappe.model import get_permitted_fields
@@ -47,10 +56,16 @@ def mask_rows(doctype: str, rows: list[dict], user: str | None = None) -> list[d
 	if can_see_full_numbers(doctype, user):
 		return rows
 	for row in rows:
-		for fieldname in PHONE_FIELDS.get(doctype, ()):
+		for fieldname in full_number_fields(doctype):
 			if fieldname in row:
 				row[fieldname] = display_value(row[fieldname])
 	return rows
+
+
+def set_derived_copies(doc):
+	"""The level-0 copies of numbers the system wrote (SPEC ORG-06 for the call log, CALL-03)."""
+	for fieldname in DERIVED_PHONE_FIELDS.get(doc.doctype, ()):
+		doc.set(masked_field(fieldname), display_value(doc.get(fieldname)))
 
 
 class PartialPhoneEdit(frappe.ValidationError):

@@ -87,6 +87,67 @@ class TestCallCenter(CRMTestCase):
 		listed = set(frappe.get_list("Phone Call Record", pluck="name", limit_page_length=0))
 		self.assertIn(theirs.name, listed)
 
+	def test_call_log_and_dial_queue_numbers_are_masked_by_role(self):
+		"""SPEC ORG-06 on the call log (CALL-03): full numbers sit at permission level 1, so a salesperson
+		reads the masked copy on every Frappe path — list, report view, form/REST get, export — and still
+		calls back through the server."""
+		from frappe.desk.reportview import export_query
+		from frappe.desk.reportview import get as report_view
+
+		frappe.db.set_single_value("CRM Suite Settings", "mask_phone_numbers", 1)
+		call = make_call(
+			phone_line=self.line,
+			user=self.team["sales_a"],
+			call_type="Missed",
+			**call_center.call_values("13800138025"),
+		)
+		self.assertEqual(call.phone_number_masked, "138****8025")
+		frappe.set_user(self.team["sales_a"])
+		try:
+			listed = frappe.get_list(
+				"Phone Call Record",
+				filters={"name": call.name},
+				fields=["name", "phone_number", "phone_key", "phone_number_masked"],
+			)
+			self.assertEqual(len(listed), 1)
+			self.assertNotIn("13800138025", frappe.as_json(listed))
+			self.assertEqual(listed[0].phone_number_masked, "138****8025")
+			form = frappe.client.get("Phone Call Record", call.name)
+			self.assertIsNone(form.get("phone_number"))
+			self.assertIsNone(form.get("phone_key"))
+			self.assertEqual(form["phone_number_masked"], "138****8025")
+			frappe.local.form_dict = frappe._dict(
+				doctype="Phone Call Record",
+				fields=frappe.as_json(
+					[
+						"`tabPhone Call Record`.`name`",
+						"`tabPhone Call Record`.`phone_number`",
+						"`tabPhone Call Record`.`raw_event`",
+					]
+				),
+				filters=frappe.as_json([["Phone Call Record", "name", "=", call.name]]),
+			)
+			view = report_view()
+			self.assertEqual(view["values"][0][0], call.name)
+			self.assertNotIn("13800138025", frappe.as_json(view))
+			frappe.local.form_dict.update(file_format_type="CSV", title="Phone Call Record")
+			export_query()
+			content = frappe.response["filecontent"]
+			self.assertNotIn("13800138025", content.decode() if isinstance(content, bytes) else content)
+			queued = api.call_back(call.name)  # the full number never reaches the browser
+			self.assertEqual(queued["dial_string"], "913800138025")
+			command = frappe.client.get("Dial Command", queued["command"])
+			self.assertEqual(command["phone_number_masked"], "138****8025")
+			self.assertIsNone(command.get("dial_string"))
+		finally:
+			frappe.local.form_dict = frappe._dict()
+			frappe.set_user("Administrator")
+		frappe.set_user(self.team["manager"])
+		self.assertEqual(frappe.client.get("Phone Call Record", call.name)["phone_number"], "13800138025")
+		frappe.set_user(self.team["sales_b"])
+		with self.assertRaises(frappe.PermissionError):
+			api.call_back(call.name)  # another team's call: out of scope
+
 	def test_missed_calls_are_flagged_until_seen(self):
 		old = make_call(
 			phone_line=self.line,

@@ -3,6 +3,9 @@
 
 from frappe.model.document import Document
 
+from crm_suite.services.masking import set_derived_copies
+
 
 class DialCommand(Document):
-	pass
+	def validate(self):
+		set_derived_copies(self)

@@ -6,12 +6,14 @@ from frappe.model.document import Document
 from frappe.utils import cint
 
 from crm_suite.services.call_center import call_settings
+from crm_suite.services.masking import set_derived_copies
 
 
 class PhoneCallRecord(Document):
 	def validate(self):
 		self.set_valid_call()
 		self.set_seen_by()
+		set_derived_copies(self)
 
 	def set_valid_call(self):
 		self.is_valid_call = int(cint(self.duration) >= call_settings().valid_call_seconds)

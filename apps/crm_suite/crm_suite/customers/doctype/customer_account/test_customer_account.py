@@ -127,6 +127,22 @@ class TestPhoneMasking(CRMTestCase):
 		self.assertIsNone(form.get("mobile_no"))
 		self.assertEqual(form.phone_masked, "010-****6666")
 
+	def test_adjacent_full_number_fields_are_all_withheld(self):
+		"""Frappe 15 skipped the field after a removed one (fixed by crm_suite.permissions.fieldlevel)."""
+		frappe.set_user(self.team["sales_a"])
+		try:
+			for fields in (["name", "mobile_no", "phone", "fax"], ["name", "phone", "mobile_no", "customer_name"]):
+				rows = frappe.get_list("Customer Account", filters={"name": self.doc.name}, fields=fields)
+				self.assertEqual(len(rows), 1)
+				self.assertFalse({"mobile_no", "phone", "fax"} & set(rows[0]), fields)
+			as_list = frappe.get_list(
+				"Customer Account", filters={"name": self.doc.name}, fields=["mobile_no", "phone"], as_list=True
+			)
+			self.assertNotIn("13812345678", frappe.as_json(as_list))
+			self.assertNotIn("88886666", frappe.as_json(as_list))
+		finally:
+			frappe.set_user("Administrator")
+
 	def test_manager_sees_full_numbers(self):
 		listed, form = self.read_as(self.team["manager"])
 		self.assertEqual(listed["mobile_no"], "13812345678")
