@@ -13,23 +13,8 @@ import time
 
 from harness import emit
 
-COLUMNS = (
-	"customer_name",
-	"short_name",
-	"customer_category",
-	"customer_kind",
-	"customer_source",
-	"industry",
-	"province",
-	"city",
-	"customer_value",
-	"contact_person",
-	"mobile_no",
-	"phone",
-	"website",
-	"address",
-	"postcode",
-)
+from crm_suite.demo.load import ENTRY_COLUMNS as COLUMNS
+
 BASELINE_ROWS = 10_000
 
 

@@ -25,15 +25,12 @@ DEPARTMENTS = [
 	("华东销售部", ROOT_DEPARTMENT),
 	("华东一组", "华东销售部"),
 ]
-CUSTOMER_COLUMNS = (
-	"name",
-	"naming_series",
+# What a person fills in for a customer (the import template's business columns, in its order).
+ENTRY_COLUMNS = (
 	"customer_name",
 	"short_name",
 	"customer_category",
 	"customer_kind",
-	"stars",
-	"is_target",
 	"customer_source",
 	"industry",
 	"province",
@@ -45,6 +42,13 @@ CUSTOMER_COLUMNS = (
 	"website",
 	"address",
 	"postcode",
+)
+CUSTOMER_COLUMNS = (
+	"name",
+	"naming_series",
+	*ENTRY_COLUMNS,
+	"stars",
+	"is_target",
 	"salesperson",
 	"sales_department",
 	"customer_pool",
@@ -93,7 +97,8 @@ def _insert_user(email: str, first_name: str, roles: list[str]):
 	user.insert(ignore_permissions=True)
 
 
-def _department(name: str, parent: str):
+def ensure_department(name: str, parent: str = "All Departments") -> str:
+	"""A Sales Department group (kept if it exists): demo data and the Frappe-layer tests build on these."""
 	if not frappe.db.exists("Sales Department", name):
 		frappe.get_doc(
 			{
@@ -103,9 +108,12 @@ def _department(name: str, parent: str):
 				"is_group": 1,
 			}
 		).insert(ignore_permissions=True)
+	return name
 
 
-def _position(name: str, department: str, manages: int, roles: list[str]) -> str:
+def ensure_position(
+	name: str, department: str, manages: bool = False, roles: list[str] | None = None
+) -> str:
 	existing = frappe.db.get_value("Sales Position", {"position_name": name, "sales_department": department})
 	if existing:
 		return existing
@@ -114,30 +122,31 @@ def _position(name: str, department: str, manages: int, roles: list[str]) -> str
 			"doctype": "Sales Position",
 			"position_name": name,
 			"sales_department": department,
-			"manages_subordinates": manages,
-			"roles": [{"role": r} for r in roles],
+			"manages_subordinates": int(manages),
+			"roles": [{"role": r} for r in roles or ()],
 		}
 	).insert(ignore_permissions=True)
 	return doc.name
 
 
-def _staff(user: str, position: str):
+def ensure_staff(user: str, position: str | None) -> str:
 	if not frappe.db.exists("Sales Staff", user):
 		frappe.get_doc({"doctype": "Sales Staff", "user": user, "sales_position": position}).insert(
 			ignore_permissions=True
 		)
+	return user
 
 
 def make_demo_org(extra_salespeople: int = 0) -> dict:
 	"""Departments, positions and the demo logins: a manager of 华北销售部 and salespeople in its teams."""
 	for name, parent in DEPARTMENTS:
-		_department(name, parent)
-	manager_pos = _position("销售经理", "华北销售部", 1, ["CRM Manager"])
+		ensure_department(name, parent)
+	manager_pos = ensure_position("销售经理", "华北销售部", 1, ["CRM Manager"])
 	team_pos = {
-		d: _position("销售代表", d, 0, ["CRM Salesperson"]) for d in ("华北一组", "华北二组", "华东一组")
+		d: ensure_position("销售代表", d, 0, ["CRM Salesperson"]) for d in ("华北一组", "华北二组", "华东一组")
 	}
 	manager = _user(demo_user("manager"), "王经理", ["CRM Manager"])
-	_staff(manager, manager_pos)
+	ensure_staff(manager, manager_pos)
 	sales = [
 		(_user(demo_user("sales1"), "李销售", ["CRM Salesperson"]), "华北一组"),
 		(_user(demo_user("sales2"), "张销售", ["CRM Salesperson"]), "华北二组"),
@@ -146,7 +155,7 @@ def make_demo_org(extra_salespeople: int = 0) -> dict:
 		dept = ("华北一组", "华北二组", "华东一组")[i % 3]
 		sales.append((_user(demo_user(f"rep{i + 1:03d}"), f"销售{i + 1:03d}", ["CRM Salesperson"]), dept))
 	for user, dept in sales:
-		_staff(user, team_pos[dept])
+		ensure_staff(user, team_pos[dept])
 	admin = _user(demo_user("admin"), "系统管理员", ["CRM Admin", "System Manager"])
 	clear_scope_cache()
 	return {"admin": admin, "manager": manager, "salespeople": [u for u, _ in sales]}

@@ -3,6 +3,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from crm_suite.demo.load import ensure_department, ensure_position, ensure_staff
 from crm_suite.install import seed_defaults
 from crm_suite.permissions.scope import clear_scope_cache
 
@@ -48,41 +49,9 @@ def make_user(local: str, roles: list[str]) -> str:
 	return email
 
 
-def make_department(name: str, parent: str = "All Departments") -> str:
-	if not frappe.db.exists("Sales Department", name):
-		frappe.get_doc(
-			{
-				"doctype": "Sales Department",
-				"department_name": name,
-				"parent_sales_department": parent,
-				"is_group": 1,
-			}
-		).insert(ignore_permissions=True)
-	return name
-
-
-def make_position(name: str, department: str, manages: bool = False) -> str:
-	existing = frappe.db.get_value("Sales Position", {"position_name": name, "sales_department": department})
-	if existing:
-		return existing
-	doc = frappe.get_doc(
-		{
-			"doctype": "Sales Position",
-			"position_name": name,
-			"sales_department": department,
-			"manages_subordinates": int(manages),
-		}
-	).insert(ignore_permissions=True)
-	return doc.name
-
-
-def make_staff(user: str, position: str | None) -> str:
-	if frappe.db.exists("Sales Staff", user):
-		return user
-	frappe.get_doc({"doctype": "Sales Staff", "user": user, "sales_position": position}).insert(
-		ignore_permissions=True
-	)
-	return user
+make_department = ensure_department
+make_position = ensure_position
+make_staff = ensure_staff
 
 
 def make_customer(**values) -> "frappe.model.document.Document":
