@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 import frappe
 from frappe import _
 from frappe.model.naming import parse_naming_series
-from frappe.utils import cint, now_datetime
+from frappe.utils import cint, get_fullname, now_datetime
 
 from crm_suite.customers.doctype.customer_account.customer_account import (
 	duplicate_name_policy,
@@ -45,7 +45,8 @@ from crm_suite.policies.import_rows import (
 from crm_suite.services.masking import display_value
 from crm_suite.services.ownership import new_row_names
 from crm_suite.services.phone_index import PHONE_FIELDS, phone_settings
-from crm_suite.services.pool import default_pool
+from crm_suite.services.pool import CUSTOMER as POOLED_CUSTOMER
+from crm_suite.services.pool import default_pool, lock_user, owned_count, strategy_for
 
 CUSTOMER = "Customer Account"
 BATCH = "Customer Import Batch"
@@ -71,6 +72,7 @@ DUPLICATE_NAME_IN_FILE = "duplicate_name_in_file"
 DUPLICATE_PHONE_IN_FILE = "duplicate_phone_in_file"
 DUPLICATE_NAME = "duplicate_name"
 DUPLICATE_PHONE = "duplicate_phone"
+OWNED_LIMIT = "owned_limit"
 DUPLICATE_CODES = frozenset(
 	{DUPLICATE_NAME_IN_FILE, DUPLICATE_PHONE_IN_FILE, DUPLICATE_NAME, DUPLICATE_PHONE}
 )
@@ -100,6 +102,7 @@ def problem_message(code: str, args: tuple, label: str) -> str:
 		DUPLICATE_PHONE_IN_FILE: _("Same phone number as row {0} of this file"),
 		DUPLICATE_NAME: _("A customer with this name already exists: {0}"),
 		DUPLICATE_PHONE: _("A customer with this phone number already exists: {0}"),
+		OWNED_LIMIT: _("Limit reached: {0} already owns {1} customers; the limit is {2}."),
 	}
 	if code == REQUIRED:
 		return messages[code].format(label)
@@ -488,6 +491,27 @@ def assignable_salespeople(users: set[str], importer: str) -> dict[str, str]:
 	return found
 
 
+def apply_owned_limits(rows: list[CheckedRow], batch) -> None:
+	"""POOL-03 holds for imports as for claims: rows that would take a salesperson past the owned limit
+	of the batch's pool are refused, counted under the same per-salesperson lock a claim takes."""
+	strategy = strategy_for(batch.customer_pool or default_pool("Customer"))
+	if not strategy.max_owned:
+		return
+	adding: dict[str, list[CheckedRow]] = {}
+	for row in rows:
+		owner = row.ok and (row.values.get("salesperson") or batch.salesperson)
+		if owner:
+			adding.setdefault(owner, []).append(row)
+	for owner in sorted(adding):
+		lock_user(owner)
+		owned = owned_count(POOLED_CUSTOMER, owner, bool(strategy.count_deal_customers))
+		room = max(0, strategy.max_owned - owned)
+		for row in adding[owner][room:]:
+			row.problems.append(
+				("salesperson", OWNED_LIMIT, (get_fullname(owner), owned, strategy.max_owned))
+			)
+
+
 def find_duplicates(rows: list[CheckedRow], check_phones: bool) -> None:
 	"""Mark rows whose company (normalised name) or phone number is already a customer's, or appears
 	on an earlier row of the file. The first row of a group is kept."""
@@ -857,6 +881,7 @@ def import_batch(batch) -> dict:
 	if batch.salesperson:
 		departments.update(assignable_salespeople({batch.salesperson}, user))
 	find_duplicates(checked, bool(frappe.db.get_single_value("CRM Suite Settings", "duplicate_phone_check")))
+	apply_owned_limits(checked, batch)
 	lap("links_and_duplicates")
 	cells_by_number = dict(data)
 

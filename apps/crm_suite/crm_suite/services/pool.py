@@ -23,6 +23,7 @@ from crm_suite.services.ownership import log_ownership_changes
 
 POOL_STATE = "Pool"
 FOLLOWING = "Following"
+PENDING = "Pending"  # CUS-10: owned, imported or assigned, never contacted yet
 SHELVED = "Shelved"
 INVALID = "Invalid"
 CLAIM_ACTION = "Claim"
@@ -109,10 +110,18 @@ class Pooled:
 	owned_states: tuple[str, ...]
 	deal_state: str
 	label: str
+	# owned and still to be worked: what the recycle rules (POOL-05) look at
+	active_states: tuple[str, ...] = (FOLLOWING,)
 
 
 CUSTOMER = Pooled(
-	"Customer Account", "customer", "Customer", ("Following", "Shelved", "Deal"), "Deal", "customers"
+	"Customer Account",
+	"customer",
+	"Customer",
+	(FOLLOWING, PENDING, SHELVED, "Deal"),
+	"Deal",
+	"customers",
+	(FOLLOWING, PENDING),
 )
 LEAD = Pooled("Sales Lead", "sales_lead", "Lead", ("Following", "Qualified"), "Qualified", "leads")
 KINDS = {k.doctype: k for k in (CUSTOMER, LEAD)}
@@ -226,7 +235,7 @@ def ensure_can_decide(decider: str, applicant: str, pool: str | None = None):
 # Locks and counts
 
 
-def _lock_user(user: str):
+def lock_user(user: str):
 	user_table = frappe.qb.DocType("User")
 	frappe.qb.from_(user_table).select(user_table.name).where(user_table.name == user).for_update().run()
 
@@ -497,7 +506,7 @@ def claim(
 	"""Direct claim (POOL-02c), or the claim an approval performs (POOL-02a): every limit checked now."""
 	kind = kind_of(doctype)
 	user = user or frappe.session.user
-	_lock_user(user)
+	lock_user(user)
 	rows = _lock_rows(kind, names)
 	now = now_datetime()
 	for row in rows:
@@ -528,7 +537,7 @@ def random_claim(
 	user = user or frappe.session.user
 	if count < 1:
 		frappe.throw(_("Enter how many to claim."), PoolOperationError)
-	_lock_user(user)
+	lock_user(user)
 	_check_pool_allows_pull(kind, pool, user, approved=False)
 	check_owned_limit(kind, user, pool, count)
 	check_daily_limit(kind, user, pool, count)
@@ -564,7 +573,7 @@ def assign(names: list[str], to_user: str, doctype: str = "Customer Account", re
 	actor = frappe.session.user
 	if not (sees_everything(actor) or manages(actor, to_user)):
 		frappe.throw(_("You can only assign to your subordinates."), NotOwner, title=_("Not Allowed"))
-	_lock_user(to_user)
+	lock_user(to_user)
 	rows = _lock_rows(kind, names)
 	for row in rows:
 		if row.locked:
@@ -722,7 +731,7 @@ def plan_push(names, members, load, method, last_pushed_to, max_owned) -> dict[s
 def transfer(name: str, to_user: str, expected_from: str | None = None, reason: str | None = None):
 	"""Move an owned customer to another salesperson (POOL-07); called when a transfer is approved."""
 	kind = CUSTOMER
-	_lock_user(to_user)
+	lock_user(to_user)
 	(row,) = _lock_rows(kind, [name])
 	if not row.salesperson or (expected_from and row.salesperson != expected_from):
 		frappe.throw(_("{0} changed owner since the request was made.").format(name), NotOwner)
@@ -803,7 +812,7 @@ def protect(names: list[str], doctype: str = "Customer Account", on: bool = True
 	"""Protection (POOL-04): up to the strategy's maximum, for its protection period."""
 	kind = kind_of(doctype)
 	actor = frappe.session.user
-	_lock_user(actor)
+	lock_user(actor)
 	rows = _owned_rows(kind, names)
 	if not on:
 		_set_state(kind, [r.name for r in rows], protected_until=None)

@@ -20,7 +20,7 @@ from frappe.query_builder.functions import Coalesce, Count
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from crm_suite.services.notify import notify_users
-from crm_suite.services.pool import CUSTOMER, FOLLOWING, KINDS, LEAD, POOL_STATE, Pooled, default_pool
+from crm_suite.services.pool import CUSTOMER, KINDS, LEAD, POOL_STATE, Pooled, default_pool
 
 NOT_CONTACTED = "Not Contacted After Claim"
 NO_FOLLOW_UP = "No Follow Up"
@@ -107,7 +107,7 @@ def due_criterion(kind: Pooled, rule: Rule, now: datetime, home_pool: str | None
 	in_pool = t.customer_pool == rule.pool
 	if rule.pool == home_pool:  # owned rows created without a pool belong to the default pool
 		in_pool = in_pool | t.customer_pool.isnull()
-	states = [FOLLOWING]
+	states = list(kind.active_states)
 	if not rule.exempt_deal and rule.rule_type != NO_DEAL and kind.deal_state:
 		states.append(kind.deal_state)
 	conditions = [in_pool, t.lifecycle_state.isin(states), t.claimed_on < cutoff]

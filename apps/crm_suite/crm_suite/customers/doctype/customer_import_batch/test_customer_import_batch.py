@@ -258,6 +258,33 @@ class TestCustomerImport(CRMTestCase):
 		self.assertEqual({log.action for log in logs}, {"Import"})
 		self.assertEqual(sorted(log.to_salesperson for log in logs).count(team["sales_a"]), 2)
 
+	def test_owned_limit_holds_for_imports(self):
+		"""POOL-03 on the import path: rows that would take a salesperson past the owned limit are refused
+		(imported Pending customers count as owned), in both modes."""
+		from crm_suite.services.pool import CUSTOMER, default_pool, owned_count
+
+		team = make_sales_team()
+		owned = owned_count(CUSTOMER, team["sales_a"])
+		strategy = frappe.get_doc(
+			{"doctype": "Pool Strategy", "strategy_name": "导入上限测试", "max_owned": owned + 1}
+		).insert(ignore_permissions=True)
+		pool = frappe.get_doc("Customer Pool", default_pool("Customer"))
+		self.addCleanup(frappe.clear_document_cache, "Customer Pool", pool.name)  # after the rollback
+		pool.strategy = strategy.name
+		pool.save(ignore_permissions=True)
+		rows = [self.row(), self.row(), self.row()]
+		batch = run_batch(xlsx_file(rows), customer_import.VALID_ROWS, salesperson=team["sales_a"])
+		self.assertEqual((batch.imported_rows, batch.failed_rows), (1, 2), batch.message)
+		lines = report_lines(batch)
+		self.assertEqual([line[0] for line in lines], [4, 5])
+		self.assertEqual(
+			lines[0][3], f"Limit reached: sales_a already owns {owned} customers; the limit is {owned + 1}."
+		)
+		self.assertEqual(owned_count(CUSTOMER, team["sales_a"]), owned + 1)
+		self.assertEqual(set(stored(rows)), {rows[0]["customer_name"]})
+		batch = run_batch(xlsx_file([self.row(), self.row(salesperson=team["sales_b"])]), salesperson=team["sales_a"])
+		self.assertEqual((batch.status, batch.imported_rows, batch.failed_rows), ("Failed", 0, 1))
+
 	def test_manager_may_assign_only_within_own_scope(self):
 		team = make_sales_team()
 		rows = [self.row(salesperson=team["outsider"]), self.row(salesperson=team["sales_a"])]
