@@ -58,13 +58,10 @@ def setup_fixtures(frappe, suffix: str) -> dict:
 	from frappe.core.doctype.user.user import generate_keys
 	from frappe.utils.password import update_password
 
+	from crm_suite.demo.load import ensure_user
+
 	def user(email, roles):
-		if not frappe.db.exists("User", email):
-			frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0,
-				 "roles": [{"role": r} for r in roles]}
-			).insert(ignore_permissions=True)  # fmt: skip
-		return email
+		return ensure_user(email, email.split("@")[0], roles)
 
 	device = user("bench-bridge@crm-suite.bench", ["Caller ID Device"])
 	listener = user("bench-listener@crm-suite.bench", ["CRM Salesperson"])

@@ -25,14 +25,10 @@ CLAIMER = "bench-claimer@crm-suite.demo"
 
 def _shape(frappe, now) -> int:
 	"""Idempotent: pools, owners and dates set-based; returns how many customers are overdue."""
-	from crm_suite.demo.load import make_demo_org
+	from crm_suite.demo.load import ensure_user, make_demo_org
 
 	org = make_demo_org(extra_salespeople=20)
-	if not frappe.db.exists("User", CLAIMER):
-		frappe.get_doc(
-			{"doctype": "User", "email": CLAIMER, "first_name": "Bench", "send_welcome_email": 0,
-			 "roles": [{"role": "CRM Salesperson"}]}
-		).insert(ignore_permissions=True)  # fmt: skip
+	ensure_user(CLAIMER, "Bench", ["CRM Salesperson"])
 	strategy = "Bench Strategy"
 	if not frappe.db.exists("Pool Strategy", strategy):
 		frappe.get_doc(

@@ -69,7 +69,7 @@ def demo_user(local: str) -> str:
 	return f"{local}@{DEMO_DOMAIN}"
 
 
-def _user(email: str, first_name: str, roles: list[str]) -> str:
+def ensure_user(email: str, first_name: str, roles: list[str]) -> str:
 	if frappe.db.exists("User", email):
 		return email
 	# Frappe throttles interactive user sign-ups (60 an hour); demo users are an import.
@@ -145,18 +145,18 @@ def make_demo_org(extra_salespeople: int = 0) -> dict:
 	team_pos = {
 		d: ensure_position("销售代表", d, 0, ["CRM Salesperson"]) for d in ("华北一组", "华北二组", "华东一组")
 	}
-	manager = _user(demo_user("manager"), "王经理", ["CRM Manager"])
+	manager = ensure_user(demo_user("manager"), "王经理", ["CRM Manager"])
 	ensure_staff(manager, manager_pos)
 	sales = [
-		(_user(demo_user("sales1"), "李销售", ["CRM Salesperson"]), "华北一组"),
-		(_user(demo_user("sales2"), "张销售", ["CRM Salesperson"]), "华北二组"),
+		(ensure_user(demo_user("sales1"), "李销售", ["CRM Salesperson"]), "华北一组"),
+		(ensure_user(demo_user("sales2"), "张销售", ["CRM Salesperson"]), "华北二组"),
 	]
 	for i in range(extra_salespeople):
 		dept = ("华北一组", "华北二组", "华东一组")[i % 3]
-		sales.append((_user(demo_user(f"rep{i + 1:03d}"), f"销售{i + 1:03d}", ["CRM Salesperson"]), dept))
+		sales.append((ensure_user(demo_user(f"rep{i + 1:03d}"), f"销售{i + 1:03d}", ["CRM Salesperson"]), dept))
 	for user, dept in sales:
 		ensure_staff(user, team_pos[dept])
-	admin = _user(demo_user("admin"), "系统管理员", ["CRM Admin", "System Manager"])
+	admin = ensure_user(demo_user("admin"), "系统管理员", ["CRM Admin", "System Manager"])
 	clear_scope_cache()
 	return {"admin": admin, "manager": manager, "salespeople": [u for u, _ in sales]}
 

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.model.db_query import DatabaseQuery
 from frappe.query_builder.functions import Count
 from frappe.utils import add_to_date, cint, get_datetime, get_fullname, now_datetime
+from pypika.terms import Parameter
 
 from crm_suite.permissions.call_center import customer_visible
 from crm_suite.policies.numbers import local_number_candidates, number_info
@@ -116,14 +117,20 @@ def match_number(raw: str | None, area_code: str | None = None) -> PhoneMatch:
 
 def _index_rows(keys: list[str]) -> list[dict]:
 	index = frappe.qb.DocType("Phone Number Index")
-	return (
+	query = (
 		frappe.qb.from_(index)
 		.select(index.phone_key, index.reference_doctype, index.reference_name, index.customer)
-		.where(index.phone_key.isin(keys))
 		.orderby(index.modified, order=frappe.qb.desc)
 		.limit(20)
-		.run(as_dict=True)
 	)
+	if len(keys) == 1:  # the exact match, once per ring: its SQL is built once per process
+		global _EXACT_SQL
+		_EXACT_SQL = _EXACT_SQL or query.where(index.phone_key == Parameter("%s")).get_sql()
+		return frappe.db.sql(_EXACT_SQL, (keys[0],), as_dict=True)
+	return query.where(index.phone_key.isin(keys)).run(as_dict=True)
+
+
+_EXACT_SQL: str | None = None
 
 
 def get_line(line_id: str) -> frappe._dict:

@@ -2,9 +2,10 @@
 pool rule says they are overdue.
 
 Set-based: every rule becomes one sargable condition on the indexed (customer_pool, lifecycle_state,
-claimed_on / last_contact_on) columns against cutoffs computed once from one `now`. Each batch locks
-its rows (`SELECT … FOR UPDATE`), writes its log rows server-side (`INSERT … SELECT`), moves the rows
-with one UPDATE, notifies each former owner once, and commits. A rerun only finds rows still overdue,
+claimed_on / last_contact_on) columns against cutoffs computed once from one `now`. Each batch moves
+its rows with one UPDATE … LIMIT (which locks them), writes their log rows server-side
+(`INSERT … SELECT`, the rows found again by the batch's unique `modified` stamp), notifies each former
+owner once, and commits. A rerun only finds rows still overdue,
 so a job killed half-way and run again ends where one clean run would, without duplicate logs.
 """
 
@@ -133,66 +134,50 @@ def run_recycle(
 	commit: bool = True,
 	max_batches: int | None = None,
 ) -> dict:
-	"""Recycle every overdue row of `doctype`; returns {"recycled", "batches", "notified"}."""
+	"""Recycle every overdue row of `doctype`; returns {"recycled", "batches", "notified"}.
+
+	A batch is one UPDATE … WHERE <rule> LIMIT n: it finds, locks and moves the rows in one pass over the
+	rule's index range, stamping them with a `modified` time no other row has. The log rows are built by
+	the server from the rows found again by that stamp (`modified` index), the owners' counts come from
+	those log rows, and the batch commits: no list of names crosses the wire."""
 	kind = KINDS[doctype]
 	now = get_datetime(now) if now else now_datetime()
 	home_pool = default_pool(kind.pool_type)
-	t = frappe.qb.DocType(kind.doctype)
 	result = {"recycled": 0, "batches": 0, "notified": 0}
 	for rule in load_rules(kind):
 		due = due_criterion(kind, rule, now, home_pool)
 		while max_batches is None or result["batches"] < max_batches:
-			names = (
-				frappe.qb.from_(t).select(t.name).where(due).limit(batch_size).for_update().run(pluck=True)
-			)
-			if not names:
+			stamp = _batch_stamp(kind, now)
+			moved = _release(kind, due, home_pool, now, stamp, batch_size)
+			if not moved:
 				break
-			owners = dict(
-				frappe.qb.from_(t)
-				.select(t.salesperson, Count("*"))
-				.where(t.name.isin(names))
-				.groupby(t.salesperson)
-				.run()
-			)
-			_insert_logs(kind, names, rule.pool if rule.pool != home_pool else home_pool, rule.reason(), now)
-			_release(kind, names, home_pool, now)
+			prefix = _insert_logs(kind, stamp, home_pool, rule.reason(), now)
 			result["notified"] += notify_users(
-				owners,
+				_released_by(prefix),
 				"{0} overdue records were recycled to the pool.",
 				kind.doctype,
 				link=_preview_link(now),
 			)
-			result["recycled"] += len(names)
+			result["recycled"] += moved
 			result["batches"] += 1
 			if commit:
 				frappe.db.commit()
+			if moved < batch_size:
+				break
 	return result
 
 
-def _insert_logs(kind: Pooled, names: list[str], home_pool: str | None, reason: str, now: datetime):
-	"""One INSERT … SELECT: log rows are built by the server from the locked rows."""
-	stamp = f"{time.time_ns():x}"
-	frappe.db.sql(
-		f"""insert into `tabCustomer Ownership Log`
-			(`name`, `{kind.log_field}`, `action`, `from_salesperson`, `to_pool`, `reason`, `done_by`, `done_at`,
-			 `owner`, `modified_by`, `creation`, `modified`)
-		select concat(%(stamp)s, substr(md5(concat(t.`name`, %(salt)s)), 1, 16)), t.`name`, 'Recycle',
-			t.`salesperson`, coalesce(t.`customer_pool`, %(home)s), %(reason)s, %(user)s, %(now)s,
-			%(user)s, %(user)s, %(now)s, %(now)s
-		from `tab{kind.doctype}` t where t.`name` in %(names)s""",
-		{
-			"stamp": stamp,
-			"salt": secrets.token_hex(8),
-			"home": home_pool,
-			"reason": reason,
-			"user": frappe.session.user,
-			"now": now,
-			"names": tuple(names),
-		},
-	)
+def _batch_stamp(kind: Pooled, now: datetime) -> datetime:
+	"""A `modified` value (microseconds) that no row carries yet: it names this batch's rows."""
+	t = frappe.qb.DocType(kind.doctype)
+	while True:
+		stamp = now_datetime().replace(microsecond=secrets.randbelow(10**6))
+		if not frappe.qb.from_(t).select(t.name).where(t.modified == stamp).limit(1).run():
+			return stamp
 
 
-def _release(kind: Pooled, names: list[str], home_pool: str | None, now: datetime):
+def _release(kind: Pooled, due, home_pool: str | None, now: datetime, stamp: datetime, limit: int) -> int:
+	"""Move up to `limit` rows matching `due` to their pool in one statement; returns how many moved."""
 	t = frappe.qb.DocType(kind.doctype)
 	(
 		frappe.qb.update(t)
@@ -202,11 +187,53 @@ def _release(kind: Pooled, names: list[str], home_pool: str | None, now: datetim
 		.set(t.sales_department, None)
 		.set(t.lifecycle_state, POOL_STATE)
 		.set(t.customer_pool, Coalesce(t.customer_pool, home_pool))
-		.set(t.modified, now)
+		.set(t.modified, stamp)
 		.set(t.modified_by, frappe.session.user)
-		.where(t.name.isin(names))
+		.where(due)
+		.limit(limit)
 		.run()
 	)
+	return frappe.db._cursor.rowcount
+
+
+def _released_by(prefix: str) -> dict[str, int]:
+	"""{former owner: rows} of a batch, from its log rows: they share a name prefix, so this reads one
+	contiguous stretch of the log's primary key."""
+	log = frappe.qb.DocType("Customer Ownership Log")
+	return dict(
+		frappe.qb.from_(log)
+		.select(log.from_salesperson, Count("*"))
+		.where(log.name.like(f"{prefix}%") & (log.action == "Recycle"))
+		.groupby(log.from_salesperson)
+		.run()
+	)
+
+
+def _insert_logs(kind: Pooled, stamp: datetime, home_pool: str | None, reason: str, now: datetime) -> str:
+	"""One INSERT … SELECT: the server builds the log rows from the batch's rows (found by their stamp).
+	Returns the name prefix the batch's log rows share."""
+	prefix = f"{time.time_ns():x}"
+	frappe.db.sql(
+		f"""insert into `tabCustomer Ownership Log`
+			(`name`, `{kind.log_field}`, `action`, `from_salesperson`, `to_pool`, `reason`, `done_by`, `done_at`,
+			 `owner`, `modified_by`, `creation`, `modified`)
+		select concat(%(prefix)s, substr(md5(concat(t.`name`, %(salt)s)), 1, 16)), t.`name`, 'Recycle',
+			t.`last_released_by`, coalesce(t.`customer_pool`, %(home)s), %(reason)s, %(user)s, %(now)s,
+			%(user)s, %(user)s, %(now)s, %(now)s
+		from `tab{kind.doctype}` t
+		where t.`modified` = %(stamp)s and t.`lifecycle_state` = %(pool_state)s and t.`salesperson` is null""",
+		{
+			"prefix": prefix,
+			"salt": secrets.token_hex(8),
+			"home": home_pool,
+			"reason": reason,
+			"user": frappe.session.user,
+			"now": now,
+			"stamp": stamp,
+			"pool_state": POOL_STATE,
+		},
+	)
+	return prefix
 
 
 def _preview_link(on: datetime) -> str:

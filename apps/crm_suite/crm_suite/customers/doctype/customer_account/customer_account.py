@@ -229,7 +229,9 @@ def collision_message(salesperson: str | None) -> str:
 
 
 def on_doctype_update():
-	# List views sort by modified within a salesperson's or the pool's rows (SPEC ORG-03 scope).
+	# List views sort by modified within a salesperson's or the pool's rows (SPEC ORG-03 scope); these two
+	# also serve every lookup by salesperson or by state alone, so neither column has an index of its own
+	# (each index is rewritten by every ownership move: recycling 100k rows pays for each one).
 	frappe.db.add_index("Customer Account", ["salesperson", "modified"])
 	frappe.db.add_index("Customer Account", ["lifecycle_state", "modified"])
 	# Limits (POOL-03) count a salesperson's rows by state; recycling (POOL-05) scans each pool's
