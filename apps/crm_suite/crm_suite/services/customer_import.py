@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 import frappe
 from frappe import _
 from frappe.model.naming import parse_naming_series
+from frappe.translate import get_all_translations
 from frappe.utils import cint, get_fullname, now_datetime
 
 from crm_suite.customers.doctype.customer_account.customer_account import (
@@ -42,6 +43,7 @@ from crm_suite.policies.import_rows import (
 	as_text,
 	is_blank,
 )
+from crm_suite.policies.xlsx_rows import sheet_rows
 from crm_suite.services.masking import display_value
 from crm_suite.services.ownership import new_row_names
 from crm_suite.services.phone_index import PHONE_FIELDS, phone_settings
@@ -318,7 +320,7 @@ def map_columns(first: tuple, second: tuple | None, fields: list) -> tuple[list,
 	else:
 		by_label = {}
 		# The template's labels are in the uploader's language; Chinese labels are accepted from anyone.
-		chinese = frappe.translate.get_all_translations("zh") or {}
+		chinese = get_all_translations("zh") or {}
 		meta = frappe.get_meta(CUSTOMER)
 		for df in fields:
 			labels = {df.label or "", column_label(meta, df.fieldname)}
@@ -379,12 +381,13 @@ def _too_large(limit: int):
 	)
 
 
-def read_rows(ws, limit: int) -> tuple[list, list[tuple[int, tuple]]]:
-	"""(column fields, [(row number, cells)]) of the non-blank data rows."""
+def read_rows(ws, limit: int, fast_rows=None) -> tuple[list, list[tuple[int, tuple]]]:
+	"""(column fields, [(row number, cells)]) of the non-blank data rows; `fast_rows` from
+	policies.xlsx_rows when it could read the sheet, else openpyxl's own reader."""
 	declared = ws.max_row  # from the sheet's dimension tag: cheap refusal before reading
 	if declared and declared - 1 > limit + 1:
 		_too_large(limit)
-	rows = ws.iter_rows(values_only=True)
+	rows = iter(fast_rows) if fast_rows is not None else ws.iter_rows(values_only=True)
 	first = next(rows, None)
 	if first is None or is_blank(first):
 		frappe.throw(
@@ -853,9 +856,10 @@ def import_batch(batch) -> dict:
 		began = time.perf_counter()
 
 	progress(1, _("Reading the file"))
-	wb, ws = open_sheet(_file_path(batch.import_file))
+	path = _file_path(batch.import_file)
+	wb, ws = open_sheet(path)
 	try:
-		mapped, data = read_rows(ws, max_import_rows())
+		mapped, data = read_rows(ws, max_import_rows(), sheet_rows(path, wb, ws))
 	finally:
 		wb.close()
 	lap("read")
