@@ -35,6 +35,16 @@ class TestInstall(CRMTestCase):
 		self.assertEqual(settings.default_phone_region, "CN")
 		self.assertEqual(settings.mask_phone_numbers, 1)
 
+	def test_demo_logins_are_enabled_and_take_the_demo_password(self):
+		from frappe.utils.password import check_password
+
+		from crm_suite.demo.load import DEMO_PASSWORD
+
+		org = make_demo_org()
+		for user in (org["admin"], org["manager"], *org["salespeople"]):
+			self.assertEqual(frappe.db.get_value("User", user, "enabled"), 1, user)
+			self.assertEqual(check_password(user, DEMO_PASSWORD), user)
+
 	def test_demo_loader_writes_customers_phones_and_logs(self):
 		org = make_demo_org()
 		result = load_customers(50, seed=7, start=900000, salespeople=org["salespeople"], commit=False)
