@@ -59,6 +59,9 @@ def stack():
 			"socketio", ["node", "apps/frappe/socketio.js"], {"FRAPPE_SOCKETIO_PORT": str(SOCKETIO_PORT)}
 		),
 		"worker": _start("worker", ["bench", "worker", "--queue", "short,default,long"]),
+		# imports run on the long queue: a worker of its own, so other sites' backlog on the shared
+		# bench queues cannot hold them up (as production benches run a long-queue worker)
+		"worker_long": _start("worker_long", ["bench", "worker", "--queue", "long"]),
 		"scheduler": _start("scheduler", ["bench", "schedule"]),
 	}
 
