@@ -6,8 +6,10 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 
 from crm_suite.permissions.customer import customer_scope_criterion
+from crm_suite.services.pool import CUSTOMER
 
-OWNED_STATES = ("Following", "Shelved", "Deal")
+# what the owned limit counts, imported Pending customers included: exactly the ones at risk here
+OWNED_STATES = CUSTOMER.owned_states
 
 
 def execute(filters=None):
