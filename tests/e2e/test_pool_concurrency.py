@@ -109,7 +109,7 @@ def test_fifty_concurrent_claimers_never_break_the_limits(stack, admin):
 	)
 	with multiprocessing.get_context("spawn").Pool(len(jobs)) as workers:
 		results = workers.map(_claimer, jobs)
-	assert recycler.wait(timeout=300) == 0, recycler.stderr.read()[-2000:]
+	assert recycler.wait(timeout=300) == 0, recycler.stderr.read().decode(errors="replace")[-6000:]
 
 	wins = [name for won, _refused in results for name in won]
 	refusals = Counter()

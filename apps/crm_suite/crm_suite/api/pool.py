@@ -25,12 +25,14 @@ def _guard():
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def claim(names: str | list, doctype: str = "Customer Account") -> list:
 	_guard()
 	return pool.claim(_names(names), doctype)
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def random_claim(pool_name: str, count: int, doctype: str = "Customer Account") -> list:
 	_guard()
 	return pool.random_claim(pool_name, int(count), doctype)
@@ -45,6 +47,7 @@ def apply_to_claim(customer: str, reason: str | None = None) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def assign(
 	names: str | list, to_user: str, doctype: str = "Customer Account", reason: str | None = None
 ) -> list:
@@ -53,18 +56,21 @@ def assign(
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def take_back(names: str | list, doctype: str = "Customer Account", reason: str | None = None) -> list:
 	_guard()
 	return pool.take_back(_names(names), doctype, reason)
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def abandon(names: str | list, reason: str, doctype: str = "Customer Account") -> list:
 	_guard()
 	return pool.abandon(_names(names), reason, doctype)
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def push(
 	pool_name: str, names: str | list | None = None, count: int = 0, doctype: str = "Customer Account"
 ) -> dict:
@@ -96,6 +102,7 @@ def apply_invalid(customer: str, reason: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def shelve(names: str | list, doctype: str = "Customer Account", undo: bool = False) -> list:
 	_guard()
 	action = pool.unshelve if frappe.utils.cint(undo) else pool.shelve
@@ -109,12 +116,14 @@ def share(customer: str, users: str | list, write: bool = False) -> list:
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def protect(names: str | list, doctype: str = "Customer Account", on: bool = True) -> list:
 	_guard()
 	return pool.protect(_names(names), doctype, bool(frappe.utils.cint(on)))
 
 
 @frappe.whitelist(methods=["POST"])
+@pool.retry_on_deadlock
 def lock(names: str | list, doctype: str = "Customer Account", on: bool = True) -> list:
 	_guard()
 	return pool.lock(_names(names), doctype, bool(frappe.utils.cint(on)))

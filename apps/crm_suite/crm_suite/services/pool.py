@@ -9,6 +9,9 @@ Ownership fields are never written through a document save: the controllers refu
 `guard_ownership_fields`), so REST cannot bypass the rules enforced here.
 """
 
+import functools
+import random
+import time
 from dataclasses import dataclass
 
 import frappe
@@ -229,6 +232,35 @@ def ensure_can_decide(decider: str, applicant: str, pool: str | None = None):
 		NotAllowedToDecide,
 		title=_("Not Allowed"),
 	)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Deadlocks
+
+DEADLOCK_ATTEMPTS = 4
+
+
+def retry_on_deadlock(fn):
+	"""Run a whole-transaction operation again when InnoDB picks it as a deadlock victim.
+
+	Claims lock the claimer, then rows by name; the recycle job locks index ranges of overdue rows: under
+	load the two can wait on each other, and InnoDB then rolls one back. The victim's transaction is
+	undone whole (nothing half-written), so the operation is simply run again after a short, jittered
+	pause, re-checking every limit; after the last attempt the error reaches the caller.
+	"""
+
+	@functools.wraps(fn)
+	def wrapper(*args, **kwargs):
+		for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+			try:
+				return fn(*args, **kwargs)
+			except frappe.QueryDeadlockError:
+				frappe.db.rollback()
+				if attempt == DEADLOCK_ATTEMPTS:
+					raise
+				time.sleep(random.uniform(0.02, 0.1) * attempt)
+
+	return wrapper
 
 
 # ---------------------------------------------------------------------------------------------------------

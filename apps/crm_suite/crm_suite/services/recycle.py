@@ -21,7 +21,15 @@ from frappe.query_builder.functions import Coalesce, Count
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from crm_suite.services.notify import notify_users
-from crm_suite.services.pool import CUSTOMER, KINDS, LEAD, POOL_STATE, Pooled, default_pool
+from crm_suite.services.pool import (
+	CUSTOMER,
+	KINDS,
+	LEAD,
+	POOL_STATE,
+	Pooled,
+	default_pool,
+	retry_on_deadlock,
+)
 
 NOT_CONTACTED = "Not Contacted After Claim"
 NO_FOLLOW_UP = "No Follow Up"
@@ -147,24 +155,39 @@ def run_recycle(
 	for rule in load_rules(kind):
 		due = due_criterion(kind, rule, now, home_pool)
 		while max_batches is None or result["batches"] < max_batches:
-			stamp = _batch_stamp(kind, now)
-			moved = _release(kind, due, home_pool, now, stamp, batch_size)
+			batch = _recycle_batch_retried if commit else _recycle_batch
+			moved, notified = batch(kind, rule, due, home_pool, now, batch_size, commit)
 			if not moved:
 				break
-			prefix = _insert_logs(kind, stamp, home_pool, rule.reason(), now)
-			result["notified"] += notify_users(
-				_released_by(prefix),
-				"{0} overdue records were recycled to the pool.",
-				kind.doctype,
-				link=_preview_link(now),
-			)
 			result["recycled"] += moved
+			result["notified"] += notified
 			result["batches"] += 1
-			if commit:
-				frappe.db.commit()
 			if moved < batch_size:
 				break
 	return result
+
+
+def _recycle_batch(kind: Pooled, rule: Rule, due, home_pool, now, batch_size: int, commit: bool):
+	"""One batch, one transaction: move, log, notify, commit. Returns (moved, owners notified)."""
+	stamp = _batch_stamp(kind, now)
+	moved = _release(kind, due, home_pool, now, stamp, batch_size)
+	if not moved:
+		return 0, 0
+	prefix = _insert_logs(kind, stamp, home_pool, rule.reason(), now)
+	notified = notify_users(
+		_released_by(prefix),
+		"{0} overdue records were recycled to the pool.",
+		kind.doctype,
+		link=_preview_link(now),
+	)
+	if commit:
+		frappe.db.commit()
+	return moved, notified
+
+
+# A committed batch stands on its own, so a batch that loses a deadlock to a claim is simply run again
+# (only when committing batch by batch: otherwise a retry's rollback would undo the earlier batches).
+_recycle_batch_retried = retry_on_deadlock(_recycle_batch)
 
 
 def _batch_stamp(kind: Pooled, now: datetime) -> datetime:

@@ -50,6 +50,28 @@ class TestClaims(CRMTestCase):
 		self.team = make_sales_team()
 		self.pool = make_pool(make_strategy(max_owned=2, max_claims_per_day=3, reclaim_cooldown_days=7))
 
+	def test_a_deadlock_victim_is_run_again_and_gives_up_after_the_last_attempt(self):
+		calls = []
+
+		@pool.retry_on_deadlock
+		def flaky():
+			calls.append(1)
+			if len(calls) < 3:
+				raise frappe.QueryDeadlockError("(1213, 'Deadlock found')")
+			return "done"
+
+		self.assertEqual((flaky(), len(calls)), ("done", 3))
+		calls.clear()
+
+		@pool.retry_on_deadlock
+		def hopeless():
+			calls.append(1)
+			raise frappe.QueryDeadlockError("(1213, 'Deadlock found')")
+
+		with self.assertRaises(frappe.QueryDeadlockError):
+			hopeless()
+		self.assertEqual(len(calls), pool.DEADLOCK_ATTEMPTS)
+
 	def test_claim_moves_the_customer_and_writes_one_log_row(self):
 		(name,) = pool_customers(self.pool, 1)
 		frappe.set_user(self.team["sales_a"])
