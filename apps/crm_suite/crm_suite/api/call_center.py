@@ -45,9 +45,9 @@ def call_back(call: str) -> dict:
 	number = doc.get("phone_number") if doc.phone_key else None
 	if not number:
 		frappe.throw(_("This call has no number to call back."), exc=dialing.NumberNotDialable)
-	if doc.customer and not frappe.has_permission("Customer Account", "read", doc.customer):
-		doc.customer = None  # dial the number, but do not tie the new call to a customer out of scope
-	return dialing.queue_dial(number, frappe.session.user, customer=doc.customer)
+	# dial the number, but tie the new call only to a customer the user may see
+	customer = doc.customer if doc.customer and frappe.has_permission("Customer Account", "read", doc.customer) else None
+	return dialing.queue_dial(number, frappe.session.user, customer=customer)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -2,6 +2,7 @@
 log the call, and pop it on the screens of the line's users only, each seeing what their row scope and
 phone masking allow."""
 
+import functools
 from dataclasses import dataclass, field
 
 import frappe
@@ -115,7 +116,7 @@ def match_number(raw: str | None, area_code: str | None = None) -> PhoneMatch:
 	return found
 
 
-def _index_rows(keys: list[str]) -> list[dict]:
+def _index_query():
 	index = frappe.qb.DocType("Phone Number Index")
 	query = (
 		frappe.qb.from_(index)
@@ -123,14 +124,21 @@ def _index_rows(keys: list[str]) -> list[dict]:
 		.orderby(index.modified, order=frappe.qb.desc)
 		.limit(20)
 	)
-	if len(keys) == 1:  # the exact match, once per ring: its SQL is built once per process
-		global _EXACT_SQL
-		_EXACT_SQL = _EXACT_SQL or query.where(index.phone_key == Parameter("%s")).get_sql()
-		return frappe.db.sql(_EXACT_SQL, (keys[0],), as_dict=True)
+	return index, query
+
+
+@functools.cache
+def _exact_match_sql() -> str:
+	"""The exact match runs once per ring: its SQL is built once per process."""
+	index, query = _index_query()
+	return query.where(index.phone_key == Parameter("%s")).get_sql()
+
+
+def _index_rows(keys: list[str]) -> list[dict]:
+	if len(keys) == 1:
+		return frappe.db.sql(_exact_match_sql(), (keys[0],), as_dict=True)
+	index, query = _index_query()
 	return query.where(index.phone_key.isin(keys)).run(as_dict=True)
-
-
-_EXACT_SQL: str | None = None
 
 
 def get_line(line_id: str) -> frappe._dict:

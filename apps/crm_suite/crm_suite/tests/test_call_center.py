@@ -148,6 +148,19 @@ class TestCallCenter(CRMTestCase):
 		with self.assertRaises(frappe.PermissionError):
 			api.call_back(call.name)  # another team's call: out of scope
 
+	def test_upgrade_patch_fills_the_masked_copies_of_existing_calls(self):
+		from crm_suite.patches.v1_0 import mask_call_numbers
+
+		frappe.db.set_single_value("CRM Suite Settings", "mask_phone_numbers", 1)
+		calls = [make_call(phone_line=self.line, phone_number=n).name for n in ("13800138026", "010-88887777")]
+		table = frappe.qb.DocType("Phone Call Record")
+		frappe.qb.update(table).set(table.phone_number_masked, None).where(table.name.isin(calls)).run()
+		mask_call_numbers.execute()
+		self.assertEqual(
+			sorted(frappe.get_all("Phone Call Record", {"name": ("in", calls)}, pluck="phone_number_masked")),
+			["010-****7777", "138****8026"],
+		)
+
 	def test_missed_calls_are_flagged_until_seen(self):
 		old = make_call(
 			phone_line=self.line,
