@@ -3,6 +3,7 @@
 baseline measured in the same run."""
 
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -56,3 +57,33 @@ def site(site_name: str, sites_path: str):
 		yield frappe
 	finally:
 		frappe.destroy()
+
+
+def wait_for_quiet_database(timeout: float = 180.0, fallback: float = 20.0) -> float:
+	"""Wait until the database server is idle again (InnoDB purges what the previous step wrote in the
+	background, using the CPU the next measurement would use). Watches a local mariadbd/mysqld's CPU time
+	through /proc; without one, waits `fallback` seconds. Returns the seconds waited."""
+	import subprocess
+
+	began = time.perf_counter()
+	pids = []
+	for name in ("mariadbd", "mysqld"):
+		result = subprocess.run(["pidof", name], capture_output=True, text=True, check=False)
+		pids += result.stdout.split()
+	if not pids:
+		time.sleep(fallback)
+		return time.perf_counter() - began
+
+	def cpu_seconds() -> float:
+		with open(f"/proc/{pids[0]}/stat") as fh:
+			fields = fh.read().rsplit(")", 1)[1].split()
+		return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+	quiet = 0
+	last = cpu_seconds()
+	while time.perf_counter() - began < timeout and quiet < 3:
+		time.sleep(1)
+		now = cpu_seconds()
+		quiet = quiet + 1 if now - last < 0.1 else 0
+		last = now
+	return time.perf_counter() - began

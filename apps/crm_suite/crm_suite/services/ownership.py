@@ -21,9 +21,11 @@ LOG_FIELDS = (
 
 
 def new_row_names(count: int) -> list[str]:
-	"""Names for rows written in bulk: time-ordered (keeps InnoDB inserts sequential), 64 random bits."""
-	stamp = f"{time.time_ns():x}"
-	return [f"{stamp}{secrets.token_hex(8)}" for _ in range(count)]
+	"""Names for rows written in bulk: the time, 32 random bits naming the batch, then a counter, so a
+	batch's rows append to the end of the primary key in order (no page splits in the middle)."""
+	stamp = f"{time.time_ns():x}{secrets.token_hex(4)}"
+	width = max(6, len(f"{count:x}"))
+	return [f"{stamp}{i:0{width}x}" for i in range(count)]
 
 
 def log_ownership_changes(rows: list[dict], action: str, reason: str | None = None) -> int:

@@ -7,10 +7,18 @@ its rows with one UPDATE … LIMIT (which locks them), writes their log rows ser
 (`INSERT … SELECT`, the rows found again by the batch's unique `modified` stamp), notifies each former
 owner once, and commits. A rerun only finds rows still overdue,
 so a job killed half-way and run again ends where one clean run would, without duplicate logs.
+
+The committed job works through the (pool, rule) pairs over a few database connections at once
+(CRM Suite Settings → Parallel Recycle Connections), each in READ COMMITTED: a rule's UPDATE then locks
+only the rows it moves (no gap locks), so pairs of different pools never wait on each other, and two
+rules of one pool only meet on a row due under both — the later one finds it already in the pool.
 """
 
+import queue
 import secrets
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -141,39 +149,141 @@ def run_recycle(
 	batch_size: int = 20000,
 	commit: bool = True,
 	max_batches: int | None = None,
+	connections: int | None = None,
 ) -> dict:
 	"""Recycle every overdue row of `doctype`; returns {"recycled", "batches", "notified"}.
 
 	A batch is one UPDATE … WHERE <rule> LIMIT n: it finds, locks and moves the rows in one pass over the
 	rule's index range, stamping them with a `modified` time no other row has. The log rows are built by
 	the server from the rows found again by that stamp (`modified` index), the owners' counts come from
-	those log rows, and the batch commits: no list of names crosses the wire."""
+	those log rows, and the batch commits: no list of names crosses the wire.
+
+	With `commit`, the rules run over `connections` database connections at once (default: the setting);
+	without it everything stays in the caller's transaction, one rule after another."""
 	kind = KINDS[doctype]
 	now = get_datetime(now) if now else now_datetime()
 	home_pool = default_pool(kind.pool_type)
+	work = [(rule, due_criterion(kind, rule, now, home_pool)) for rule in _spread(load_rules(kind))]
+	if connections is None:
+		connections = recycle_connections()
+	connections = max(1, min(connections, len(work)))
+	if commit and connections > 1 and max_batches is None:
+		return _run_parallel(kind, work, home_pool, now, batch_size, connections)
 	result = {"recycled": 0, "batches": 0, "notified": 0}
-	for rule in load_rules(kind):
-		due = due_criterion(kind, rule, now, home_pool)
-		while max_batches is None or result["batches"] < max_batches:
-			batch = _recycle_batch_retried if commit else _recycle_batch
-			moved, notified = batch(kind, rule, due, home_pool, now, batch_size, commit)
-			if not moved:
-				break
-			result["recycled"] += moved
-			result["notified"] += notified
-			result["batches"] += 1
-			if moved < batch_size:
-				break
+	with _read_committed(commit):
+		for rule, due in work:
+			_run_rule(kind, rule, due, home_pool, now, batch_size, commit, result, max_batches)
 	return result
 
 
-def _recycle_batch(kind: Pooled, rule: Rule, due, home_pool, now, batch_size: int, commit: bool):
+DEFAULT_CONNECTIONS = 3
+
+
+def recycle_connections() -> int:
+	"""The setting; unset (or 0) means the default."""
+	return frappe.db.get_single_value("CRM Suite Settings", "recycle_connections") or DEFAULT_CONNECTIONS
+
+
+def _spread(rules: list[Rule]) -> list[Rule]:
+	"""Round-robin over pools (each pool's rules keep their order), so connections working at the same
+	time are mostly on different pools."""
+	by_pool: dict[str, list[Rule]] = {}
+	for rule in rules:
+		by_pool.setdefault(rule.pool, []).append(rule)
+	spread, rounds = [], [iter(r) for r in by_pool.values()]
+	while rounds:
+		for it in list(rounds):
+			rule = next(it, None)
+			if rule is None:
+				rounds.remove(it)
+			else:
+				spread.append(rule)
+	return spread
+
+
+def _run_rule(kind, rule, due, home_pool, now, batch_size, commit, result, max_batches=None, slot=0):
+	while max_batches is None or result["batches"] < max_batches:
+		batch = _recycle_batch_retried if commit else _recycle_batch
+		moved, notified = batch(kind, rule, due, home_pool, now, batch_size, commit, slot)
+		if not moved:
+			break
+		result["recycled"] += moved
+		result["notified"] += notified
+		result["batches"] += 1
+		if moved < batch_size:
+			break
+
+
+@contextmanager
+def _read_committed(active: bool = True):
+	"""Run the block's transactions in READ COMMITTED (only rows actually moved are locked; the log's
+	INSERT … SELECT reads without locking), then put the session back to the default."""
+	if not active:
+		yield
+		return
+	frappe.db.sql("set session transaction isolation level read committed")
+	frappe.db.commit()  # the next transaction starts under the new level
+	try:
+		yield
+	finally:
+		frappe.db.rollback()  # every batch committed; nothing half-done is left
+		frappe.db.sql("set session transaction isolation level repeatable read")
+		frappe.db.commit()
+
+
+def _run_parallel(kind: Pooled, work: list, home_pool, now, batch_size: int, connections: int) -> dict:
+	"""`connections` threads, each with its own site connection, take (rule, condition) pairs from one
+	queue until it is empty. The first error stops the others after their current batch and is raised."""
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	user, lang = frappe.session.user, frappe.local.lang
+	frappe.db.commit()  # the threads see everything the caller wrote
+	todo: queue.SimpleQueue = queue.SimpleQueue()
+	for item in work:
+		todo.put(item)
+	results: list[dict] = []
+	errors: list[BaseException] = []
+
+	def worker(slot: int):
+		frappe.init(site, sites_path=sites_path)
+		try:
+			frappe.connect(set_admin_as_user=False)
+			frappe.set_user(user)
+			frappe.local.lang = lang
+			result = {"recycled": 0, "batches": 0, "notified": 0}
+			with _read_committed():
+				while not errors:
+					try:
+						rule, due = todo.get_nowait()
+					except queue.Empty:
+						break
+					_run_rule(kind, rule, due, home_pool, now, batch_size, True, result, slot=slot)
+			results.append(result)
+		except BaseException as error:  # raised again by the caller's thread, traceback included
+			errors.append(error)
+		finally:
+			frappe.destroy()
+
+	threads = [
+		threading.Thread(target=worker, args=(slot,), name=f"crm-recycle-{slot}") for slot in range(connections)
+	]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join()
+	if errors:
+		raise errors[0]
+	return {key: sum(r[key] for r in results) for key in ("recycled", "batches", "notified")}
+
+
+def _recycle_batch(
+	kind: Pooled, rule: Rule, due, home_pool, now, batch_size: int, commit: bool, slot: int = 0
+):
 	"""One batch, one transaction: move, log, notify, commit. Returns (moved, owners notified)."""
-	stamp = _batch_stamp(kind, now)
+	stamp = _batch_stamp(kind, now, slot)
 	moved = _release(kind, due, home_pool, now, stamp, batch_size)
 	if not moved:
 		return 0, 0
-	prefix = _insert_logs(kind, stamp, home_pool, rule.reason(), now)
+	prefix = _insert_logs(kind, stamp, home_pool, rule.reason(), now, digits=len(f"{batch_size:x}"))
 	notified = notify_users(
 		_released_by(prefix),
 		"{0} overdue records were recycled to the pool.",
@@ -189,12 +299,16 @@ def _recycle_batch(kind: Pooled, rule: Rule, due, home_pool, now, batch_size: in
 # (only when committing batch by batch: otherwise a retry's rollback would undo the earlier batches).
 _recycle_batch_retried = retry_on_deadlock(_recycle_batch)
 
+# Connections recycling at the same time draw their stamps' microseconds from disjoint residues.
+STAMP_SLOTS = 16
 
-def _batch_stamp(kind: Pooled, now: datetime) -> datetime:
+
+def _batch_stamp(kind: Pooled, now: datetime, slot: int = 0) -> datetime:
 	"""A `modified` value (microseconds) that no row carries yet: it names this batch's rows."""
 	t = frappe.qb.DocType(kind.doctype)
 	while True:
-		stamp = now_datetime().replace(microsecond=secrets.randbelow(10**6))
+		micro = secrets.randbelow(10**6 // STAMP_SLOTS) * STAMP_SLOTS + slot % STAMP_SLOTS
+		stamp = now_datetime().replace(microsecond=micro)
 		if not frappe.qb.from_(t).select(t.name).where(t.modified == stamp).limit(1).run():
 			return stamp
 
@@ -232,22 +346,25 @@ def _released_by(prefix: str) -> dict[str, int]:
 	)
 
 
-def _insert_logs(kind: Pooled, stamp: datetime, home_pool: str | None, reason: str, now: datetime) -> str:
-	"""One INSERT … SELECT: the server builds the log rows from the batch's rows (found by their stamp).
-	Returns the name prefix the batch's log rows share."""
-	prefix = f"{time.time_ns():x}"
+def _insert_logs(
+	kind: Pooled, stamp: datetime, home_pool: str | None, reason: str, now: datetime, digits: int = 6
+) -> str:
+	"""One INSERT … SELECT: the server builds the log rows from the batch's rows (found by their stamp),
+	named like `new_row_names` (time, random batch tag, counter) so they append to the primary key in
+	order. Returns the name prefix the batch's log rows share."""
+	prefix = f"{time.time_ns():x}{secrets.token_hex(4)}"
 	frappe.db.sql(
 		f"""insert into `tabCustomer Ownership Log`
 			(`name`, `{kind.log_field}`, `action`, `from_salesperson`, `to_pool`, `reason`, `done_by`, `done_at`,
 			 `owner`, `modified_by`, `creation`, `modified`)
-		select concat(%(prefix)s, substr(md5(concat(t.`name`, %(salt)s)), 1, 16)), t.`name`, 'Recycle',
+		select concat(%(prefix)s, lpad(lower(hex(row_number() over ())), %(digits)s, '0')), t.`name`, 'Recycle',
 			t.`last_released_by`, coalesce(t.`customer_pool`, %(home)s), %(reason)s, %(user)s, %(now)s,
 			%(user)s, %(user)s, %(now)s, %(now)s
 		from `tab{kind.doctype}` t
 		where t.`modified` = %(stamp)s and t.`lifecycle_state` = %(pool_state)s and t.`salesperson` is null""",
 		{
 			"prefix": prefix,
-			"salt": secrets.token_hex(8),
+			"digits": max(6, digits),
 			"home": home_pool,
 			"reason": reason,
 			"user": frappe.session.user,

@@ -147,3 +147,63 @@ class TestRecycle(CRMTestCase):
 		frappe.set_user(self.sales)
 		with self.assertRaises(pool.ReclaimCooldown):
 			pool.claim([name])
+
+	def test_a_batch_writes_its_log_rows_in_primary_key_order(self):
+		"""Log names are the batch's prefix then a counter, so InnoDB appends them in order."""
+		names = [owned(self.pool, self.sales, 10 + i) for i in range(12)]
+		recycle.run_recycle(now=NOW, commit=False)
+		logs = frappe.get_all(
+			"Customer Ownership Log",
+			filters={"customer": ["in", names], "action": "Recycle"},
+			pluck="name",
+			order_by="name",
+		)
+		self.assertEqual(len(logs), 12)
+		self.assertEqual(len({log[:-6] for log in logs}), 1, "one batch, one prefix")
+		self.assertEqual([log[-6:] for log in logs], [f"{i:06x}" for i in range(1, 13)])
+		self.assertTrue(all(log == log.lower() for log in logs))
+
+	def test_rules_are_spread_over_pools_for_parallel_connections(self):
+		rules = [recycle.Rule(p, r, 7) for p in ("A", "B", "C") for r in ("x", "y")] + [
+			recycle.Rule("C", "z", 7)
+		]
+		spread = recycle._spread(rules)
+		self.assertEqual(
+			[(r.pool, r.rule_type) for r in spread],
+			[("A", "x"), ("B", "x"), ("C", "x"), ("A", "y"), ("B", "y"), ("C", "y"), ("C", "z")],
+		)
+
+	def test_parallel_connections_come_from_the_settings(self):
+		frappe.db.set_single_value("CRM Suite Settings", "recycle_connections", 0)
+		self.assertEqual(recycle.recycle_connections(), recycle.DEFAULT_CONNECTIONS)
+		frappe.db.set_single_value("CRM Suite Settings", "recycle_connections", 1)
+		self.assertEqual(recycle.recycle_connections(), 1)
+
+	def test_ownership_moves_rewrite_only_the_indexes_reads_need(self):
+		"""Every index on these columns is rewritten by each claim and each recycled row (POOL-05)."""
+		expected = {
+			"Customer Account": {
+				("salesperson", "modified", "lifecycle_state"),
+				("customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"),
+				("modified",),
+			},
+			"Sales Lead": {
+				("salesperson", "modified", "lifecycle_state"),
+				("customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"),
+				("modified",),
+			},
+			"Customer Ownership Log": {
+				("customer", "done_at"),
+				("to_salesperson", "done_at"),
+				("sales_lead",),
+				("modified",),
+			},
+		}
+		ownership = {"salesperson", "sales_department", "lifecycle_state", "customer_pool", "modified", "done_at"}
+		for doctype, wanted in expected.items():
+			indexes: dict[str, list[str]] = {}
+			for row in frappe.db.sql(f"show index from `tab{doctype}`", as_dict=True):
+				indexes.setdefault(row.Key_name, []).append(row.Column_name)
+			touched = {tuple(cols) for key, cols in indexes.items() if key != "PRIMARY" and ownership & set(cols)}
+			touched |= {tuple(cols) for cols in indexes.values() if cols[0] in ("customer", "sales_lead")}
+			self.assertEqual(touched, wanted, doctype)

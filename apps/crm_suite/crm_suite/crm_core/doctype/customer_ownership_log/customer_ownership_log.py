@@ -10,6 +10,9 @@ class CustomerOwnershipLog(Document):
 
 
 def on_doctype_update():
+	# Log rows are never edited (done_at = creation = modified), so the list sorts by Frappe's `modified`
+	# index and done_at needs no index of its own: each one costs every recycled row an insert.
+	# A customer's history:
 	frappe.db.add_index("Customer Ownership Log", ["customer", "done_at"])
 	# Claims per day (SPEC POOL-03) count a salesperson's log rows since midnight.
 	frappe.db.add_index("Customer Ownership Log", ["to_salesperson", "done_at"])

@@ -229,14 +229,15 @@ def collision_message(salesperson: str | None) -> str:
 
 
 def on_doctype_update():
-	# List views sort by modified within a salesperson's or the pool's rows (SPEC ORG-03 scope); these two
-	# also serve every lookup by salesperson or by state alone, so neither column has an index of its own
-	# (each index is rewritten by every ownership move: recycling 100k rows pays for each one).
-	frappe.db.add_index("Customer Account", ["salesperson", "modified"])
-	frappe.db.add_index("Customer Account", ["lifecycle_state", "modified"])
-	# Limits (POOL-03) count a salesperson's rows by state; recycling (POOL-05) scans each pool's
-	# owned rows by claim date (every rule has claimed_on < cutoff), contact date checked from the index.
-	frappe.db.add_index("Customer Account", ["salesperson", "lifecycle_state"])
+	# Every index below is rewritten by each ownership move (claims, transfers, recycling 100k rows a night),
+	# so there are as few as the reads need, and no column that only rare admin filters use is indexed.
+	# A salesperson's list sorts by modified; limits (POOL-03) count a salesperson's rows by state from the
+	# same index without touching the rows.
+	frappe.db.add_index("Customer Account", ["salesperson", "modified", "lifecycle_state"])
+	# The pool's list (state = Pool, newest first) walks Frappe's own `modified` index: pool rows are a
+	# large share of all rows, so a page of them is found within the first few hundred entries.
+	# Recycling (POOL-05) scans each pool's owned rows by claim date (every rule has claimed_on < cutoff),
+	# the contact date checked from the index.
 	frappe.db.add_index(
 		"Customer Account",
 		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],

@@ -40,7 +40,8 @@ class SalesLead(Document):
 
 
 def on_doctype_update():
-	frappe.db.add_index("Sales Lead", ["salesperson", "lifecycle_state"])
+	# As on Customer Account: a salesperson's list by modified and the limit counts by state, one index.
+	frappe.db.add_index("Sales Lead", ["salesperson", "modified", "lifecycle_state"])
 	frappe.db.add_index(
 		"Sales Lead",
 		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
