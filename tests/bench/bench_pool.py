@@ -2,8 +2,8 @@
 
 - pool_recycle: 100k of the customers overdue across 5 pools x 3 rules, recycled set-based (log rows and
   notifications included) the way the daily job does it: committed batch by batch, over the configured
-  number of connections (CRM Suite Settings, default 2) and over one, vs. a per-document
-  get_doc().save() loop on a sample, same run.
+  number of connections (CRM Suite Settings → Parallel Recycle Connections) and over one, vs. a
+  per-document get_doc().save() loop on a sample, same run.
 - pool_claim: p95 of one direct claim (locks, every limit counted) vs. a per-document claim.
 
 The site is shaped once (committed, set-based): 5 bench pools with rules, two thirds of the customers
@@ -120,9 +120,7 @@ RESTORED = (
 def _committed_recycle(frappe, recycle, now, connections: int) -> tuple[float, int]:
 	"""One committed run of the daily job's recycling; the database is put back as it was afterwards.
 	Returns (seconds, customers recycled)."""
-	from crm_suite.services.recycle import load_rules
-
-	shortest = min(r.days for r in load_rules(recycle.CUSTOMER))
+	shortest = min(r.days for r in recycle.load_rules(recycle.CUSTOMER))
 	cols = ", ".join(f"`{c}`" for c in RESTORED)
 	frappe.db.sql_ddl(f"drop table if exists `{SNAPSHOT}`")
 	frappe.db.sql(

@@ -23,9 +23,18 @@ LOG_FIELDS = (
 def new_row_names(count: int) -> list[str]:
 	"""Names for rows written in bulk: the time, 32 random bits naming the batch, then a counter, so a
 	batch's rows append to the end of the primary key in order (no page splits in the middle)."""
-	stamp = f"{time.time_ns():x}{secrets.token_hex(4)}"
-	width = max(6, len(f"{count:x}"))
-	return [f"{stamp}{i:0{width}x}" for i in range(count)]
+	prefix, width = row_name_prefix(), counter_width(count)
+	return [f"{prefix}{i:0{width}x}" for i in range(count)]
+
+
+def row_name_prefix() -> str:
+	"""The part of `new_row_names` a batch's rows share (also used by rows named server-side)."""
+	return f"{time.time_ns():x}{secrets.token_hex(4)}"
+
+
+def counter_width(count: int) -> int:
+	"""Hex digits of the counter after `row_name_prefix` for a batch of `count` rows."""
+	return max(6, len(f"{count:x}"))
 
 
 def log_ownership_changes(rows: list[dict], action: str, reason: str | None = None) -> int:

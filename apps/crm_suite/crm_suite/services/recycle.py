@@ -17,7 +17,6 @@ rules of one pool only meet on a row due under both — the later one finds it a
 import queue
 import secrets
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,7 @@ from frappe.query_builder.functions import Coalesce, Count
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from crm_suite.services.notify import notify_users
+from crm_suite.services.ownership import counter_width, row_name_prefix
 from crm_suite.services.pool import (
 	CUSTOMER,
 	KINDS,
@@ -169,7 +169,7 @@ def run_recycle(
 	connections = max(1, min(connections, len(work)))
 	if commit and connections > 1 and max_batches is None:
 		return _run_parallel(kind, work, home_pool, now, batch_size, connections)
-	result = {"recycled": 0, "batches": 0, "notified": 0}
+	result = _totals()
 	with _read_committed(commit):
 		for rule, due in work:
 			_run_rule(kind, rule, due, home_pool, now, batch_size, commit, result, max_batches)
@@ -177,6 +177,11 @@ def run_recycle(
 
 
 DEFAULT_CONNECTIONS = 3
+TOTALS = ("recycled", "batches", "notified")
+
+
+def _totals() -> dict[str, int]:
+	return dict.fromkeys(TOTALS, 0)
 
 
 def recycle_connections() -> int:
@@ -202,8 +207,8 @@ def _spread(rules: list[Rule]) -> list[Rule]:
 
 
 def _run_rule(kind, rule, due, home_pool, now, batch_size, commit, result, max_batches=None, slot=0):
+	batch = _recycle_batch_retried if commit else _recycle_batch
 	while max_batches is None or result["batches"] < max_batches:
-		batch = _recycle_batch_retried if commit else _recycle_batch
 		moved, notified = batch(kind, rule, due, home_pool, now, batch_size, commit, slot)
 		if not moved:
 			break
@@ -249,7 +254,7 @@ def _run_parallel(kind: Pooled, work: list, home_pool, now, batch_size: int, con
 			frappe.connect(set_admin_as_user=False)
 			frappe.set_user(user)
 			frappe.local.lang = lang
-			result = {"recycled": 0, "batches": 0, "notified": 0}
+			result = _totals()
 			with _read_committed():
 				while not errors:
 					try:
@@ -264,7 +269,8 @@ def _run_parallel(kind: Pooled, work: list, home_pool, now, batch_size: int, con
 			frappe.destroy()
 
 	threads = [
-		threading.Thread(target=worker, args=(slot,), name=f"crm-recycle-{slot}") for slot in range(connections)
+		threading.Thread(target=worker, args=(slot,), name=f"crm-recycle-{slot}")
+		for slot in range(connections)
 	]
 	for thread in threads:
 		thread.start()
@@ -272,7 +278,7 @@ def _run_parallel(kind: Pooled, work: list, home_pool, now, batch_size: int, con
 		thread.join()
 	if errors:
 		raise errors[0]
-	return {key: sum(r[key] for r in results) for key in ("recycled", "batches", "notified")}
+	return {key: sum(r[key] for r in results) for key in TOTALS}
 
 
 def _recycle_batch(
@@ -283,7 +289,7 @@ def _recycle_batch(
 	moved = _release(kind, due, home_pool, now, stamp, batch_size)
 	if not moved:
 		return 0, 0
-	prefix = _insert_logs(kind, stamp, home_pool, rule.reason(), now, digits=len(f"{batch_size:x}"))
+	prefix = _insert_logs(kind, stamp, home_pool, rule.reason(), now, counter_width(batch_size))
 	notified = notify_users(
 		_released_by(prefix),
 		"{0} overdue records were recycled to the pool.",
@@ -347,12 +353,12 @@ def _released_by(prefix: str) -> dict[str, int]:
 
 
 def _insert_logs(
-	kind: Pooled, stamp: datetime, home_pool: str | None, reason: str, now: datetime, digits: int = 6
+	kind: Pooled, stamp: datetime, home_pool: str | None, reason: str, now: datetime, digits: int
 ) -> str:
 	"""One INSERT … SELECT: the server builds the log rows from the batch's rows (found by their stamp),
-	named like `new_row_names` (time, random batch tag, counter) so they append to the primary key in
+	named as `new_row_names` names them (prefix, then a counter) so they append to the primary key in
 	order. Returns the name prefix the batch's log rows share."""
-	prefix = f"{time.time_ns():x}{secrets.token_hex(4)}"
+	prefix = row_name_prefix()
 	frappe.db.sql(
 		f"""insert into `tabCustomer Ownership Log`
 			(`name`, `{kind.log_field}`, `action`, `from_salesperson`, `to_pool`, `reason`, `done_by`, `done_at`,
@@ -364,7 +370,7 @@ def _insert_logs(
 		where t.`modified` = %(stamp)s and t.`lifecycle_state` = %(pool_state)s and t.`salesperson` is null""",
 		{
 			"prefix": prefix,
-			"digits": max(6, digits),
+			"digits": digits,
 			"home": home_pool,
 			"reason": reason,
 			"user": frappe.session.user,

@@ -22,7 +22,6 @@ RETIRED = {
 
 def execute():
 	for doctype, indexes in RETIRED.items():
-		existing = {row.Key_name for row in frappe.db.sql(f"show index from `tab{doctype}`", as_dict=True)}
-		drops = [f"drop index `{name}`" for name in indexes if name in existing]
+		drops = [f"drop index `{name}`" for name in indexes if frappe.db.has_index(f"tab{doctype}", name)]
 		if drops:
 			frappe.db.sql_ddl(f"alter table `tab{doctype}` {', '.join(drops)}")
