@@ -4,9 +4,13 @@ pool rule says they are overdue.
 Set-based: every rule becomes one sargable condition on the indexed (customer_pool, lifecycle_state,
 claimed_on / last_contact_on) columns against cutoffs computed once from one `now`. Each batch moves
 its rows with one UPDATE … LIMIT (which locks them), writes their log rows server-side
-(`INSERT … SELECT`, the rows found again by the batch's unique `modified` stamp), notifies each former
-owner once, and commits. A rerun only finds rows still overdue,
-so a job killed half-way and run again ends where one clean run would, without duplicate logs.
+(`INSERT … SELECT`, the rows found again by the batch's unique `modified` stamp) and commits. A rerun
+only finds rows still overdue, so a job killed half-way and run again ends where one clean run would,
+without duplicate logs.
+
+Each former owner hears once per run, with the run's total. A run that died after committing batches
+but before notifying is caught up by the next one: notifying moves a watermark forward in the same
+transaction, and every run also counts the recycle log rows written between the watermark and itself.
 
 The committed job works through the (pool, rule) pairs over a few database connections at once
 (CRM Suite Settings → Parallel Recycle Connections), each in READ COMMITTED: a rule's UPDATE then locks
@@ -17,6 +21,7 @@ rules of one pool only meet on a row due under both — the later one finds it a
 import queue
 import secrets
 import threading
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -156,7 +161,8 @@ def run_recycle(
 	A batch is one UPDATE … WHERE <rule> LIMIT n: it finds, locks and moves the rows in one pass over the
 	rule's index range, stamping them with a `modified` time no other row has. The log rows are built by
 	the server from the rows found again by that stamp (`modified` index), the owners' counts come from
-	those log rows, and the batch commits: no list of names crosses the wire.
+	those log rows, and the batch commits: no list of names crosses the wire. When every rule is done,
+	each former owner gets one notification with the run's total ("notified" counts them).
 
 	With `commit`, the rules run over `connections` database connections at once (default: the setting);
 	without it everything stays in the caller's transaction, one rule after another."""
@@ -168,16 +174,27 @@ def run_recycle(
 		connections = recycle_connections()
 	connections = max(1, min(connections, len(work)))
 	if commit and connections > 1 and max_batches is None:
-		return _run_parallel(kind, work, home_pool, now, batch_size, connections)
-	result = _totals()
-	with _read_committed(commit):
-		for rule, due in work:
-			_run_rule(kind, rule, due, home_pool, now, batch_size, commit, result, max_batches)
+		result, owners = _run_parallel(kind, work, home_pool, now, batch_size, connections)
+	else:
+		result, owners = _totals(), Counter()
+		with _read_committed(commit):
+			for rule, due in work:
+				_run_rule(kind, rule, due, home_pool, now, batch_size, commit, result, owners, max_batches)
+	result["notified"] = notify_recycled(kind, owners, now)
+	if commit:
+		frappe.db.commit()
 	return result
 
 
 DEFAULT_CONNECTIONS = 3
 TOTALS = ("recycled", "batches", "notified")
+# CRM Suite Settings fields holding the time up to which former owners were told of recycled rows.
+ANNOUNCED_UNTIL = {
+	CUSTOMER.doctype: "customers_recycle_notified_until",
+	LEAD.doctype: "leads_recycle_notified_until",
+}
+# Without a mark yet (the first run), unannounced recycling is looked for this far back.
+CATCH_UP_DAYS = 1
 
 
 def _totals() -> dict[str, int]:
@@ -206,15 +223,17 @@ def _spread(rules: list[Rule]) -> list[Rule]:
 	return spread
 
 
-def _run_rule(kind, rule, due, home_pool, now, batch_size, commit, result, max_batches=None, slot=0):
+def _run_rule(
+	kind, rule, due, home_pool, now, batch_size, commit, result, owners: Counter, max_batches=None, slot=0
+):
 	batch = _recycle_batch_retried if commit else _recycle_batch
 	while max_batches is None or result["batches"] < max_batches:
-		moved, notified = batch(kind, rule, due, home_pool, now, batch_size, commit, slot)
+		moved, released_by = batch(kind, rule, due, home_pool, now, batch_size, commit, slot)
 		if not moved:
 			break
 		result["recycled"] += moved
-		result["notified"] += notified
 		result["batches"] += 1
+		owners.update(released_by)
 		if moved < batch_size:
 			break
 
@@ -236,16 +255,19 @@ def _read_committed(active: bool = True):
 		frappe.db.commit()
 
 
-def _run_parallel(kind: Pooled, work: list, home_pool, now, batch_size: int, connections: int) -> dict:
+def _run_parallel(
+	kind: Pooled, work: list, home_pool, now, batch_size: int, connections: int
+) -> tuple[dict, Counter]:
 	"""`connections` threads, each with its own site connection, take (rule, condition) pairs from one
-	queue until it is empty. The first error stops the others after their current batch and is raised."""
+	queue until it is empty. The first error stops the others after their current batch and is raised.
+	Returns the run's totals and {former owner: rows}."""
 	site, sites_path = frappe.local.site, frappe.local.sites_path
 	user, lang = frappe.session.user, frappe.local.lang
 	frappe.db.commit()  # the threads see everything the caller wrote
 	todo: queue.SimpleQueue = queue.SimpleQueue()
 	for item in work:
 		todo.put(item)
-	results: list[dict] = []
+	results: list[tuple[dict, Counter]] = []
 	errors: list[BaseException] = []
 
 	def worker(slot: int):
@@ -254,15 +276,15 @@ def _run_parallel(kind: Pooled, work: list, home_pool, now, batch_size: int, con
 			frappe.connect(set_admin_as_user=False)
 			frappe.set_user(user)
 			frappe.local.lang = lang
-			result = _totals()
+			result, owners = _totals(), Counter()
 			with _read_committed():
 				while not errors:
 					try:
 						rule, due = todo.get_nowait()
 					except queue.Empty:
 						break
-					_run_rule(kind, rule, due, home_pool, now, batch_size, True, result, slot=slot)
-			results.append(result)
+					_run_rule(kind, rule, due, home_pool, now, batch_size, True, result, owners, slot=slot)
+			results.append((result, owners))
 		except BaseException as error:  # raised again by the caller's thread, traceback included
 			errors.append(error)
 		finally:
@@ -278,27 +300,22 @@ def _run_parallel(kind: Pooled, work: list, home_pool, now, batch_size: int, con
 		thread.join()
 	if errors:
 		raise errors[0]
-	return {key: sum(r[key] for r in results) for key in TOTALS}
+	return {key: sum(r[key] for r, _o in results) for key in TOTALS}, sum((o for _r, o in results), Counter())
 
 
 def _recycle_batch(
 	kind: Pooled, rule: Rule, due, home_pool, now, batch_size: int, commit: bool, slot: int = 0
 ):
-	"""One batch, one transaction: move, log, notify, commit. Returns (moved, owners notified)."""
+	"""One batch, one transaction: move, log, commit. Returns (moved, {former owner: rows})."""
 	stamp = _batch_stamp(kind, now, slot)
 	moved = _release(kind, due, home_pool, now, stamp, batch_size)
 	if not moved:
-		return 0, 0
+		return 0, {}
 	prefix = _insert_logs(kind, stamp, home_pool, rule.reason(), now, counter_width(batch_size))
-	notified = notify_users(
-		_released_by(prefix),
-		"{0} overdue records were recycled to the pool.",
-		kind.doctype,
-		link=_preview_link(now),
-	)
+	released_by = _released_by(prefix)
 	if commit:
 		frappe.db.commit()
-	return moved, notified
+	return moved, released_by
 
 
 # A committed batch stands on its own, so a batch that loses a deadlock to a claim is simply run again
@@ -380,6 +397,38 @@ def _insert_logs(
 		},
 	)
 	return prefix
+
+
+def notify_recycled(kind: Pooled, owners: Counter, now: datetime) -> int:
+	"""One notification per former owner for the run at `now`, counting also the recycle log rows that
+	runs since the last notified one wrote and never announced (a run killed before this step).
+	Moves the mark (CRM Suite Settings) to `now` in the caller's transaction; returns how many owners
+	were notified."""
+	field = ANNOUNCED_UNTIL[kind.doctype]
+	since = frappe.db.get_single_value("CRM Suite Settings", field, cache=False)
+	since = get_datetime(since) if since else add_days(now, -CATCH_UP_DAYS)
+	if since < now:
+		log = frappe.qb.DocType("Customer Ownership Log")
+		missed = (
+			frappe.qb.from_(log)
+			.select(log.from_salesperson, Count("*"))
+			.where(
+				log.to_salesperson.isnull()  # (to_salesperson, action, done_at): one range of the index
+				& (log.action == "Recycle")
+				& (log.done_at > since)
+				& (log.done_at < now)
+				& getattr(log, kind.log_field).isnotnull()
+			)
+			.groupby(log.from_salesperson)
+			.run()
+		)
+		owners = owners + Counter(dict(missed))
+	notified = notify_users(
+		owners, "{0} overdue records were recycled to the pool.", kind.doctype, link=_preview_link(now)
+	)
+	if since < now:
+		frappe.db.set_single_value("CRM Suite Settings", field, now, update_modified=False)
+	return notified
 
 
 def _preview_link(on: datetime) -> str:

@@ -131,6 +131,41 @@ class TestRecycle(CRMTestCase):
 				frappe.db.count("Customer Ownership Log", {"customer": name, "action": "Recycle"}), 1
 			)
 
+	def test_each_former_owner_hears_once_per_run_and_a_dead_runs_moves_are_caught_up(self):
+		sales_b = self.team["sales_b"]
+		announced = recycle.ANNOUNCED_UNTIL[recycle.CUSTOMER.doctype]
+		frappe.db.set_single_value("CRM Suite Settings", announced, NOW - timedelta(days=2))
+		# a run an hour ago committed a batch of one of sales_a's customers, then died before notifying
+		died = owned(self.pool, self.sales, 10)
+		earlier = NOW - timedelta(hours=1)
+		rule = next(r for r in recycle.load_rules(recycle.CUSTOMER) if r.rule_type == recycle.NOT_CONTACTED)
+		home = pool.default_pool(recycle.CUSTOMER.pool_type)
+		due = recycle.due_criterion(recycle.CUSTOMER, rule, earlier, home)
+		moved, _owners = recycle._recycle_batch(recycle.CUSTOMER, rule, due, home, earlier, 100, False)
+		self.assertEqual((moved, state(died)), (1, (None, "Pool")))
+		# tonight: sales_a has customers due under all three rules, sales_b under one
+		owned(self.pool, self.sales, 10)
+		owned(self.pool, self.sales, 50, 40)
+		owned(self.pool, self.sales, 100, 1)
+		owned(self.pool, sales_b, 10)
+		result = recycle.run_recycle(now=NOW, commit=False)
+		self.assertEqual((result["recycled"], result["notified"]), (4, 2))
+
+		def heard(user):
+			return frappe.get_all(
+				"Notification Log",
+				filters={"for_user": user, "link": recycle._preview_link(NOW)},
+				pluck="subject",
+			)
+
+		self.assertEqual(len(heard(self.sales)), 1, "one notification per owner per run, not per rule")
+		self.assertIn("4", heard(self.sales)[0], "three rows tonight plus the dead run's one")
+		self.assertEqual(len(heard(sales_b)), 1)
+		self.assertIn("1", heard(sales_b)[0])
+		self.assertEqual(frappe.db.get_single_value("CRM Suite Settings", announced, cache=False), NOW)
+		# the next run announces nothing twice
+		self.assertEqual(recycle.run_recycle(now=NOW + timedelta(minutes=5), commit=False)["notified"], 0)
+
 	def test_recycled_customer_follows_the_cooldown(self):
 		frappe.db.set_value(
 			"Customer Pool",
@@ -194,16 +229,25 @@ class TestRecycle(CRMTestCase):
 			},
 			"Customer Ownership Log": {
 				("customer", "done_at"),
-				("to_salesperson", "done_at"),
+				("to_salesperson", "action", "done_at"),
 				("sales_lead",),
 				("modified",),
 			},
 		}
-		ownership = {"salesperson", "sales_department", "lifecycle_state", "customer_pool", "modified", "done_at"}
+		ownership = {
+			"salesperson",
+			"sales_department",
+			"lifecycle_state",
+			"customer_pool",
+			"modified",
+			"done_at",
+		}
 		for doctype, wanted in expected.items():
 			indexes: dict[str, list[str]] = {}
 			for row in frappe.db.sql(f"show index from `tab{doctype}`", as_dict=True):
 				indexes.setdefault(row.Key_name, []).append(row.Column_name)
-			touched = {tuple(cols) for key, cols in indexes.items() if key != "PRIMARY" and ownership & set(cols)}
+			touched = {
+				tuple(cols) for key, cols in indexes.items() if key != "PRIMARY" and ownership & set(cols)
+			}
 			touched |= {tuple(cols) for cols in indexes.values() if cols[0] in ("customer", "sales_lead")}
 			self.assertEqual(touched, wanted, doctype)
