@@ -9,7 +9,7 @@ import subprocess
 import time
 from collections import Counter
 
-from conftest import BENCH, SITE, bench
+from conftest import BENCH, SITE, Client, bench
 
 POOLS = 3
 DUE_PER_POOL = 120
@@ -167,3 +167,46 @@ def _recycle_notes(admin, owners: list[str]) -> list[dict]:
         limit_page_length=0,
     ).json()["data"]
     return [n for n in notes if "Recycle Preview" in (n["link"] or "")]
+
+
+def test_recycle_now_runs_the_job_in_the_background_and_tells_the_admin(
+    stack, admin, team
+):
+    """The Recycle Preview's button (POOL-05): an admin starts the daily run at once, e.g. after changing
+    the rules; a salesperson may not."""
+    owners = [team["a"]["user"]]
+    made = _setup(admin, owners, f"now{int(time.time())}")
+    seller = Client(stack["web_url"], team["a"]["token"])
+    refused = seller.call("crm_suite.api.pool.recycle_now")
+    assert refused.status_code == 403, refused.text
+    assert _rows(made["due"])[made["due"][0]][1] == "Following", (
+        "nothing moved by the refused call"
+    )
+
+    mine = '[["for_user", "=", "Administrator"], ["document_type", "=", "Customer Account"]]'
+    before = {
+        n["name"]
+        for n in admin.resource(
+            "Notification Log", filters=mine, limit_page_length=0
+        ).json()["data"]
+    }
+    started = admin.call("crm_suite.api.pool.recycle_now")
+    assert started.status_code == 200, started.text
+    deadline, done = time.time() + 180, []
+    while time.time() < deadline and not done:
+        time.sleep(0.5)
+        notes = admin.resource(
+            "Notification Log",
+            filters=mine,
+            fields='["name", "subject"]',
+            limit_page_length=0,
+        ).json()["data"]
+        done = [n for n in notes if n["name"] not in before]
+    assert done, "no notification from the recycle job within 180 s"
+    final = _rows(made["due"] + made["kept"])
+    _assert_consistent(final)
+    assert all(final[n][1] == "Pool" for n in made["due"])
+    assert all(final[n][1] == "Following" for n in made["kept"])
+    # the note tells the admin how many customers went back (the due ones, and any other site data due)
+    counts = [int(c) for c in re.findall(r"\d+", done[0]["subject"])]
+    assert counts and counts[0] >= len(made["due"]), done

@@ -145,3 +145,22 @@ def recycle_preview(
 
 	scope = customer_scope_criterion() if doctype == "Customer Account" else lead_scope_criterion()
 	return recycle.preview(doctype, on_date, pool_name, scope=scope, limit=500)
+
+
+@frappe.whitelist(methods=["POST"])
+def recycle_now() -> str:
+	"""Run the daily recycling now (SPEC POOL-05), e.g. after an admin changed the rules: queued on the
+	long queue, once; the admin is notified when it is done."""
+	if not {"CRM Admin", "System Manager"} & set(frappe.get_roles()):  # only_for lets tests through
+		frappe.throw(frappe._("Only CRM admins can start recycling."), frappe.PermissionError)
+	job = frappe.enqueue(
+		"crm_suite.services.recycle.run_now",
+		queue="long",
+		timeout=3600,
+		job_id="crm_suite_recycle_now",
+		deduplicate=True,
+		user=frappe.session.user,
+	)
+	if job is None:
+		return frappe._("Recycling is already queued or running.")
+	return frappe._("Recycling has started. You will be notified when it is done.")

@@ -520,10 +520,57 @@ def send_warnings(doctype: str = "Customer Account", now: datetime | None = None
 
 
 def run_all(now: datetime | None = None) -> dict:
+	"""The daily job: warnings, then recycling, customers and leads. One run at a time per site: a run
+	that finds another under way returns {"skipped": True} (two runs would share out the same rows and
+	the second would announce some of the first's)."""
 	now = get_datetime(now) if now else now_datetime()
-	results = {}
-	for kind in (CUSTOMER, LEAD):
-		send_warnings(kind.doctype, now)
-		frappe.db.commit()
-		results[kind.doctype] = run_recycle(kind.doctype, now)
+	if not _take_run_lock():
+		return {"skipped": True}
+	try:
+		results = {}
+		for kind in (CUSTOMER, LEAD):
+			send_warnings(kind.doctype, now)
+			frappe.db.commit()
+			results[kind.doctype] = run_recycle(kind.doctype, now)
+		return results
+	finally:
+		_release_run_lock()
+
+
+def _run_lock_name() -> str:
+	return f"crm_suite_recycle:{frappe.conf.db_name}"  # a server-wide name: one per site
+
+
+def _take_run_lock() -> bool:
+	"""A MariaDB named lock held by this connection (freed by the server if the process dies)."""
+	return bool(frappe.db.sql("select get_lock(%s, 0)", _run_lock_name())[0][0])
+
+
+def _release_run_lock():
+	frappe.db.sql("select release_lock(%s)", _run_lock_name())
+
+
+def run_now(user: str) -> dict:
+	"""Background job behind the Recycle Preview's "Recycle Now" button: the daily run, then a note to the
+	admin who asked, in their language."""
+	now = now_datetime()
+	results = run_all(now)
+	language = frappe.db.get_value("User", user, "language") or frappe.db.get_default("lang") or "en"
+	if results.get("skipped"):
+		subject = _("Recycling did not start: another recycle run is under way.", lang=language)
+	else:
+		subject = _(
+			"Recycling finished: {0} customers and {1} leads returned to their pools.", lang=language
+		).format(results[CUSTOMER.doctype]["recycled"], results[LEAD.doctype]["recycled"])
+	frappe.get_doc(
+		{
+			"doctype": "Notification Log",
+			"for_user": user,
+			"type": "Alert",
+			"document_type": CUSTOMER.doctype,
+			"subject": subject,
+			"link": _preview_link(now),
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
 	return results

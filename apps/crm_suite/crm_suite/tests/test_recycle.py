@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import frappe
 
+from crm_suite.api import pool as pool_api
 from crm_suite.pools.report.recycle_preview import recycle_preview
 from crm_suite.services import pool, recycle
 from crm_suite.tests.test_pool import make_pool
@@ -165,6 +166,23 @@ class TestRecycle(CRMTestCase):
 		self.assertEqual(frappe.db.get_single_value("CRM Suite Settings", announced, cache=False), NOW)
 		# the next run announces nothing twice
 		self.assertEqual(recycle.run_recycle(now=NOW + timedelta(minutes=5), commit=False)["notified"], 0)
+
+	def test_one_run_at_a_time_and_only_admins_start_one(self):
+		due = owned(self.pool, self.sales, 10)
+		other = frappe.db.get_connection()  # another process's run holds the site's lock
+		try:
+			cursor = other.cursor()
+			cursor.execute("select get_lock(%s, 0)", (recycle._run_lock_name(),))
+			self.assertEqual(cursor.fetchone()[0], 1)
+			self.assertEqual(recycle.run_all(now=NOW), {"skipped": True})
+			self.assertEqual(state(due), (self.sales, "Following"), "the skipped run moved nothing")
+		finally:
+			other.close()  # the server frees a dead connection's lock
+		self.assertTrue(recycle._take_run_lock(), "free again once the holder is gone")
+		recycle._release_run_lock()
+		frappe.set_user(self.sales)
+		with self.assertRaises(frappe.PermissionError):
+			pool_api.recycle_now()
 
 	def test_recycled_customer_follows_the_cooldown(self):
 		frappe.db.set_value(
