@@ -552,16 +552,27 @@ def _release_run_lock():
 
 def run_now(user: str) -> dict:
 	"""Background job behind the Recycle Preview's "Recycle Now" button: the daily run, then a note to the
-	admin who asked, in their language."""
+	admin who asked, in their language — also when the run fails (the error goes to the Error Log)."""
 	now = now_datetime()
-	results = run_all(now)
 	language = frappe.db.get_value("User", user, "language") or frappe.db.get_default("lang") or "en"
+	try:
+		results = run_all(now)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title="crm_suite: Recycle Now")
+		_tell(user, now, _("Recycling failed; the Error Log has the details.", lang=language))
+		raise
 	if results.get("skipped"):
 		subject = _("Recycling did not start: another recycle run is under way.", lang=language)
 	else:
 		subject = _(
 			"Recycling finished: {0} customers and {1} leads returned to their pools.", lang=language
 		).format(results[CUSTOMER.doctype]["recycled"], results[LEAD.doctype]["recycled"])
+	_tell(user, now, subject)
+	return results
+
+
+def _tell(user: str, now: datetime, subject: str):
 	frappe.get_doc(
 		{
 			"doctype": "Notification Log",
@@ -573,4 +584,3 @@ def run_now(user: str) -> dict:
 		}
 	).insert(ignore_permissions=True)
 	frappe.db.commit()
-	return results

@@ -2,8 +2,10 @@
 idempotent and resumable runs."""
 
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 import frappe
+from frappe import _
 
 from crm_suite.api import pool as pool_api
 from crm_suite.pools.report.recycle_preview import recycle_preview
@@ -183,6 +185,20 @@ class TestRecycle(CRMTestCase):
 		frappe.set_user(self.sales)
 		with self.assertRaises(frappe.PermissionError):
 			pool_api.recycle_now()
+
+	def test_recycle_now_tells_the_admin_when_the_run_fails(self):
+		admin = self.team.get("admin") or "Administrator"
+		with (
+			patch.object(recycle, "run_all", side_effect=RuntimeError("disk full")),
+			patch.object(frappe.db, "commit"),  # stay inside the test's transaction
+			patch.object(frappe.db, "rollback"),
+			self.assertRaises(RuntimeError),
+		):
+			recycle.run_now(admin)
+		subjects = frappe.get_all("Notification Log", filters={"for_user": admin}, pluck="subject")
+		language = frappe.db.get_value("User", admin, "language") or frappe.db.get_default("lang") or "en"
+		self.assertIn(_("Recycling failed; the Error Log has the details.", lang=language), subjects)
+		self.assertTrue(frappe.db.exists("Error Log", {"method": "crm_suite: Recycle Now"}))
 
 	def test_recycled_customer_follows_the_cooldown(self):
 		frappe.db.set_value(
