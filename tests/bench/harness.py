@@ -5,6 +5,7 @@ baseline measured in the same run."""
 import json
 import os
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -63,8 +64,6 @@ def wait_for_quiet_database(timeout: float = 180.0, fallback: float = 20.0) -> f
 	"""Wait until the database server is idle again (InnoDB purges what the previous step wrote in the
 	background, using the CPU the next measurement would use). Watches a local mariadbd/mysqld's CPU time
 	through /proc; without one, waits `fallback` seconds. Returns the seconds waited."""
-	import subprocess
-
 	began = time.perf_counter()
 	pids = []
 	for name in ("mariadbd", "mysqld"):

@@ -4,6 +4,7 @@ Started once per run by scripts/test.sh's e2e layer (CRM_BENCH, CRM_SITE, CRM_WE
 CRM_SOCKETIO_PORT), torn down at the end. Clients talk to it exactly as integrators and browsers do.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -107,6 +108,17 @@ class Client:
 	def resource(self, doctype: str, name: str | None = None, **params):
 		path = f"{self.base}/api/resource/{doctype}" + (f"/{name}" if name else "")
 		return self.http.get(path, params=params, timeout=30)
+
+	def rows(self, doctype: str, filters: list, fields: list[str] | None = None) -> list[dict]:
+		"""Every row of a list request (filters and fields as Python lists), as the REST API scopes it."""
+		r = self.resource(
+			doctype,
+			filters=json.dumps(filters),
+			fields=json.dumps(fields or ["name"]),
+			limit_page_length=0,
+		)
+		assert r.status_code == 200, r.text
+		return r.json()["data"]
 
 	def insert(self, doctype: str, doc: dict) -> dict:
 		r = self.http.post(f"{self.base}/api/resource/{doctype}", json=doc, timeout=30)

@@ -117,12 +117,9 @@ def test_fifty_concurrent_claimers_never_break_the_limits(stack, admin):
 		refusals.update(refused)
 	assert wins, refusals
 	assert len(wins) == len(set(wins)), "a customer was claimed twice"
-	rows = admin.resource(
-		"Customer Account",
-		filters=f'[["customer_pool", "=", "{pool}"]]',
-		fields='["name", "salesperson", "lifecycle_state"]',
-		limit_page_length=0,
-	).json()["data"]
+	rows = admin.rows(
+		"Customer Account", [["customer_pool", "=", pool]], ["name", "salesperson", "lifecycle_state"]
+	)
 	by_name = {r["name"]: r for r in rows}
 	owners = Counter(r["salesperson"] for r in rows if r["salesperson"] and r["name"] in names)
 	assert owners and max(owners.values()) <= min(MAX_OWNED, MAX_PER_DAY), owners
@@ -132,14 +129,11 @@ def test_fifty_concurrent_claimers_never_break_the_limits(stack, admin):
 	for row in rows:
 		assert (row["salesperson"] is None) == (row["lifecycle_state"] == "Pool"), row
 	assert all(by_name[n]["lifecycle_state"] == "Pool" or by_name[n]["salesperson"] for n in overdue)
-	logs = admin.resource(
+	logs = admin.rows(
 		"Customer Ownership Log",
-		filters=f'[["customer", "in", {list(names) + overdue!r}], ["action", "in", ["Claim", "Recycle"]]]'.replace(
-			"'", '"'
-		),
-		fields='["customer", "action", "to_salesperson"]',
-		limit_page_length=0,
-	).json()["data"]
+		[["customer", "in", list(names) + overdue], ["action", "in", ["Claim", "Recycle"]]],
+		["customer", "action", "to_salesperson"],
+	)
 	claims = Counter(log["customer"] for log in logs if log["action"] == "Claim")
 	assert sorted(claims) == sorted(wins) and set(claims.values()) == {1}, "one log row per successful claim"
 	recycled = Counter(log["customer"] for log in logs if log["action"] == "Recycle")

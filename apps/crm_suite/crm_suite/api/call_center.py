@@ -46,7 +46,11 @@ def call_back(call: str) -> dict:
 	if not number:
 		frappe.throw(_("This call has no number to call back."), exc=dialing.NumberNotDialable)
 	# dial the number, but tie the new call only to a customer the user may see
-	customer = doc.customer if doc.customer and frappe.has_permission("Customer Account", "read", doc.customer) else None
+	customer = (
+		doc.customer
+		if doc.customer and frappe.has_permission("Customer Account", "read", doc.customer)
+		else None
+	)
 	return dialing.queue_dial(number, frappe.session.user, customer=customer)
 
 

@@ -12,14 +12,26 @@ def notify_users(
 	user_counts: dict[str, int], message: str, doctype: str, name: str | None = None, link: str | None = None
 ) -> int:
 	"""`message` is an untranslated source text with {0} standing for the count of records."""
-	user_counts = {u: n for u, n in user_counts.items() if u and n}
-	if not user_counts:
+	return _notify(
+		{u: (n,) for u, n in user_counts.items() if u and n}, message, doctype, name=name, link=link
+	)
+
+
+def notify_user(
+	user: str, message: str, *args, doctype: str, name: str | None = None, link: str | None = None
+):
+	"""One notification; `message` is an untranslated source text with {0}, {1} … standing for `args`."""
+	_notify({user: args}, message, doctype, name=name, link=link)
+
+
+def _notify(user_args: dict[str, tuple], message: str, doctype: str, name=None, link=None) -> int:
+	if not user_args:
 		return 0
 	users = frappe.qb.DocType("User")
 	languages = dict(
 		frappe.qb.from_(users)
 		.select(users.name, users.language)
-		.where(users.name.isin(list(user_counts)))
+		.where(users.name.isin(list(user_args)))
 		.run()
 	)
 	default_language = frappe.db.get_default("lang") or "en"
@@ -40,18 +52,16 @@ def notify_users(
 		"creation",
 		"modified",
 	)
-	for row_name, (user, count) in zip(
-		new_row_names(len(user_counts)), sorted(user_counts.items()), strict=True
-	):
+	for row_name, (user, args) in zip(new_row_names(len(user_args)), sorted(user_args.items()), strict=True):
 		language = languages.get(user) or default_language
-		subject = _(message, lang=language).format(count)
+		subject = _(message, lang=language).format(*args)
 		query = query.insert(
 			row_name, subject, user, "Alert", doctype, name, sender, 0, link, sender, sender, now, now
 		)
 	query.run()
-	for user in user_counts:
+	for user in user_args:
 		frappe.publish_realtime("notification", user=user, after_commit=True)
 		frappe.publish_realtime(
 			"crm_suite_pool", {"doctype": doctype, "name": name}, user=user, after_commit=True
 		)
-	return len(user_counts)
+	return len(user_args)

@@ -25,6 +25,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 import frappe
 from frappe import _
@@ -32,7 +33,7 @@ from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Coalesce, Count
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
-from crm_suite.services.notify import notify_users
+from crm_suite.services.notify import notify_user, notify_users
 from crm_suite.services.ownership import counter_width, row_name_prefix
 from crm_suite.services.pool import (
 	CUSTOMER,
@@ -407,7 +408,8 @@ def notify_recycled(kind: Pooled, owners: Counter, now: datetime) -> int:
 	field = ANNOUNCED_UNTIL[kind.doctype]
 	since = frappe.db.get_single_value("CRM Suite Settings", field, cache=False)
 	since = get_datetime(since) if since else add_days(now, -CATCH_UP_DAYS)
-	if since < now:
+	catch_up = since < now  # else this `now` was announced already (a rerun at the same time)
+	if catch_up:
 		log = frappe.qb.DocType("Customer Ownership Log")
 		missed = (
 			frappe.qb.from_(log)
@@ -426,7 +428,7 @@ def notify_recycled(kind: Pooled, owners: Counter, now: datetime) -> int:
 	notified = notify_users(
 		owners, "{0} overdue records were recycled to the pool.", kind.doctype, link=_preview_link(now)
 	)
-	if since < now:
+	if catch_up:
 		frappe.db.set_single_value("CRM Suite Settings", field, now, update_modified=False)
 	return notified
 
@@ -554,33 +556,22 @@ def run_now(user: str) -> dict:
 	"""Background job behind the Recycle Preview's "Recycle Now" button: the daily run, then a note to the
 	admin who asked, in their language — also when the run fails (the error goes to the Error Log)."""
 	now = now_datetime()
-	language = frappe.db.get_value("User", user, "language") or frappe.db.get_default("lang") or "en"
+	tell = partial(notify_user, user, doctype=CUSTOMER.doctype, link=_preview_link(now))
 	try:
 		results = run_all(now)
 	except Exception:
 		frappe.db.rollback()
 		frappe.log_error(title="crm_suite: Recycle Now")
-		_tell(user, now, _("Recycling failed; the Error Log has the details.", lang=language))
+		tell("Recycling failed; the Error Log has the details.")
+		frappe.db.commit()
 		raise
 	if results.get("skipped"):
-		subject = _("Recycling did not start: another recycle run is under way.", lang=language)
+		tell("Recycling did not start: another recycle run is under way.")
 	else:
-		subject = _(
-			"Recycling finished: {0} customers and {1} leads returned to their pools.", lang=language
-		).format(results[CUSTOMER.doctype]["recycled"], results[LEAD.doctype]["recycled"])
-	_tell(user, now, subject)
-	return results
-
-
-def _tell(user: str, now: datetime, subject: str):
-	frappe.get_doc(
-		{
-			"doctype": "Notification Log",
-			"for_user": user,
-			"type": "Alert",
-			"document_type": CUSTOMER.doctype,
-			"subject": subject,
-			"link": _preview_link(now),
-		}
-	).insert(ignore_permissions=True)
+		tell(
+			"Recycling finished: {0} customers and {1} leads returned to their pools.",
+			results[CUSTOMER.doctype]["recycled"],
+			results[LEAD.doctype]["recycled"],
+		)
 	frappe.db.commit()
+	return results

@@ -152,7 +152,9 @@ class TestCallCenter(CRMTestCase):
 		from crm_suite.patches.v1_0 import mask_call_numbers
 
 		frappe.db.set_single_value("CRM Suite Settings", "mask_phone_numbers", 1)
-		calls = [make_call(phone_line=self.line, phone_number=n).name for n in ("13800138026", "010-88887777")]
+		calls = [
+			make_call(phone_line=self.line, phone_number=n).name for n in ("13800138026", "010-88887777")
+		]
 		table = frappe.qb.DocType("Phone Call Record")
 		frappe.qb.update(table).set(table.phone_number_masked, None).where(table.name.isin(calls)).run()
 		mask_call_numbers.execute()
