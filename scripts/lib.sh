@@ -3,17 +3,99 @@
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="${FRAPPE_BENCH:-$HOME/frappe-bench}"
+BENCH="${BENCH%/}"
+# scripts/test.sh's own bench beside the real one's sites (see test.sh)
+TEST_BENCH="${CRM_TEST_BENCH:-$BENCH/.crm_suite_test}"
 # One account for the machine (every bench on it shares the MariaDB server), its password kept private.
 DB_ADMIN_FILE="${XDG_CONFIG_HOME:-$HOME/.config}/crm_suite/db_admin"
+# The bench CLI lives in a virtualenv of its own; a wrapper in /usr/local/bin puts it where PATH looks.
+BENCH_CLI_HOME="${CRM_BENCH_CLI_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/crm_suite/bench-cli}"
+BENCH_CLI_WRAPPER="${CRM_BENCH_CLI_WRAPPER:-/usr/local/bin/bench}"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-bench_found() {
-	[ -x "$BENCH/env/bin/python" ] && [ -d "$BENCH/apps/frappe" ] && [ -f "$BENCH/sites/common_site_config.json" ]
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# --- the bench: found, usable, or half made -------------------------------------------------------------
+
+# Why the bench at $BENCH cannot be used, in one line; nothing when it can. A folder that a failed or
+# interrupted `bench init` left behind has some of these and not the rest.
+bench_problem() {
+	[ -e "$BENCH" ] || { echo "there is no bench folder"; return; }
+	[ -x "$BENCH/env/bin/python" ] || { echo "it has no Python environment (env/bin/python)"; return; }
+	[ -f "$BENCH/apps/frappe/frappe/__init__.py" ] || { echo "it has no Frappe source in apps/frappe"; return; }
+	[ -f "$BENCH/sites/common_site_config.json" ] || { echo "it has no sites/common_site_config.json"; return; }
+	grep -qx frappe "$BENCH/sites/apps.txt" 2>/dev/null || { echo "sites/apps.txt does not list frappe"; return; }
+	[ -f "$BENCH/config/redis_cache.conf" ] && [ -f "$BENCH/config/redis_queue.conf" ] \
+		|| { echo "it has no Redis configuration (config/redis_*.conf)"; return; }
+	[ -f "$BENCH/Procfile" ] || { echo "it has no Procfile"; return; }
+	(cd "$BENCH/sites" && "$BENCH/env/bin/python" -c "import frappe" >/dev/null 2>&1) \
+		|| { echo "Frappe is not importable in its environment (env/)"; return; }
+	[ -d "$BENCH/sites/assets/frappe" ] || { echo "Frappe's Desk assets were never built (sites/assets/frappe)"; return; }
 }
 
-bench_cmd() { (cd "$BENCH" && PATH="$BENCH/env/bin:$PATH" bench "$@"); }
+bench_found() { [ -z "$(bench_problem)" ]; }
+
+# Processes started from a folder (cwd or command line inside it, also after the folder was deleted).
+pids_under() {
+	local dir="$1" p cwd
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$$" ] && continue
+		cwd="$(readlink "$p/cwd" 2>/dev/null)" || continue
+		cwd="${cwd% (deleted)}"
+		if [[ "$cwd" == "$dir" || "$cwd" == "$dir/"* ]] || tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "$dir/"; then
+			echo "${p#/proc/}"
+		fi
+	done
+}
+
+# The bench's own web, socketio, worker and scheduler processes (not its Redis, not the test bench's).
+bench_app_pids() {
+	local p cwd
+	for p in $(pids_under "$BENCH"); do
+		cwd="$(readlink "/proc/$p/cwd" 2>/dev/null)"
+		[[ "$cwd" == "$TEST_BENCH" || "$cwd" == "$TEST_BENCH/"* ]] && continue
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -e redis-server -e "$TEST_BENCH" && continue
+		echo "$p"
+	done
+}
+
+stop_pids() {
+	local pids=("$@") _
+	[ ${#pids[@]} -gt 0 ] || return 0
+	kill "${pids[@]}" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 "${pids[@]}" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	kill -9 "${pids[@]}" 2>/dev/null || true
+}
+
+# --- the bench CLI ---------------------------------------------------------------------------------------
+
+find_bench_cli() {
+	local c
+	c="$(command -v bench 2>/dev/null)" && { echo "$c"; return; }
+	for c in "$BENCH_CLI_WRAPPER" "$BENCH_CLI_HOME/bin/bench" "$HOME/.local/bin/bench"; do
+		[ -x "$c" ] && { echo "$c"; return; }
+	done
+	return 1
+}
+
+bench_cmd() {
+	local cli
+	cli="$(find_bench_cli)" || die "the bench CLI is not installed: run scripts/setup.sh"
+	(cd "$BENCH" && PATH="$BENCH/env/bin:$PATH:$BENCH_CLI_HOME/bin" "$cli" "$@")
+}
+
+# A Frappe command (what `bench --site … <command>` runs) straight through the bench's Python, in a sites
+# folder: no bench CLI needed. SITES_DIR defaults to the bench's own.
+frappe_cmd() {
+	(cd "${SITES_DIR:-$BENCH/sites}" && PATH="$BENCH/env/bin:$PATH" "$BENCH/env/bin/python" -m frappe.utils.bench_helper frappe "$@")
+}
+
+# --- MariaDB ---------------------------------------------------------------------------------------------
 
 as_db_root() {
 	# MariaDB's root over the local socket (Debian/Ubuntu default: unix_socket auth for root).
@@ -53,50 +135,56 @@ ensure_db_charset() {
 	fi
 }
 
+# --- Redis -----------------------------------------------------------------------------------------------
+
 redis_up() { redis-cli -p "$1" ping >/dev/null 2>&1; }
+redis_info() { redis-cli -p "$1" info server 2>/dev/null | tr -d '\r' | awk -F: -v k="$2" '$1 == k {print substr($0, length(k) + 2)}'; }
 
-# The bench's own Redis instances (cache + queue); new-site and run-tests work without, the rest does not.
-ensure_bench_redis() {
-	local conf port
-	for conf in redis_cache redis_queue; do
-		[ -f "$BENCH/config/$conf.conf" ] || bench_cmd setup redis >/dev/null
-		port="$(awk '/^port/ {print $2}' "$BENCH/config/$conf.conf")"
-		if ! redis_up "$port"; then
-			(cd "$BENCH" && redis-server "config/$conf.conf" --daemonize yes >/dev/null)
-			for _ in 1 2 3 4 5 6 7 8 9 10; do redis_up "$port" && break; sleep 0.3; done
-			redis_up "$port" || die "bench redis ($conf) did not start on port $port"
-		fi
-	done
-}
-
-# Put this checkout's app into the bench (a copy, made into its own git repo, as bench get-app wants).
-install_app_from_checkout() {
-	local stage="$BENCH/.crm_suite_src"
-	rm -rf "$stage" && mkdir -p "$stage"
-	cp -a "$REPO_ROOT/apps/crm_suite" "$stage/crm_suite"
-	find "$stage/crm_suite" -name '__pycache__' -prune -exec rm -rf {} +
-	( cd "$stage/crm_suite" && git init -q -b main && git add -A \
-		&& git -c user.name=crm_suite -c user.email=ci@crm-suite.invalid commit -qm "crm_suite from $(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo checkout)" )
-	if [ -L "$BENCH/apps/crm_suite" ]; then rm -f "$BENCH/apps/crm_suite"; else rm -rf "$BENCH/apps/crm_suite"; fi
-	bench_cmd get-app --skip-assets "$stage/crm_suite" >/dev/null || die "bench get-app failed"
-	grep -qx crm_suite "$BENCH/sites/apps.txt" || printf '\ncrm_suite\n' >> "$BENCH/sites/apps.txt"
-	sed -i '/^$/d' "$BENCH/sites/apps.txt"
-}
-
-# bench run-tests writes JUnit XML through unittest-xml-reporting, which Frappe does not install.
-ensure_bench_test_deps() {
-	"$BENCH/env/bin/python" -c "import xmlrunner" 2>/dev/null && return
-	log "Installing unittest-xml-reporting into the bench env (JUnit output of run-tests)"
-	if command -v uv >/dev/null 2>&1; then
-		uv pip install -q --python "$BENCH/env/bin/python" unittest-xml-reporting
+# Whose is the Redis answering on a port? "ours" (started from this config file, in a folder that still
+# exists), "stale" (its config file or working folder is gone: a removed bench's), or "other: …".
+redis_owner() {
+	local port="$1" want="$2" config pid cwd=""
+	config="$(redis_info "$port" config_file)"
+	pid="$(redis_info "$port" process_id)"
+	[ -n "$pid" ] && cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
+	if [[ "$cwd" == *" (deleted)" ]] || { [ -n "$config" ] && [ ! -e "$config" ]; }; then
+		echo "stale"
+	elif [ -n "$config" ] && [ "$(realpath "$config")" = "$(realpath "$want")" ]; then
+		echo "ours"
 	else
-		"$BENCH/env/bin/python" -m pip install -q unittest-xml-reporting
+		echo "other: pid ${pid:-?}, config ${config:-none}"
 	fi
 }
 
+# The bench's own Redis instances (cache + queue), checked by the config they were started from, not by
+# whether the port answers: a Redis left running by a removed bench is stopped, another one is refused.
+ensure_bench_redis() {
+	local conf port owner
+	for conf in redis_cache redis_queue; do
+		[ -f "$BENCH/config/$conf.conf" ] || bench_cmd setup redis >/dev/null
+		port="$(awk '/^port/ {print $2}' "$BENCH/config/$conf.conf")"
+		if redis_up "$port"; then
+			owner="$(redis_owner "$port" "$BENCH/config/$conf.conf")"
+			case "$owner" in
+				ours) continue ;;
+				stale)
+					log "Stopping a stale Redis on port $port (started by a bench folder that is gone)"
+					redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+					for _ in $(seq 25); do redis_up "$port" || break; sleep 0.2; done ;;
+				*) die "port $port ($conf of $BENCH) is taken by another Redis ($owner). Stop it, or give this bench other ports in $BENCH/config/$conf.conf and sites/common_site_config.json" ;;
+			esac
+		fi
+		(cd "$BENCH" && redis-server "$BENCH/config/$conf.conf" --daemonize yes >/dev/null)
+		for _ in $(seq 25); do redis_up "$port" && break; sleep 0.2; done
+		redis_up "$port" || die "bench redis ($conf) did not start on port $port"
+	done
+}
+
+# --- sites -----------------------------------------------------------------------------------------------
+
 merge_site_config() {
-	local site="$1" template="$2"
-	"$BENCH/env/bin/python" - "$BENCH/sites/$site/site_config.json" "$template" <<'PY'
+	local config="$1" template="$2"
+	"$BENCH/env/bin/python" - "$config" "$template" <<'PY'
 import json, sys
 path, template = sys.argv[1], sys.argv[2]
 with open(path) as fh:
@@ -112,18 +200,18 @@ PY
 # key prefix (or "None|" when there is none) — including the app/module map from before this checkout's
 # modules changed, which makes the install skip new modules. Drop those keys first.
 clear_site_cache() {
-	local site="$1" port prefix
-	port="$(awk '/^port/ {print $2}' "$BENCH/config/redis_cache.conf")"
-	for prefix in None "$("$BENCH/env/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1])).get('db_name',''))" "$BENCH/sites/$site/site_config.json" 2>/dev/null)"; do
+	local site="$1" port="$2" prefix sites="${SITES_DIR:-$BENCH/sites}"
+	for prefix in None "$("$BENCH/env/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1])).get('db_name',''))" "$sites/$site/site_config.json" 2>/dev/null)"; do
 		[ -n "$prefix" ] || continue
 		redis-cli -p "$port" --scan --pattern "$prefix|*" | while read -r key; do redis-cli -p "$port" del "$key" >/dev/null; done
 	done
 }
 
+# A new site with crm_suite (replacing one of that name). REDIS_CACHE_PORT: the cache its bench uses.
 new_site() {
 	local site="$1" admin_password="$2"
-	clear_site_cache "$site"
-	bench_cmd new-site "$site" --force \
+	clear_site_cache "$site" "$REDIS_CACHE_PORT"
+	frappe_cmd new-site "$site" --force \
 		--db-root-username "$DB_ADMIN_USER" --db-root-password "$DB_ADMIN_PASSWORD" \
 		--mariadb-user-host-login-scope='%' --admin-password "$admin_password" \
 		--install-app crm_suite
@@ -136,18 +224,33 @@ use_db_socket() {
 	local site="$1" sock
 	sock="$(as_db_root -N -e "select @@socket" 2>/dev/null || true)"
 	if [ -n "$sock" ] && [ -S "$sock" ]; then
-		bench_cmd --site "$site" set-config db_socket "$sock" >/dev/null
+		frappe_cmd --site "$site" set-config db_socket "$sock" >/dev/null
 	fi
 }
 
-# The screen-pop test drives a headless Chromium (Debian's `chromium`) over DevTools; install it when
-# missing and apt is there (CRM_INSTALL_BROWSER=0 to skip). Without one the test skips with its reason.
+# The demo site as the README promises it: set up for a Chinese team (the setup wizard completed: 中文,
+# China, Asia/Shanghai, CNY, the demo company), the scheduler on, demo organisation, logins and customers.
+# scripts/setup.sh makes crm.localhost with it; the browser test makes its own site with it.
+make_demo_site() {
+	local site="$1" admin_password="$2" customers="$3"
+	new_site "$site" "$admin_password" || return 1
+	merge_site_config "${SITES_DIR:-$BENCH/sites}/$site/site_config.json" "$REPO_ROOT/sites/templates/demo_site_config.json"
+	frappe_cmd --site "$site" execute crm_suite.demo.load.load_demo --kwargs "{'customers': $customers}" || return 1
+	frappe_cmd --site "$site" enable-scheduler >/dev/null
+}
+
+# The screen-pop and Desk tests drive Debian's `chromium` through Playwright, with CJK fonts so that
+# Chinese pages render; installed when missing and apt is there (CRM_INSTALL_BROWSER=0 to skip). Without
+# a browser the browser tests skip with their reason.
 ensure_browser() {
-	local b
-	for b in chromium chromium-browser google-chrome google-chrome-stable; do command -v "$b" >/dev/null && return; done
+	local need=() b found=""
+	for b in chromium chromium-browser google-chrome google-chrome-stable; do command -v "$b" >/dev/null && found=1; done
+	[ -n "$found" ] || need+=(chromium)
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+	[ ${#need[@]} -gt 0 ] || return 0
 	[ "${CRM_INSTALL_BROWSER:-1}" = 0 ] && return
 	command -v apt-get >/dev/null || return
-	log "Installing chromium for the browser test"
-	if [ "$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null || true
-	else sudo -n apt-get install -y -q chromium >/dev/null || true; fi
+	log "Installing ${need[*]} for the browser tests"
+	if [ "$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null || true
+	else sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null || true; fi
 }

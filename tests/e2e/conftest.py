@@ -1,11 +1,15 @@
-"""End-to-end stack: web, socketio, worker and scheduler of a real bench, on loopback only.
+"""End-to-end stack: web, socketio, worker and scheduler on loopback only, in the test bench.
 
-Started once per run by scripts/test.sh's e2e layer (CRM_BENCH, CRM_SITE, CRM_WEB_PORT,
-CRM_SOCKETIO_PORT), torn down at the end. Clients talk to it exactly as integrators and browsers do.
+Started once per run by scripts/test.sh's e2e layer, torn down at the end. The test bench (CRM_TEST_BENCH,
+default <bench>/.crm_suite_test) shares the bench's Frappe copy and Python environment but has its own
+sites, Redis servers (FRAPPE_REDIS_CACHE / FRAPPE_REDIS_QUEUE, exported by test.sh), scheduler lock
+(FRAPPE_BENCH_ROOT) and ports, so a demo site running on the bench is never touched. Clients talk to the
+stack exactly as integrators and browsers do.
 """
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -15,7 +19,11 @@ import pytest
 import requests
 
 BENCH = Path(os.environ.get("CRM_BENCH", Path.home() / "frappe-bench"))
+TEST_BENCH = Path(os.environ.get("CRM_TEST_BENCH", BENCH / ".crm_suite_test"))
+SITES = TEST_BENCH / "sites"
+PYTHON = BENCH / "env" / "bin" / "python"
 SITE = os.environ.get("CRM_SITE", "crm-test.localhost")
+DEMO_SITE = os.environ.get("CRM_DEMO_SITE")
 WEB_PORT = int(os.environ.get("CRM_WEB_PORT", "18000"))
 SOCKETIO_PORT = int(os.environ.get("CRM_SOCKETIO_PORT", "19000"))
 WEB_URL = f"http://127.0.0.1:{WEB_PORT}"
@@ -23,20 +31,74 @@ ADMIN_PASSWORD = os.environ.get("CRM_ADMIN_PASSWORD", "admin")
 LOG_DIR = Path(os.environ.get("CRM_E2E_LOGS", Path(__file__).resolve().parents[2] / ".test-output"))
 
 
-def bench(*args: str, check: bool = True, timeout: int = 300) -> subprocess.CompletedProcess:
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_browser() -> str | None:
+	"""Debian's chromium (or CRM_CHROMIUM): the browser tests never download one."""
+	explicit = os.environ.get("CRM_CHROMIUM")
+	if explicit and Path(explicit).exists():
+		return explicit
+	for name in BROWSERS:
+		if path := shutil.which(name):
+			return path
+	return None
+
+
+def _test_bench_env() -> dict:
+	"""The environment every process of the test bench runs in (test.sh exports it; set here too so that
+	pytest can be run on its own against a prepared test bench)."""
 	env = {**os.environ, "PATH": f"{BENCH / 'env' / 'bin'}:{os.environ['PATH']}"}
+	env.setdefault("FRAPPE_BENCH_ROOT", str(TEST_BENCH))
+	env.setdefault("PYTHONPATH", str(TEST_BENCH / "apps" / "crm_suite"))
+	config_path = SITES / "common_site_config.json"
+	if config_path.exists():
+		config = json.loads(config_path.read_text())
+		env.setdefault("FRAPPE_REDIS_CACHE", config.get("redis_cache", ""))
+		env.setdefault("FRAPPE_REDIS_QUEUE", config.get("redis_queue", ""))
+	return env
+
+
+def frappe_argv(*args: str) -> list[str]:
+	"""What `bench <args>` runs for a Frappe command, without the bench CLI: the bench's Python."""
+	return [str(PYTHON), "-m", "frappe.utils.bench_helper", "frappe", *args]
+
+
+def bench(*args: str, check: bool = True, timeout: int = 300) -> subprocess.CompletedProcess:
+	"""`bench <args>` (a Frappe command: --site, execute, mariadb, install-app …) in the test bench."""
 	return subprocess.run(
-		["bench", *args], cwd=BENCH, env=env, check=check, timeout=timeout, capture_output=True, text=True
+		frappe_argv(*args),
+		cwd=SITES,
+		env=_test_bench_env(),
+		check=check,
+		timeout=timeout,
+		capture_output=True,
+		text=True,
 	)
+
+
+def frappe_popen(args: list[str], **kwargs) -> subprocess.Popen:
+	"""A Frappe command in the test bench, in the background."""
+	return subprocess.Popen(frappe_argv(*args), cwd=SITES, env=_test_bench_env(), **kwargs)
 
 
 def _start(name: str, cmd: list[str], extra_env: dict | None = None) -> subprocess.Popen:
 	LOG_DIR.mkdir(parents=True, exist_ok=True)
-	env = {**os.environ, "PATH": f"{BENCH / 'env' / 'bin'}:{os.environ['PATH']}", **(extra_env or {})}
 	log = open(LOG_DIR / f"e2e-{name}.log", "w")
 	return subprocess.Popen(
-		cmd, cwd=BENCH, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+		cmd,
+		cwd=SITES,
+		env={**_test_bench_env(), **(extra_env or {})},
+		stdout=log,
+		stderr=subprocess.STDOUT,
+		start_new_session=True,
 	)
+
+
+def web_process(site: str, port: int) -> list[str]:
+	"""The Desk and REST server of one site. DEV_SERVER (set when started) makes the Desk connect to the
+	socketio port straight, as there is no nginx in front."""
+	return frappe_argv("--site", site, "serve", "--port", str(port), "--noreload")
 
 
 def _wait_http(url: str, seconds: float = 60) -> None:
@@ -55,15 +117,16 @@ def _wait_http(url: str, seconds: float = 60) -> None:
 def stack():
 	bench("--site", SITE, "enable-scheduler")
 	procs = {
-		"web": _start("web", ["bench", "--site", SITE, "serve", "--port", str(WEB_PORT), "--noreload"]),
+		"web": _start("web", web_process(SITE, WEB_PORT), {"DEV_SERVER": "1"}),
 		"socketio": _start(
-			"socketio", ["node", "apps/frappe/socketio.js"], {"FRAPPE_SOCKETIO_PORT": str(SOCKETIO_PORT)}
+			"socketio",
+			["node", str(TEST_BENCH / "apps" / "frappe" / "socketio.js")],
+			{"FRAPPE_SOCKETIO_PORT": str(SOCKETIO_PORT)},
 		),
-		"worker": _start("worker", ["bench", "worker", "--queue", "short,default,long"]),
-		# imports run on the long queue: a worker of its own, so other sites' backlog on the shared
-		# bench queues cannot hold them up (as production benches run a long-queue worker)
-		"worker_long": _start("worker_long", ["bench", "worker", "--queue", "long"]),
-		"scheduler": _start("scheduler", ["bench", "schedule"]),
+		"worker": _start("worker", frappe_argv("worker", "--queue", "short,default,long")),
+		# imports run on the long queue: a worker of its own, as production benches run a long-queue worker
+		"worker_long": _start("worker_long", frappe_argv("worker", "--queue", "long")),
+		"scheduler": _start("scheduler", frappe_argv("schedule")),
 	}
 
 	def stop():
@@ -128,7 +191,15 @@ class Client:
 
 @pytest.fixture(scope="session")
 def admin(stack) -> Client:
-	return Client(stack["web_url"]).login("Administrator", ADMIN_PASSWORD)
+	client = Client(stack["web_url"]).login("Administrator", ADMIN_PASSWORD)
+	# The site as its admin leaves it: the setup wizard completed over the API the wizard itself calls
+	# (in English: the assertions below read English messages; the demo site's wizard is tested in Chinese).
+	r = client.call(
+		"frappe.desk.page.setup_wizard.setup_wizard.setup_complete",
+		args={"language": "English", "country": "China", "timezone": "Asia/Shanghai", "currency": "CNY"},
+	)
+	assert r.status_code == 200, r.text
+	return client
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from conftest import BENCH, SITE, SOCKETIO_PORT, WEB_PORT, WEB_URL, Client, _start, _wait_http
+from conftest import BENCH, SITE, SOCKETIO_PORT, WEB_PORT, WEB_URL, Client, _start, _wait_http, web_process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 from callerid_fixtures import line
@@ -190,9 +190,7 @@ def test_unplug_and_site_outage_lose_and_duplicate_nothing(stack, admin, line, b
 		modem.write(modem_call(n, "DURING OUTAGE"))
 		time.sleep(OUTAGE_SECONDS / 8)
 	time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - began)))
-	stack["procs"]["web"] = _start(
-		"web", ["bench", "--site", SITE, "serve", "--port", str(WEB_PORT), "--noreload"]
-	)
+	stack["procs"]["web"] = _start("web", web_process(SITE, WEB_PORT), {"DEV_SERVER": "1"})
 	_wait_http(f"{WEB_URL}/api/method/ping")
 	for n in numbers[10:]:
 		modem.write(modem_call(n, "BACK"))

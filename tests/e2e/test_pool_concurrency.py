@@ -8,7 +8,7 @@ import subprocess
 import time
 from collections import Counter
 
-from conftest import BENCH, SITE, WEB_URL, Client, bench
+from conftest import SITE, WEB_URL, Client, bench, frappe_popen
 
 USERS = 10
 PROCESSES_PER_USER = 5  # 50 claimer processes; several per salesperson is the hard case for limits
@@ -100,10 +100,8 @@ def test_fifty_concurrent_claimers_never_break_the_limits(stack, admin):
 	overdue = _overdue_owned(pool, people[0]["user"], suffix, 30)
 	start_at = time.time() + 3
 	jobs = [(p["token"], names, start_at) for p in people for _ in range(PROCESSES_PER_USER)]
-	recycler = subprocess.Popen(
-		["bench", "--site", SITE, "execute", "crm_suite.services.recycle.run_all"],
-		cwd=BENCH,
-		env={**os.environ, "PATH": f"{BENCH / 'env' / 'bin'}:{os.environ['PATH']}"},
+	recycler = frappe_popen(
+		["--site", SITE, "execute", "crm_suite.services.recycle.run_all"],
 		stdout=subprocess.DEVNULL,
 		stderr=subprocess.PIPE,
 	)

@@ -9,7 +9,7 @@ import subprocess
 import time
 from collections import Counter
 
-from conftest import BENCH, SITE, Client, bench
+from conftest import SITE, Client, bench, frappe_popen
 
 POOLS = 3
 DUE_PER_POOL = 120
@@ -75,9 +75,8 @@ def _rows(names: list[str]) -> dict[str, tuple]:
 
 
 def _recycle_process(batch_size: int, connections: int) -> subprocess.Popen:
-	return subprocess.Popen(
+	return frappe_popen(
 		[
-			"bench",
 			"--site",
 			SITE,
 			"execute",
@@ -85,8 +84,6 @@ def _recycle_process(batch_size: int, connections: int) -> subprocess.Popen:
 			"--kwargs",
 			f"{{'batch_size': {batch_size}, 'connections': {connections}}}",
 		],
-		cwd=BENCH,
-		env={**os.environ, "PATH": f"{BENCH / 'env' / 'bin'}:{os.environ['PATH']}"},
 		stdout=subprocess.DEVNULL,
 		stderr=subprocess.PIPE,
 		start_new_session=True,

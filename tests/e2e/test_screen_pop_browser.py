@@ -15,20 +15,9 @@ from pathlib import Path
 import pytest
 import requests
 from callerid_fixtures import line
-from conftest import SITE, SOCKETIO_PORT, WEB_PORT, WEB_URL, Client, _start, _wait_http, bench
+from conftest import BROWSERS, SITE, SOCKETIO_PORT, WEB_PORT, WEB_URL, Client, find_browser
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INCOMING = "crm_suite.api.callerid.incoming_call"
-
-
-def find_browser() -> str | None:
-	explicit = os.environ.get("CRM_CHROMIUM")
-	if explicit and Path(explicit).exists():
-		return explicit
-	for name in BROWSERS:
-		if path := shutil.which(name):
-			return path
-	return None
 
 
 class DevTools:
@@ -73,32 +62,13 @@ class DevTools:
 
 
 @pytest.fixture(scope="module")
-def browser(stack):
+def browser(stack, admin):
 	path = find_browser()
 	if not path:
 		pytest.skip(f"no Chromium/Chrome found (looked for {', '.join(BROWSERS)}; set CRM_CHROMIUM)")
-	built = bench("build", "--app", "crm_suite", check=False, timeout=600)
-	if built.returncode != 0:
-		pytest.skip(f"bench build --app crm_suite failed, no Desk assets to test: {built.stderr[-500:]}")
-	# the Desk connects to the socketio port in the site's config (point it at the test stack's), straight to
-	# that port only under a dev server (no nginx in front), and skips the setup wizard once set up
-	bench("--site", SITE, "set-config", "socketio_port", str(SOCKETIO_PORT), "--parse")
-	bench(
-		"--site",
-		SITE,
-		"execute",
-		"frappe.db.set_single_value",
-		"--args",
-		"['System Settings', 'setup_complete', 1]",
-	)
-	bench("--site", SITE, "clear-cache")
-	web = stack["procs"]["web"]
-	os.killpg(web.pid, signal.SIGTERM)
-	web.wait(timeout=20)
-	stack["procs"]["web"] = _start(
-		"web", ["bench", "--site", SITE, "serve", "--port", str(WEB_PORT), "--noreload"], {"DEV_SERVER": "1"}
-	)
-	_wait_http(f"{WEB_URL}/api/method/ping")
+	# The stack's web server runs as a dev server (no nginx), so the Desk connects to the test bench's
+	# socketio port; the site's setup wizard was completed by its admin (the `admin` fixture).
+	admin.http.get(f"{WEB_URL}/api/method/ping", timeout=10).raise_for_status()
 	profile = tempfile.mkdtemp(prefix="crm-chromium-")
 	proc = subprocess.Popen(
 		[

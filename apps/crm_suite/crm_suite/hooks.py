@@ -14,6 +14,7 @@ app_include_js = "crm_suite.bundle.js"
 after_install = "crm_suite.install.after_install"
 before_uninstall = "crm_suite.install.before_uninstall"
 after_migrate = "crm_suite.install.after_migrate"
+setup_wizard_complete = "crm_suite.install.setup_wizard_complete"
 
 # Testing
 before_tests = "crm_suite.tests.utils.before_tests"

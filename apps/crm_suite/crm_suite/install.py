@@ -34,6 +34,14 @@ def after_install():
 	seed_defaults()
 
 
+def setup_wizard_complete(args):
+	"""Frappe's setup wizard finished: the team's company name (the wizard's `company_name` answer) goes to
+	CRM Suite Settings, where envelopes and, later, quotations and contracts print it."""
+	company = (args or {}).get("company_name")
+	if company:
+		frappe.db.set_single_value("CRM Suite Settings", "company_name", company)
+
+
 def after_migrate():
 	# Custom fields the app owns on core doctypes follow the code on every migrate (idempotent).
 	from crm_suite.customers.contact import make_contact_fields

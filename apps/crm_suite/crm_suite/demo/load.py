@@ -17,6 +17,16 @@ from crm_suite.services.ownership import new_row_names
 
 DEMO_PASSWORD = "Demo@2026"
 DEMO_DOMAIN = "crm-suite.demo"
+DEMO_COMPANY = "华联演示科技有限公司"
+# What a Chinese team's admin answers in Frappe's setup wizard (its own field names).
+SETUP_WIZARD_ANSWERS = {
+	"language": "简体中文",
+	"lang": "简体中文",
+	"country": "China",
+	"timezone": "Asia/Shanghai",
+	"currency": "CNY",
+	"company_name": DEMO_COMPANY,
+}
 DEPARTMENTS = [
 	# name, parent
 	("华北销售部", ROOT_DEPARTMENT),
@@ -118,9 +128,7 @@ def ensure_department(name: str, parent: str = "All Departments") -> str:
 	return name
 
 
-def ensure_position(
-	name: str, department: str, manages: bool = False, roles: list[str] | None = None
-) -> str:
+def ensure_position(name: str, department: str, manages: bool = False, roles: list[str] | None = None) -> str:
 	existing = frappe.db.get_value("Sales Position", {"position_name": name, "sales_department": department})
 	if existing:
 		return existing
@@ -150,7 +158,8 @@ def make_demo_org(extra_salespeople: int = 0) -> dict:
 		ensure_department(name, parent)
 	manager_pos = ensure_position("销售经理", "华北销售部", 1, ["CRM Manager"])
 	team_pos = {
-		d: ensure_position("销售代表", d, 0, ["CRM Salesperson"]) for d in ("华北一组", "华北二组", "华东一组")
+		d: ensure_position("销售代表", d, 0, ["CRM Salesperson"])
+		for d in ("华北一组", "华北二组", "华东一组")
 	}
 	manager = ensure_user(demo_user("manager"), "王经理", ["CRM Manager"])
 	ensure_staff(manager, manager_pos)
@@ -160,7 +169,9 @@ def make_demo_org(extra_salespeople: int = 0) -> dict:
 	]
 	for i in range(extra_salespeople):
 		dept = ("华北一组", "华北二组", "华东一组")[i % 3]
-		sales.append((ensure_user(demo_user(f"rep{i + 1:03d}"), f"销售{i + 1:03d}", ["CRM Salesperson"]), dept))
+		sales.append(
+			(ensure_user(demo_user(f"rep{i + 1:03d}"), f"销售{i + 1:03d}", ["CRM Salesperson"]), dept)
+		)
 	for user, dept in sales:
 		ensure_staff(user, team_pos[dept])
 	admin = ensure_user(demo_user("admin"), "系统管理员", ["CRM Admin", "System Manager"])
@@ -296,7 +307,23 @@ def load_customers(
 	}
 
 
+def complete_setup_wizard(answers: dict | None = None) -> bool:
+	"""The setup wizard as a new site's admin completes it (Frappe's own `setup_complete`, with the app's
+	`setup_wizard_complete` hook): without it the Desk sends every user to the wizard, which only a System
+	Manager may open. Returns False when the site was set up already."""
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+	if frappe.db.get_single_value("System Settings", "setup_complete"):
+		return False
+	result = setup_complete({**SETUP_WIZARD_ANSWERS, **(answers or {})})
+	if (result or {}).get("status") != "ok":
+		frappe.throw(f"setup wizard did not complete: {result}")
+	return True
+
+
 def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0) -> dict:
+	"""A demo site as scripts/setup.sh leaves it: set up for a Chinese team, organisation, logins, customers."""
+	complete_setup_wizard()
 	org = make_demo_org(extra_salespeople=extra_salespeople)
 	frappe.db.commit()
 	result = load_customers(customers, seed=seed)

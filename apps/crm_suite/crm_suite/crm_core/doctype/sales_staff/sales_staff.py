@@ -4,6 +4,8 @@
 import frappe
 from frappe.model.document import Document
 
+LANDING_WORKSPACE = "Customers"
+
 
 class SalesStaff(Document):
 	def validate(self):
@@ -11,6 +13,7 @@ class SalesStaff(Document):
 
 	def on_update(self):
 		self.grant_position_roles()
+		self.set_landing_workspace()
 
 	def grant_position_roles(self):
 		"""SPEC ORG-02: a position maps to roles; its holder gets them (roles are only ever added here,
@@ -27,6 +30,12 @@ class SalesStaff(Document):
 			user = frappe.get_doc("User", self.user)
 			user.flags.ignore_permissions = True
 			user.add_roles(*sorted(missing))
+
+	def set_landing_workspace(self):
+		"""Sales staff land on the Customers workspace when they open the Desk, unless they chose another
+		(Frappe's User.default_workspace; without one the Desk opens whichever workspace sorts first)."""
+		if self.enabled and not frappe.db.get_value("User", self.user, "default_workspace"):
+			frappe.db.set_value("User", self.user, "default_workspace", LANDING_WORKSPACE)
 
 	def set_position_details(self):
 		# Not left to fetch_from: imports (and the demo loader) skip fetching, and the row scope
