@@ -10,7 +10,8 @@
 # serving throughout; it is checked before and after.
 #   setup     scripts/setup.sh itself: its checks (always), and on a scratch bench beside the bench a first
 #             run killed part-way, the rerun, a login shell finding `bench`, a third run (needs a bench)
-# Options: --layers pure,frappe,e2e,setup   (default: all). CRM_E2E_ARGS: extra pytest arguments for e2e.
+# Options: --layers pure,frappe,e2e,setup   (default: all). CRM_E2E_ARGS: extra pytest arguments for
+# e2e (e.g. "-k desk"); CRM_FRAPPE_ARGS: extra run-tests arguments (e.g. "--module crm_suite.tests.test_pool").
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
 done
 want() { [[ ",$LAYERS," == *",$1,"* ]]; }
 
-OUT="$REPO_ROOT/.test-output"
+OUT="${CRM_TEST_OUTPUT:-$REPO_ROOT/.test-output}"
 rm -rf "$OUT" && mkdir -p "$OUT"
 TEST_SITE="${CRM_TEST_SITE:-crm-test.localhost}"
 DEMO_TEST_SITE="${CRM_DEMO_TEST_SITE:-crm-demo-test.localhost}"
@@ -77,7 +78,9 @@ failed_step() {  # a preparation step that failed counts as a failure, with its 
 	echo "FAILED: $1" >&2
 }
 
+FINISHED=0
 finish() {
+	FINISHED=1
 	echo
 	for line in "${SUMMARY[@]}"; do echo "  $line"; done
 	for line in "${SKIPS[@]}"; do echo "SKIPPED: $line"; done
@@ -85,6 +88,25 @@ finish() {
 	[ "$TOTAL_FAILED" = 0 ]
 	exit $?
 }
+
+# Whatever stops this script — a helper's `die`, an unbound variable, Ctrl-C — the test bench's processes
+# and Redis servers are stopped, and the closing count line is printed with the stop counted as a failure.
+die() { failed_step "$*"; exit 1; }
+on_exit() {
+	local rc=$?
+	cleanup
+	if [ "$FINISHED" = 0 ]; then
+		FINISHED=1
+		[ "$rc" = 0 ] || [ "$TOTAL_FAILED" -gt 0 ] || failed_step "test.sh stopped early (exit code $rc)"
+		echo
+		for line in "${SUMMARY[@]}"; do echo "  $line"; done
+		for line in "${SKIPS[@]}"; do echo "SKIPPED: $line"; done
+		echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+		[ "$TOTAL_FAILED" = 0 ] || exit 1
+	fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
 
 # --- the demo site, if one runs on the bench: it must serve the README's logins before and after ---------
 
@@ -154,11 +176,11 @@ start_test_redis() {
 
 cleanup() {
 	local port pids
+	[ -d "$TB" ] || return 0
 	mapfile -t pids < <(pids_under "$TB")
 	[ ${#pids[@]} -gt 0 ] && stop_pids "${pids[@]}"
 	for port in "${TEST_REDIS_PORTS[@]}"; do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
 }
-trap cleanup EXIT
 
 # crm_suite's own Python requirements, into the shared environment (added, never replaced).
 ensure_app_requirements() {
@@ -241,7 +263,7 @@ if want frappe || want e2e; then
 		if want frappe && [ "$SITE_READY" = 1 ]; then
 			log "Layer: frappe (run-tests on $TEST_SITE)"
 			CI=1 frappe_cmd --site "$TEST_SITE" run-tests --app crm_suite --skip-test-records \
-				--junit-xml-output "$OUT/frappe.xml" 2>&1 | tee "$OUT/frappe.log"
+				--junit-xml-output "$OUT/frappe.xml" ${CRM_FRAPPE_ARGS:-} 2>&1 | tee "$OUT/frappe.log"
 			rc=${PIPESTATUS[0]}
 			if grep -q "Testing is disabled" "$OUT/frappe.log"; then rc=1; echo "run-tests refused: allow_tests missing" >&2; fi
 			record frappe "$rc" "$OUT/frappe.xml"
@@ -265,9 +287,8 @@ if want frappe || want e2e; then
 fi
 
 cleanup
-trap - EXIT
 unset FRAPPE_BENCH_ROOT FRAPPE_REDIS_CACHE FRAPPE_REDIS_QUEUE SITES_DIR
-export PYTHONPATH="${PYTHONPATH#"$TB/apps/crm_suite"}"; PYTHONPATH="${PYTHONPATH#:}"
+PYTHONPATH="${PYTHONPATH:-}"; PYTHONPATH="${PYTHONPATH#"$TB/apps/crm_suite"}"; export PYTHONPATH="${PYTHONPATH#:}"
 
 if want setup && [ "$VENV_READY" = 1 ]; then
 	log "Layer: setup (scripts/setup.sh: its checks; a killed first run, then the rerun, on a scratch bench)"

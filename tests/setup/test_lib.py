@@ -1,6 +1,7 @@
 """The checks scripts/setup.sh relies on to rerun safely: a half-made bench is told from a usable one, and
 a Redis is trusted by the config it was started from, not by its port answering."""
 
+import os
 import shutil
 import subprocess
 import time
@@ -132,3 +133,34 @@ def test_processes_of_a_removed_folder_are_found_and_stopped(tmp_path):
 		assert proc.wait(timeout=5) is not None
 	finally:
 		proc.kill()
+
+
+def run_test_sh(tmp_path, bench: Path, layers: str) -> subprocess.CompletedProcess:
+	from conftest import REPO
+
+	env = {k: v for k, v in os.environ.items() if not k.startswith(("FRAPPE_", "CRM_", "SITES_DIR"))}
+	env.update(FRAPPE_BENCH=str(bench), CRM_TEST_OUTPUT=str(tmp_path / "out"))
+	return subprocess.run(
+		["bash", str(REPO / "scripts" / "test.sh"), "--layers", layers],
+		env=env,
+		capture_output=True,
+		text=True,
+		timeout=300,
+	)
+
+
+def test_test_sh_counts_a_half_made_bench_as_a_failure_and_still_closes(tmp_path):
+	bench = tmp_path / "frappe-bench"
+	(bench / "env" / "bin").mkdir(parents=True)
+	run = run_test_sh(tmp_path, bench, "frappe")
+	assert run.returncode == 1, run.stdout + run.stderr
+	assert "is incomplete: it has no Python environment" in run.stdout
+	assert run.stdout.strip().splitlines()[-1] == "0 passed, 1 failed, 0 skipped"
+
+
+def test_test_sh_without_a_bench_says_what_it_skipped(tmp_path):
+	run = run_test_sh(tmp_path, tmp_path / "no-bench", "frappe,e2e")
+	assert run.returncode == 0, run.stdout + run.stderr
+	assert "SKIPPED: frappe layers (frappe, e2e) (no bench at" in run.stdout
+	# nothing ran: that is not a green run
+	assert run.stdout.strip().splitlines()[-1] == "0 passed, 0 failed, 0 skipped"

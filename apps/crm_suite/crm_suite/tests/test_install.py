@@ -81,3 +81,23 @@ class TestInstall(CRMTestCase):
 		org = make_demo_org()
 		self.assertEqual(frappe.db.get_value("Sales Staff", org["manager"], "manages_subordinates"), 1)
 		self.assertTrue(set(org["salespeople"]) <= set(visible_users(org["manager"])))
+
+
+class TestSetupWizard(CRMTestCase):
+	"""The setup wizard's answers reach the suite (issue 11): the company name is the suite's company."""
+
+	def test_the_wizard_company_becomes_the_suite_company_and_prints_on_envelopes(self):
+		from crm_suite.install import setup_wizard_complete
+
+		setup_wizard_complete(frappe._dict(company_name="测试科技有限公司"))
+		self.assertEqual(frappe.db.get_single_value("CRM Suite Settings", "company_name"), "测试科技有限公司")
+		envelope = frappe.get_doc("Print Format", "Customer Envelope").html
+		self.assertIn('"company_name"', envelope)
+
+	def test_a_site_already_set_up_is_left_as_it_is(self):
+		from crm_suite.demo.load import complete_setup_wizard
+
+		language = frappe.db.get_single_value("System Settings", "language")
+		self.assertEqual(frappe.db.get_single_value("System Settings", "setup_complete"), 1)
+		self.assertFalse(complete_setup_wizard())
+		self.assertEqual(frappe.db.get_single_value("System Settings", "language"), language)

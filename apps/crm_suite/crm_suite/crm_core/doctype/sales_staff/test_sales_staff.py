@@ -81,3 +81,14 @@ class TestScope(CRMTestCase):
 		self.assertFalse(staff.sales_department)
 		self.assertEqual(visible_users(t["sales_b"]), [t["sales_b"]])
 		self.assertNotIn(t["sales_b"], visible_users(t["manager"]))
+
+
+class TestLandingWorkspace(CRMTestCase):
+	"""Sales staff open the Desk on the Customers workspace (issue 11), unless they chose another."""
+
+	def test_new_staff_land_on_customers_and_a_chosen_workspace_is_kept(self):
+		team = make_sales_team()
+		self.assertEqual(frappe.db.get_value("User", team["sales_a"], "default_workspace"), "Customers")
+		frappe.db.set_value("User", team["sales_b"], "default_workspace", "Pools")
+		frappe.get_doc("Sales Staff", team["sales_b"]).save()
+		self.assertEqual(frappe.db.get_value("User", team["sales_b"], "default_workspace"), "Pools")
