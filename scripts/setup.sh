@@ -149,16 +149,15 @@ make_bench() {
 		# tells the user so (the next run clears it). Its exit code alone is not trusted either.
 		( cd "$scratch" && bench init --frappe-path "$FRAPPE_REPO" --frappe-branch "$FRAPPE_BRANCH" --no-backups "$BENCH" </dev/null ) || true
 		rm -rf "$scratch"
-		[ -x "$BENCH/env/bin/python" ] && [ -d "$BENCH/sites" ] \
-			|| die "bench init did not make $BENCH (see above). Rerun this command: it starts over from what is there"
+		problem="$(bench_problem)"
+		[ -z "$problem" ] || die "bench init did not finish (see above): the bench at $BENCH is half made ($problem). Rerun this command: it clears the half-made bench and starts over"
 	fi
 	# setuptools 81 dropped pkg_resources, which parts of the v15 toolchain still import.
 	"$BENCH/env/bin/python" -c "import pkg_resources" >/dev/null 2>&1 \
-		|| PATH="$PATH:$BENCH_CLI_HOME/bin" uv pip install -q --python "$BENCH/env/bin/python" "setuptools<81" 2>/dev/null \
-		|| "$BENCH/env/bin/python" -m pip install -q "setuptools<81"
+		|| PATH="$PATH:$BENCH_CLI_HOME/bin" uv pip install -q --python "$BENCH/env/bin/python" "setuptools<81" \
+		|| die "cannot install setuptools<81 into $BENCH/env (set PIP_INDEX_URL for a mirror) and rerun"
 	[ "$(id -u)" = 0 ] && bench_cmd config set-common-config -c frappe_user root >/dev/null
-	problem="$(bench_problem)"
-	[ -z "$problem" ] || die "the bench at $BENCH is still incomplete after bench init ($problem). Rerun this command: it clears the half-made bench and starts over"
+	true
 }
 
 # Put this checkout's app into the bench (a copy, made into its own git repo, as bench get-app wants).
