@@ -55,8 +55,9 @@ bench_app_pids() {
 	local p cwd
 	for p in $(pids_under "$BENCH"); do
 		cwd="$(readlink "/proc/$p/cwd" 2>/dev/null)"
-		[[ "$cwd" == "$TEST_BENCH" || "$cwd" == "$TEST_BENCH/"* ]] && continue
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -e redis-server -e "$TEST_BENCH" && continue
+		# any test bench's (a developer may run several, each with its own CRM_TEST_BENCH)
+		[[ "$cwd" == "$BENCH/.crm_suite_test"* || "$cwd" == "$TEST_BENCH" || "$cwd" == "$TEST_BENCH/"* ]] && continue
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -e redis-server -e "$TEST_BENCH" -e "$BENCH/.crm_suite_test" && continue
 		echo "$p"
 	done
 }
