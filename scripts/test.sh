@@ -129,6 +129,14 @@ demo_processes() {
 	done | sort | tr '\n' ' '
 }
 
+demo_unchanged() {
+	local now p; now="$(demo_processes)"
+	[ "$now" = "$DEMO_BEFORE" ] && return 0
+	echo "demo processes before: $DEMO_BEFORE" >&2; echo "demo processes after:  $now" >&2
+	for p in $DEMO_BEFORE $now; do echo "  $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || echo gone) (cwd $(readlink "/proc/$p/cwd" 2>/dev/null))" >&2; done
+	return 1
+}
+
 DEMO_BEFORE=""
 if [ -f "$BENCH/sites/common_site_config.json" ]; then
 	DEMO_PORT="$(demo_port)"
@@ -298,7 +306,7 @@ fi
 
 if [ -n "$DEMO_BEFORE" ]; then
 	check "the demo site on :$DEMO_PORT still logs in $DEMO_USER" demo_login_works
-	check "the demo site's processes were not restarted" test "$(demo_processes)" = "$DEMO_BEFORE"
+	check "the demo site's processes were not restarted" demo_unchanged
 elif [ -e "$BENCH" ] && [ ${#SKIPS[@]} -eq 0 ]; then
 	SKIPS+=("demo-site check (no demo site running on the bench)")
 fi
