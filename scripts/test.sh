@@ -119,10 +119,13 @@ demo_login_works() {
 		&& curl -fs -b "$jar" "http://127.0.0.1:$DEMO_PORT/api/method/frappe.auth.get_logged_user" | grep -q "$DEMO_USER"
 	local rc=$?; rm -f "$jar"; return $rc
 }
-# The demo's long-lived processes (an RQ worker's forked work-horse, same command line as its parent, is not).
+# The demo's long-lived processes (an RQ worker's forked work-horse, same command line as its parent, is not;
+# nor a one-off command someone runs on the bench meanwhile).
 demo_processes() {
 	local p parent
 	for p in $(bench_app_pids); do
+		# what `bench start` runs (web, socketio, workers, scheduler), not a one-off `bench --site … execute`
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -E 'Procfile|frappe (serve|worker|schedule)|bench (serve|worker|schedule|socketio)|socketio\.js' || continue
 		parent="$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)"
 		[ -n "$parent" ] && cmp -s "/proc/$p/cmdline" "/proc/$parent/cmdline" && continue
 		echo "$p"
