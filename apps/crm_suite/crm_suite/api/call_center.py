@@ -1,10 +1,15 @@
-"""Desk endpoints of the call centre (SPEC CALL-02..07), for signed-in users; row scope applies."""
+"""Desk endpoints of the call centre (SPEC CALL-02..07), for Desk users with a CRM role only (never a
+Website User, a caller-ID device or Guest); row scope applies."""
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from crm_suite.permissions.call_center import call_scope_criterion, customer_visible
+from crm_suite.permissions.call_center import (
+	call_scope_criterion,
+	check_call_centre_user,
+	customer_visible,
+)
 from crm_suite.policies.numbers import number_info
 from crm_suite.policies.phones import PhoneNumberInvalid
 from crm_suite.services import call_center, dialing, sms
@@ -12,6 +17,7 @@ from crm_suite.services.phone_index import phone_settings
 
 
 def _call_for(call: str, ptype: str = "write"):
+	check_call_centre_user()
 	doc = frappe.get_doc("Phone Call Record", call)
 	doc.check_permission(ptype)
 	return doc
@@ -20,6 +26,7 @@ def _call_for(call: str, ptype: str = "write"):
 @frappe.whitelist(methods=["POST"])
 def dial(number: str, customer: str | None = None, line: str | None = None) -> dict:
 	"""Click-to-dial: queue a dial command for the user's line; the bridge dials it."""
+	check_call_centre_user()
 	if customer and not frappe.has_permission("Customer Account", "read", customer):
 		frappe.throw(_("You may not call this customer."), exc=frappe.PermissionError)
 	return dialing.queue_dial(number, frappe.session.user, customer=customer, line=line)
@@ -28,6 +35,7 @@ def dial(number: str, customer: str | None = None, line: str | None = None) -> d
 @frappe.whitelist(methods=["POST"])
 def dial_customer(customer: str, fieldname: str = "mobile_no") -> dict:
 	"""Dial a customer's stored number without the number passing through the browser (masking)."""
+	check_call_centre_user()
 	if fieldname not in ("mobile_no", "phone"):
 		frappe.throw(_("Only the mobile or the phone number can be dialled."), exc=frappe.ValidationError)
 	doc = frappe.get_doc("Customer Account", customer)
@@ -70,6 +78,7 @@ def mark_answered(call: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def mark_seen(calls: list[str] | str) -> int:
 	"""Clear the missed-call flag of calls the user may see (one set-based update)."""
+	check_call_centre_user()
 	calls = frappe.parse_json(calls) if isinstance(calls, str) and calls.startswith("[") else calls
 	calls = [calls] if isinstance(calls, str) else list(calls or [])
 	table = frappe.qb.DocType("Phone Call Record")
@@ -87,6 +96,7 @@ def mark_seen(calls: list[str] | str) -> int:
 @frappe.whitelist(methods=["POST"])
 def log_call_note(call: str, note: str) -> dict:
 	"""Write what was said on the call record and, for a visible customer, on its timeline."""
+	check_call_centre_user()
 	note = (note or "").strip()
 	if not note:
 		frappe.throw(_("Write what the call was about."), exc=frappe.ValidationError, title=_("Empty Note"))
@@ -110,6 +120,7 @@ def screen_pop(call: str) -> dict:
 @frappe.whitelist(methods=["GET"])
 def lookup_number(number: str) -> dict:
 	"""Region, carrier and type of a number (SPEC CALL-07)."""
+	check_call_centre_user()
 	region, area = phone_settings()
 	try:
 		info = number_info(number, region, area)
@@ -123,6 +134,7 @@ def lookup_number(number: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def send_sms(customers: list[str] | str, template: str | None = None, message: str | None = None) -> dict:
+	check_call_centre_user()
 	if not frappe.has_permission("SMS Record", "read"):
 		frappe.throw(_("You may not send SMS."), exc=frappe.PermissionError)
 	customers = frappe.parse_json(customers) if isinstance(customers, str) else customers
@@ -131,4 +143,7 @@ def send_sms(customers: list[str] | str, template: str | None = None, message: s
 
 @frappe.whitelist(methods=["POST"])
 def sms_opt_out(phone_number: str, customer: str | None = None, reason: str | None = None) -> str:
+	check_call_centre_user()
+	if customer and not customer_visible(customer, frappe.session.user):
+		frappe.throw(_("You may not see this customer."), exc=frappe.PermissionError)
 	return sms.opt_out(phone_number, customer, reason)

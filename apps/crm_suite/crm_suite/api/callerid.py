@@ -73,6 +73,18 @@ def _malformed(message: str):
 	frappe.throw(message, exc=MalformedCallEvent, title=_("Malformed Call Event"))
 
 
+def _parse_time(value, message: str):
+	if not value:
+		return None
+	try:
+		when = get_datetime(value)
+	except Exception:
+		when = None
+	if when is None:
+		_malformed(message)
+	return when.replace(tzinfo=None)
+
+
 def parse_call_event(
 	event_id, line_id, number=None, name=None, absent_reason=None, kind="inbound", call_time=None,
 	source_format=None, raw=None,
@@ -90,15 +102,7 @@ def parse_call_event(
 		_malformed(_("a call event needs a number or an absent_reason"))
 	if kind not in KINDS:
 		_malformed(_("kind must be inbound or missed"))
-	when = None
-	if call_time:
-		try:
-			when = get_datetime(call_time)
-		except Exception:
-			when = None
-		if when is None:
-			_malformed(_("call_time is not a date and time"))
-		when = when.replace(tzinfo=None)
+	when = _parse_time(call_time, _("call_time is not a date and time"))
 	return {
 		"event_id": event_id,
 		"line_id": line_id,
@@ -139,10 +143,14 @@ def incoming_call(
 def call_ended(
 	event_id: str, answered: bool = False, duration: int | None = None, ended_on: str | None = None
 ) -> dict:
-	authenticate_device()
+	"""The end of a call the device reported: only for a call of the device's own line."""
+	device = authenticate_device()
 	if not isinstance(event_id, str) or not EVENT_ID.match(event_id):
 		_malformed(_("event_id must be 8 to 64 letters, digits or . _ : -"))
-	return {"call": call_center.record_call_end(event_id, bool(answered), duration, ended_on)}
+	if duration is not None and (isinstance(duration, bool) or not str(duration).strip().isdigit()):
+		_malformed(_("duration must be a whole number of seconds"))
+	when = _parse_time(ended_on, _("ended_on is not a date and time"))
+	return {"call": call_center.record_call_end(event_id, bool(answered), duration, when, device)}
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -158,7 +166,8 @@ def next_dial_commands(line_id: str) -> list[dict]:
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=device_rate_limit, seconds=60)
 def dial_result(command: str, ok: bool, error: str | None = None) -> dict:
+	"""The bridge's report on a dial command it claimed: only for a command of the device's own line."""
 	device = authenticate_device()
-	if not frappe.db.exists("Dial Command", command):
+	if not isinstance(command, str) or not frappe.db.exists("Dial Command", command):
 		_malformed(_("unknown dial command {0}").format(command))
 	return {"status": dialing.report_dial_result(command, device, bool(ok), error)}

@@ -3,10 +3,11 @@ that rang on a line they are bound to, a manager those of their department subtr
 dial commands follow their sender. Built once with frappe.qb and reused by lists, forms and reports."""
 
 import frappe
+from frappe import _
 from frappe.query_builder import Criterion
 
 from crm_suite.permissions.customer import customer_scope_criterion
-from crm_suite.permissions.scope import visible_users
+from crm_suite.permissions.scope import is_crm_desk_user, visible_users
 
 _LINES_KEY = "crm_suite:lines_of_user"
 
@@ -29,6 +30,17 @@ def lines_of(user: str) -> list[str]:
 	)
 	frappe.cache.hset(_LINES_KEY, user, sorted(lines))
 	return sorted(lines)
+
+
+def check_call_centre_user(user: str | None = None):
+	"""Dialling, SMS and the call log's actions are for Desk users with a CRM role only (SPEC CALL-04,
+	CALL-06): never a Website User, a caller-ID device or Guest."""
+	if not is_crm_desk_user(user or frappe.session.user):
+		frappe.throw(
+			_("Only CRM staff signed in to the Desk may use the call centre."),
+			exc=frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
 
 
 def clear_line_cache(doc=None, method=None):

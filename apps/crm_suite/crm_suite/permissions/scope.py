@@ -7,11 +7,23 @@ to the organisation clears the cache (doc_events in hooks.py).
 import frappe
 
 ADMIN_ROLES = frozenset({"CRM Admin", "System Manager", "Administrator"})
+CRM_ROLES = frozenset({"CRM Salesperson", "CRM Manager", "CRM Admin", "System Manager"})
 _CACHE_KEY = "crm_suite:visible_users"
 
 
 def sees_everything(user: str) -> bool:
 	return user == "Administrator" or bool(ADMIN_ROLES.intersection(frappe.get_roles(user)))
+
+
+def is_crm_desk_user(user: str | None = None) -> bool:
+	"""A Desk (System) user holding a CRM role: not a Website User, a device user or Guest. Checked by
+	hand, as frappe.only_for lets everyone through in tests."""
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return True
+	if not user or user == "Guest" or frappe.db.get_value("User", user, "user_type") != "System User":
+		return False
+	return bool(CRM_ROLES.intersection(frappe.get_roles(user)))
 
 
 def visible_users(user: str | None = None) -> list[str] | None:

@@ -158,7 +158,14 @@ def get_line(line_id: str) -> frappe._dict:
 
 
 def check_device_for_line(line: frappe._dict, user: str):
-	if line.device_user and line.device_user != user:
+	"""A device reports and polls only its own lines; a line without a device user accepts no device."""
+	if not line.device_user:
+		frappe.throw(
+			_("Phone line {0} has no device user; no device may report or dial on it.").format(line.line_id),
+			exc=LineNotBoundToDevice,
+			title=_("Wrong Device"),
+		)
+	if line.device_user != user:
 		frappe.throw(
 			_("This device is not the device of phone line {0}.").format(line.line_id),
 			exc=LineNotBoundToDevice,
@@ -186,12 +193,13 @@ def pop_users(line_name: str) -> list[str]:
 
 
 def record_incoming_call(event: dict, device_user: str) -> tuple[str, bool]:
-	"""Log one caller-ID event and pop it; returns (call record, created). Idempotent by event id."""
-	existing = frappe.db.get_value("Phone Call Record", {"event_id": event["event_id"]})
-	if existing:
-		return existing, False
+	"""Log one caller-ID event and pop it; returns (call record, created). Idempotent by event id, within
+	the device's own line (an event id of another line's call is refused, not echoed)."""
 	line = get_line(event["line_id"])
 	check_device_for_line(line, device_user)
+	existing = _call_of_event(event["event_id"], line)
+	if existing:
+		return existing, False
 	users = pop_users(line.name)
 	values = call_values(event.get("number"), line.local_area_code)
 	doc = frappe.get_doc(
@@ -217,10 +225,23 @@ def record_incoming_call(event: dict, device_user: str) -> tuple[str, bool]:
 	except frappe.UniqueValidationError:
 		# The same event posted twice at once: the unique index on event_id let only one through.
 		frappe.db.rollback()
-		return frappe.db.get_value("Phone Call Record", {"event_id": event["event_id"]}), False
+		return _call_of_event(event["event_id"], line), False
 	touch_line(line.name)
 	publish_call(doc, users)
 	return doc.name, True
+
+
+def _call_of_event(event_id: str, line: frappe._dict) -> str | None:
+	found = frappe.db.get_value(
+		"Phone Call Record", {"event_id": event_id}, ["name", "phone_line"], as_dict=True
+	)
+	if found and found.phone_line != line.name:
+		frappe.throw(
+			_("Event {0} belongs to a call of another phone line.").format(event_id),
+			exc=LineNotBoundToDevice,
+			title=_("Wrong Device"),
+		)
+	return found.name if found else None
 
 
 def call_values(number: str | None, area_code: str | None = None) -> dict:
@@ -352,11 +373,19 @@ def related_records(candidates: tuple[str, ...], customer: str, user: str, open_
 	return None
 
 
-def record_call_end(event_id: str, answered: bool, duration: int | None, ended_on=None) -> str | None:
-	"""The device saw the call end (hook switch or the far end hanging up)."""
-	name = frappe.db.get_value("Phone Call Record", {"event_id": event_id})
-	if not name:
+def record_call_end(
+	event_id: str, answered: bool, duration: int | None, ended_on=None, device_user: str | None = None
+) -> str | None:
+	"""The device saw the call end (hook switch or the far end hanging up); only the device of the call's
+	line may end it."""
+	found = frappe.db.get_value(
+		"Phone Call Record", {"event_id": event_id}, ["name", "phone_line"], as_dict=True
+	)
+	if not found:
 		return None
+	line = frappe.db.get_value("Phone Line", found.phone_line, ["line_id", "device_user"], as_dict=True)
+	check_device_for_line(line or frappe._dict(line_id=found.phone_line), device_user)
+	name = found.name
 	doc = frappe.get_doc("Phone Call Record", name)
 	doc.ended_on = get_datetime(ended_on) if ended_on else now_datetime()
 	if duration is not None:

@@ -29,7 +29,12 @@ class NumberNotDialable(frappe.ValidationError):
 def queue_dial(number: str, user: str, customer: str | None = None, line: str | None = None) -> dict:
 	lines = lines_of(user)
 	if line and line not in lines:
-		lines = []
+		# a line the user is not bound to (or a disabled one) would let anyone make any modem dial
+		frappe.throw(
+			_("You are not bound to phone line {0}; you may dial only on your own lines.").format(line),
+			exc=frappe.PermissionError,
+			title=_("Not Your Phone Line"),
+		)
 	line = line or (lines[0] if lines else None)
 	if not line:
 		frappe.throw(

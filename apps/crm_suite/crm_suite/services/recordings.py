@@ -24,15 +24,20 @@ def purge_old_recordings(days: int | None = None) -> int:
 	files = frappe.get_all(
 		"File",
 		filters={"attached_to_doctype": "Phone Call Record", "attached_to_name": ["in", calls]},
-		pluck="name",
+		fields=["name", "attached_to_name"],
 	)
-	purged = []
-	for name in files:
+	failed = set()
+	for file in files:
 		# File.on_trash removes the bytes from disk; each file on its own so one bad file stops nothing.
+		frappe.db.savepoint("recording_purge")
 		try:
-			frappe.delete_doc("File", name, ignore_permissions=True, delete_permanently=True)
-			purged.append(name)
+			frappe.delete_doc("File", file.name, ignore_permissions=True, delete_permanently=True)
 		except Exception:
-			frappe.log_error(title=f"Recording cleanup failed for {name}")
-	frappe.qb.update(call).set(call.recording, None).where(call.name.isin(calls)).run()
-	return len(calls)
+			frappe.db.rollback(save_point="recording_purge")
+			# the call keeps its recording reference, so the next run tries this file again
+			failed.add(file.attached_to_name)
+			frappe.log_error(title=f"Recording cleanup failed for {file.name} of {file.attached_to_name}")
+	cleared = [c for c in calls if c not in failed]
+	if cleared:
+		frappe.qb.update(call).set(call.recording, None).where(call.name.isin(cleared)).run()
+	return len(cleared)

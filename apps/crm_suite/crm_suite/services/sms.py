@@ -85,6 +85,7 @@ def send_to_customers(customers: list[str], template: str | None = None, message
 			"crm_suite.services.sms.deliver",
 			queue="short",
 			records=queued,
+			commit=not frappe.flags.in_test,
 			enqueue_after_commit=True,
 			now=frappe.flags.in_test,
 		)
@@ -129,20 +130,35 @@ def dialable(key: str) -> str:
 	return key[3:] if key.startswith("+86") else key
 
 
-def deliver(records: list[str]):
-	"""Send queued SMS records: one gateway call per distinct message text, statuses set per group."""
+def deliver(records: list[str], commit: bool = True):
+	"""Send queued SMS records: one gateway call per distinct message text, each group's status written
+		and committed right after its gateway call, so a crash part-way never sends a group twice on a rerun
+		(at most once). Numbers opted out since queueing are not sent (SPEC CALL-06). `commit=False` keeps it
+	inside the caller's transaction (inline delivery in Frappe-layer tests)."""
 	settings = call_settings()
 	send = gateway_function(settings)
 	table = frappe.qb.DocType("SMS Record")
 	rows = (
 		frappe.qb.from_(table)
 		.select(table.name, table.phone_key, table.message)
-		.where(table.name.isin(records) & (table.status == "Queued"))
+		.where(table.name.isin(records or [""]) & (table.status == "Queued"))
 		.run(as_dict=True)
 	)
+	opted_out = set(
+		frappe.get_all(
+			"SMS Opt Out",
+			filters={"phone_key": ["in", list({r.phone_key for r in rows if r.phone_key}) or [""]]},
+			pluck="phone_key",
+		)
+	)
+	if late := [r.name for r in rows if r.phone_key in opted_out]:
+		frappe.qb.update(table).set(table.status, "Opted Out").where(table.name.isin(late)).run()
+		if commit:
+			frappe.db.commit()
 	groups: dict[str, list] = {}
 	for row in rows:
-		groups.setdefault(row.message, []).append(row)
+		if row.phone_key not in opted_out:
+			groups.setdefault(row.message, []).append(row)
 	for message, group in groups.items():
 		names = [r.name for r in group]
 		try:
@@ -154,6 +170,9 @@ def deliver(records: list[str]):
 		frappe.qb.update(table).set(table.status, status).set(table.error, error).set(
 			table.sent_on, now_datetime()
 		).where(table.name.isin(names)).run()
+		if commit:
+			# recorded before the next gateway call: a crash from here on cannot send this group again
+			frappe.db.commit()
 
 
 def opt_out(phone_number: str, customer: str | None = None, reason: str | None = None) -> str:

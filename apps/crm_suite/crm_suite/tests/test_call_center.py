@@ -1,15 +1,17 @@
 """Call centre on a real site (SPEC CALL-03..07): click-to-dial through the bridge's poll, call log row
 scope, missed calls until seen, valid-call duration, statistics report, recording cleanup, SMS."""
 
+from unittest.mock import patch
+
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime
 
 from crm_suite.api import call_center as api
 from crm_suite.api import callerid
 from crm_suite.call_center.report.call_statistics import call_statistics
-from crm_suite.services import call_center, dialing, recordings
+from crm_suite.services import call_center, dialing, recordings, sms
 from crm_suite.tests.call_center_utils import device_request, make_device, make_line, reset_caches
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team, make_user
 
 
 def make_call(**values):
@@ -64,6 +66,18 @@ class TestCallCenter(CRMTestCase):
 		frappe.set_user(self.team["outsider"])
 		with self.assertRaises(dialing.NoPhoneLine):
 			api.dial("13800138021")
+
+	def test_dial_on_a_line_the_user_is_not_bound_to_is_refused(self):
+		"""CALL-04 toll fraud: the named line must be one of the caller's own (the REST e2e proves the role
+		guard, which frappe.only_for-style checks cannot in tests)."""
+		frappe.set_user(self.team["sales_a"])
+		with self.assertRaises(frappe.PermissionError):
+			api.dial("13800138025", line=self.line_b)
+		frappe.set_user("Administrator")
+		self.assertFalse(frappe.db.exists("Dial Command", {"phone_line": self.line_b}))
+		frappe.set_user(make_user("web_visitor", []))
+		with self.assertRaises(frappe.PermissionError):
+			api.dial("13800138025", line=self.line)
 
 	def test_old_dial_commands_expire_instead_of_dialling_late(self):
 		queued = dialing.queue_dial("13800138022", self.team["sales_a"])
@@ -243,6 +257,42 @@ class TestCallCenter(CRMTestCase):
 		self.assertTrue(frappe.db.get_value("Phone Call Record", new.name, "recording"))
 		self.assertEqual(recordings.purge_old_recordings(0), 0)
 
+	def test_recording_purge_keeps_the_reference_when_the_delete_fails(self):
+		"""CALL-05: a file that could not be deleted keeps its call's recording field, so the next run
+		retries it; the failure is logged."""
+		old = make_call(phone_line=self.line, start_time=add_days(now_datetime(), -40))
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"{old.name}.wav",
+				"content": b"RIFF....WAVE",
+				"attached_to_doctype": "Phone Call Record",
+				"attached_to_name": old.name,
+				"attached_to_field": "recording",
+			}
+		).insert(ignore_permissions=True)
+		old.db_set("recording", file.file_url)
+		with patch.object(frappe, "delete_doc", side_effect=OSError("disk is read-only")):
+			self.assertEqual(recordings.purge_old_recordings(30), 0)
+		self.assertEqual(frappe.db.get_value("Phone Call Record", old.name, "recording"), file.file_url)
+		self.assertTrue(frappe.db.exists("File", file.name))
+		self.assertTrue(frappe.db.exists("Error Log", {"method": ["like", f"%{file.name}%"]}))
+		self.assertEqual(recordings.purge_old_recordings(30), 1)  # the next run retries and succeeds
+		self.assertFalse(frappe.db.get_value("Phone Call Record", old.name, "recording"))
+		self.assertFalse(frappe.db.exists("File", file.name))
+
+	def test_sms_to_a_number_opted_out_after_queueing_is_not_sent(self):
+		customer = make_customer(mobile_no="13800138036", salesperson=self.team["sales_a"])
+		(record,) = sms._insert_records(
+			[(customer.name, "13800138036", "+8613800138036", "Queued", None, "你好")], "Log Only"
+		)
+		api.sms_opt_out("13800138036", customer.name, "退订")
+		gateway = []
+		with patch.object(sms, "gateway_function", return_value=lambda *args: gateway.append(args)):
+			sms.deliver([record], commit=False)
+		self.assertEqual(gateway, [])
+		self.assertEqual(frappe.db.get_value("SMS Record", record, "status"), "Opted Out")
+
 	def test_sms_to_customers_with_template_scope_and_opt_out(self):
 		frappe.get_doc(
 			{"doctype": "SMS Template", "template_name": "问候", "message": "{customer_name}您好"}
@@ -289,3 +339,51 @@ class TestCallCenter(CRMTestCase):
 			info["customer_region"], frappe.db.get_value("Customer Region", {"area_code": "0755"})
 		)
 		self.assertEqual(api.lookup_number("13800138000")["carrier"], "中国移动")
+
+
+class WorkerDied(BaseException):
+	"""The worker killed mid-job: not an Exception, so deliver cannot record it as a gateway failure."""
+
+
+class TestSmsAtMostOnce(CRMTestCase):
+	"""CALL-06 at most once: deliver commits each gateway call's statuses before the next call. This test
+	commits for real (no setUp data to leak) and deletes its rows afterwards."""
+
+	def test_sms_deliver_commits_each_gateway_call_before_the_next(self):
+		names = sms._insert_records(
+			[
+				(None, "138****8041", "+8613800138041", "Queued", None, "第一条"),
+				(None, "138****8042", "+8613800138042", "Queued", None, "第二条"),
+			],
+			"Custom",
+		)
+		frappe.db.commit()
+		sent, crashed = [], []
+
+		def gateway(numbers, message):
+			if len(sent) == 1 and not crashed:
+				crashed.append(message)
+				raise WorkerDied
+			sent.append(message)
+
+		try:
+			with patch.object(sms, "gateway_function", return_value=gateway):
+				with self.assertRaises(WorkerDied):
+					sms.deliver(names)
+				frappe.db.rollback()  # what the dead worker had not committed is gone
+				status = dict(
+					frappe.get_all(
+						"SMS Record",
+						filters={"name": ["in", names]},
+						fields=["message", "status"],
+						as_list=True,
+					)
+				)
+				(first,) = sent
+				second = ({"第一条", "第二条"} - {first}).pop()
+				self.assertEqual(status, {first: "Sent", second: "Queued"})
+				sms.deliver(names)  # the rerun sends only what was not sent
+			self.assertEqual(sent, [first, second])
+		finally:
+			frappe.db.delete("SMS Record", {"name": ["in", names]})
+			frappe.db.commit()

@@ -180,6 +180,26 @@ class TestCallerIdApi(CRMTestCase):
 		with self.assertRaises(call_center.LineNotBoundToDevice):
 			post(other["token"], other["user"], number="13800138011")
 
+	def test_call_end_and_polls_only_from_the_lines_own_device(self):
+		"""CALL-01/02: another device cannot end this line's calls; a line without a device user takes
+		no events and hands out no dial commands."""
+		call = post(self.device["token"], self.device["user"], number="13800138014")["call"]
+		event_id = frappe.db.get_value("Phone Call Record", call, "event_id")
+		other = make_device("other_bridge")
+		make_line("desk-3", [self.team["sales_b"]], other["user"])
+		with device_request(other["token"], other["user"]):
+			with self.assertRaises(call_center.LineNotBoundToDevice):
+				callerid.call_ended(event_id=event_id, answered=True, duration=99)
+		self.assertEqual(frappe.db.get_value("Phone Call Record", call, "status"), "Ringing")
+		with self.assertRaises(call_center.LineNotBoundToDevice):  # its own line, another line's event
+			post(other["token"], other["user"], line_id="desk-3", event_id=event_id, number="13800138014")
+		make_line("desk-4", [self.team["sales_a"]])
+		with self.assertRaises(call_center.LineNotBoundToDevice):
+			post(self.device["token"], self.device["user"], line_id="desk-4", number="13800138015")
+		with device_request(self.device["token"], self.device["user"]):
+			with self.assertRaises(call_center.LineNotBoundToDevice):
+				callerid.next_dial_commands(line_id="desk-4")
+
 	def test_device_user_must_hold_only_the_device_role(self):
 		from crm_suite.call_center.doctype.phone_line.phone_line import DeviceUserHasOtherRoles
 

@@ -67,10 +67,11 @@ crm_suite.show_call_pop = function (pop) {
 		body += `<p class="crm-call-pop-new">${esc(__("New caller: not in the CRM yet."))}</p>`;
 	}
 
+	// Dialog titles are set as HTML: every server-provided value is escaped, like the rows above
 	const title =
 		pop.state === "known" && customer
-			? __("Incoming call: {0}", [customer.customer_name])
-			: __("Incoming call: {0}", [pop.number || __("Unknown")]);
+			? __("Incoming call: {0}", [esc(customer.customer_name)])
+			: __("Incoming call: {0}", [pop.number ? esc(pop.number) : __("Unknown")]);
 	const dialog = new frappe.ui.Dialog({
 		title: title,
 		fields: [{ fieldtype: "HTML", fieldname: "pop" }],
@@ -122,7 +123,7 @@ crm_suite.dial_customer = function (customer, fieldname) {
 		.call("crm_suite.api.call_center.dial_customer", { customer: customer, fieldname: fieldname })
 		.then((r) => {
 			frappe.show_alert({
-				message: __("Dialling on line {0}", [r.message.line]),
+				message: __("Dialling on line {0}", [frappe.utils.escape_html(r.message.line)]),
 				indicator: "blue",
 			});
 			return r.message;

@@ -17,7 +17,7 @@ frappe.ui.form.on("Phone Call Record", {
 					})
 					.then((r) =>
 						frappe.show_alert({
-							message: __("Dialling on line {0}", [r.message.line]),
+							message: __("Dialling on line {0}", [frappe.utils.escape_html(r.message.line)]),
 							indicator: "blue",
 						})
 					)
