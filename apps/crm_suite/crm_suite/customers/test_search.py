@@ -25,7 +25,7 @@ class TestCustomerSearch(CRMTestCase):
 			frappe.set_user("Administrator")
 
 	def test_initials_full_pinyin_and_chinese_find_the_customer(self):
-		for txt in ("bjhlcs", "beijinghualianceshi", "华联测试", "BJHLCS"):
+		for txt in ("bjhlcs", "beijinghualianceshi", "北京华联测试", "BJHLCS", "bjhl"):
 			self.assertIn(self.mine, self.found(txt, "Administrator"), txt)
 
 	def test_search_respects_row_scope(self):

@@ -29,7 +29,11 @@ class NumberNotDialable(frappe.ValidationError):
 def queue_dial(number: str, user: str, customer: str | None = None, line: str | None = None) -> dict:
 	lines = lines_of(user)
 	if line and line not in lines:
-		lines = []
+		frappe.throw(
+			_("You may only dial on your own phone lines."),
+			exc=frappe.PermissionError,
+			title=_("Not Allowed"),
+		)
 	line = line or (lines[0] if lines else None)
 	if not line:
 		frappe.throw(
