@@ -1,6 +1,7 @@
 """Core REST methods that would bypass the row scope (SPEC ORG-03), replaced with scoped versions."""
 
 import frappe
+from frappe import _
 from frappe.client import get_safe_filters
 
 from crm_suite.policies.spreadsheet import neutralise_row
@@ -59,6 +60,12 @@ def export_query():
 	log, formats); the cells are rewritten where it hands its rows to the writers."""
 	from frappe.desk import reportview
 
+	doctype = frappe.form_dict.get("doctype")
+	if not isinstance(doctype, str) or not doctype or not frappe.db.exists("DocType", doctype):
+		frappe.throw(
+			_("{0} {1} not found").format(_("DocType"), doctype if isinstance(doctype, str) else ""),
+			frappe.DoesNotExistError,
+		)
 	_neutralise_reportview_cells(reportview)
 	frappe.flags.crm_suite_neutralise_cells = True
 	try:
