@@ -8,6 +8,7 @@ pinyin and the pinyin initials (policies/pinyin.py) — so MariaDB reads index r
 the table with leading-wildcard LIKEs. tests/bench/bench_customer_query.py measures both."""
 
 import frappe
+from frappe.utils.data import make_filter_tuple
 
 from crm_suite.policies.names import fold, normalise_company_name
 from crm_suite.services.inputs import parse_filters
@@ -33,16 +34,51 @@ def search_conditions(txt: str) -> list[list]:
 	return conditions
 
 
+# Per search column, the most candidate names read from its index before the query falls back to walking
+# the list order (a prefix that broad matches within the first rows of that walk anyway).
+CANDIDATES = 1000
+
+
+def candidate_names(conditions: list[list]) -> list[str] | None:
+	"""The names the prefix conditions match, one index range per column; None when a prefix is broad."""
+	table = frappe.qb.DocType("Customer Account")
+	names: set[str] = set()
+	for _doctype, field, _operator, pattern in conditions:
+		rows = (
+			frappe.qb.from_(table)
+			.select(table.name)
+			.where(table[field].like(pattern))
+			.limit(CANDIDATES + 1)
+			.run(pluck=True)
+		)
+		if len(rows) > CANDIDATES:
+			return None
+		names.update(rows)
+	return sorted(names)
+
+
 @frappe.whitelist()
 @frappe.validate_and_sanitize_search_inputs
 def customer_query(
 	doctype: str, txt: str, searchfield: str, start: int, page_len: int, filters: dict | str | None
 ) -> list:
+	filters = parse_filters(filters)
+	or_filters = search_conditions(txt) or None
+	candidates = candidate_names(or_filters) if or_filters else None
+	if candidates is not None:
+		# narrow text: the row scope and the user's filters are applied to the few rows the indexes found
+		if not candidates:
+			return []
+		name_in = ["Customer Account", "name", "in", candidates]
+		if isinstance(filters, dict):
+			filters = [make_filter_tuple("Customer Account", key, value) for key, value in filters.items()]
+		filters = [*(filters or []), name_in]
+		or_filters = None
 	return frappe.get_list(
 		"Customer Account",
 		fields=["name", "customer_name", "salesperson", "lifecycle_state"],
-		filters=parse_filters(filters),
-		or_filters=search_conditions(txt) or None,
+		filters=filters,
+		or_filters=or_filters,
 		order_by="modified desc",
 		start=max(0, int(start or 0)),
 		page_length=min(max(1, int(page_len or 20)), 500),

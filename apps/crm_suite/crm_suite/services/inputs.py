@@ -29,8 +29,11 @@ def parse_filters(filters) -> dict | list | None:
 		if filters in (None, "", [], {}):
 			return None
 	if isinstance(filters, dict):
-		if not all(isinstance(key, str) and key for key in filters):
-			_invalid("filters")
+		for key, value in filters.items():
+			if not (isinstance(key, str) and key) or (
+				isinstance(value, list | tuple) and not (len(value) == 2 and isinstance(value[0], str))
+			):
+				_invalid("filters")
 		return filters
 	if isinstance(filters, list):
 		for row in filters:
