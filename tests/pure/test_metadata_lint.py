@@ -14,6 +14,7 @@ import copy
 import csv
 import json
 import keyword
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -26,8 +27,10 @@ REPO = Path(__file__).resolve().parents[2]
 APP_ROOT = REPO / "apps" / "crm_suite"
 APP_NAME = "crm_suite"
 PACKAGE = APP_ROOT / APP_NAME
-# Read-only reference checkout; only read as text, never imported.
-FRAPPE_APP = Path("/root/frappe-bench/apps/frappe")
+# Read-only reference checkout; only read as text, never imported. The bench as scripts/test.sh finds it:
+# $FRAPPE_BENCH, else ~/frappe-bench (never one machine's path).
+FRAPPE_BENCH = Path(os.environ.get("FRAPPE_BENCH") or Path.home() / "frappe-bench")
+FRAPPE_APP = FRAPPE_BENCH / "apps" / "frappe"
 FRAPPE_PACKAGE = FRAPPE_APP / "frappe"
 TRANSLATIONS_ZH = PACKAGE / "translations" / "zh.csv"
 

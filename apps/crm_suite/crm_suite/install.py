@@ -43,23 +43,32 @@ def setup_wizard_complete(args):
 
 
 def after_migrate():
-	# Custom fields the app owns on core doctypes follow the code on every migrate (idempotent).
+	"""Migrations add what the app owns and is missing; they never undo an admin's choices (ORG-01)."""
 	from crm_suite.customers.contact import make_contact_fields
 
 	make_contact_fields()
 	ensure_global_search()
 
 
-def ensure_global_search():
-	from frappe.desk.doctype.global_search_settings.global_search_settings import (
-		update_global_search_doctypes,
-	)
+GLOBAL_SEARCH_SEEDED = "crm_suite_global_search_seeded"
 
-	allowed = frappe.get_all(
-		"Global Search DocType", filters={"parent": "Global Search Settings"}, pluck="document_type"
-	)
+
+def ensure_global_search():
+	"""Customers in the awesome bar's global search, once: added (not reset: Frappe's
+	`update_global_search_doctypes` would replace the admin's whole list) on the first install or migrate
+	that finds them missing, then remembered, so an admin who removes them later keeps it that way."""
+	if frappe.db.get_global(GLOBAL_SEARCH_SEEDED):
+		return
+	settings = frappe.get_single("Global Search Settings")
+	allowed = [row.document_type for row in settings.allowed_in_global_search]
 	if "Customer Account" not in allowed:
-		update_global_search_doctypes()
+		row = settings.append("allowed_in_global_search", {"document_type": "Customer Account"})
+		settings.allowed_in_global_search.remove(row)
+		settings.allowed_in_global_search.insert(0, row)
+		for idx, each in enumerate(settings.allowed_in_global_search, 1):
+			each.idx = idx
+		settings.save(ignore_permissions=True)
+	frappe.db.set_global(GLOBAL_SEARCH_SEEDED, 1)
 
 
 def seed_defaults():

@@ -13,6 +13,7 @@ from crm_suite.permissions.call_center import (
 from crm_suite.policies.numbers import number_info
 from crm_suite.policies.phones import PhoneNumberInvalid
 from crm_suite.services import call_center, dialing, sms
+from crm_suite.services.inputs import parse_names
 from crm_suite.services.phone_index import phone_settings
 
 
@@ -137,8 +138,7 @@ def send_sms(customers: list[str] | str, template: str | None = None, message: s
 	check_call_centre_user()
 	if not frappe.has_permission("SMS Record", "read"):
 		frappe.throw(_("You may not send SMS."), exc=frappe.PermissionError)
-	customers = frappe.parse_json(customers) if isinstance(customers, str) else customers
-	return sms.send_to_customers(list(customers or []), template=template, message=message)
+	return sms.send_to_customers(parse_names(customers, "customers"), template=template, message=message)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -9,6 +9,7 @@ from frappe.utils import now_datetime
 
 from crm_suite.services.customer_export import build_export
 from crm_suite.services.customer_import import BATCH, CUSTOMER, build_template, enqueue_import
+from crm_suite.services.inputs import parse_filters
 
 
 def _send_xlsx(content: bytes, title: str):
@@ -64,8 +65,7 @@ def start_customer_import(batch: str) -> str:
 def export_customers(filters: str | list | dict | None = None):
 	"""The customers the user sees in the list (same filters, same row scope), as Excel."""
 	frappe.has_permission(CUSTOMER, "export", throw=True)
-	if isinstance(filters, str):
-		filters = json.loads(filters) if filters.strip() else None
+	filters = parse_filters(filters)
 	content = build_export(filters)
 	make_access_log(doctype=CUSTOMER, file_type="Excel", filters=json.dumps(filters or []))
 	_send_xlsx(content, _("Customers"))

@@ -1,7 +1,10 @@
 """Core REST methods that would bypass the row scope (SPEC ORG-03), replaced with scoped versions."""
 
 import frappe
+from frappe import _
 from frappe.client import get_safe_filters
+
+from crm_suite.policies.spreadsheet import neutralise_row
 
 
 @frappe.whitelist()
@@ -20,16 +23,70 @@ def get_count(
 SCOPED_DOCTYPES = frozenset({"Customer Account", "Contact"})
 
 
+# Raw pages global search reads at most per request while filling one page of visible rows.
+GLOBAL_SEARCH_MAX_PAGES = 20
+
+
 @frappe.whitelist()
 def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = "") -> list:
 	"""`frappe.utils.global_search.search` checks read access per doctype only, so a salesperson would
-	find other salespeople's customers by name. Drop the rows the user may not read."""
+	find other salespeople's customers by name. Drop the rows the user may not read — and keep reading the
+	index page by page until the page is full (or the index has no more), so a salesperson's page is not
+	short because other people's rows were dropped. `start` counts visible rows, as the Desk pages them."""
 	from frappe.utils.global_search import search
 
-	rows = search(text, start=start, limit=limit, doctype=doctype)
-	return [
-		row
-		for row in rows
-		if row.get("doctype") not in SCOPED_DOCTYPES
-		or frappe.has_permission(row["doctype"], "read", doc=row["name"])
-	]
+	start, limit = max(0, int(start or 0)), max(1, min(int(limit or 20), 100))
+	batch = max(limit, 20)
+	visible, offset = [], 0
+	for _page in range(GLOBAL_SEARCH_MAX_PAGES):
+		rows = search(text, start=offset, limit=batch, doctype=doctype)
+		visible += [
+			row
+			for row in rows
+			if row.get("doctype") not in SCOPED_DOCTYPES
+			or frappe.has_permission(row["doctype"], "read", doc=row["name"])
+		]
+		offset += batch
+		if len(visible) >= start + limit or len(rows) < batch:
+			break
+	return visible[start : start + limit]
+
+
+@frappe.whitelist()
+def export_query():
+	"""Report View / Report Builder export (`frappe.desk.reportview.export_query`) with spreadsheet
+	injection neutralised (SPEC CUS-07): text cells starting with = + - @ (or tab / CR) get a leading
+	apostrophe in CSV and Excel files. Frappe's own export runs unchanged otherwise (permissions, access
+	log, formats); the cells are rewritten where it hands its rows to the writers."""
+	from frappe.desk import reportview
+
+	doctype = frappe.form_dict.get("doctype")
+	if not isinstance(doctype, str) or not doctype or not frappe.db.exists("DocType", doctype):
+		frappe.throw(
+			_("{0} {1} not found").format(_("DocType"), doctype if isinstance(doctype, str) else ""),
+			frappe.DoesNotExistError,
+		)
+	_neutralise_reportview_cells(reportview)
+	frappe.flags.crm_suite_neutralise_cells = True
+	try:
+		return reportview.export_query()
+	finally:
+		frappe.flags.crm_suite_neutralise_cells = False
+
+
+def _neutralise_reportview_cells(reportview):
+	"""Wrap, once per process, the last step `export_query` runs on its rows before writing them
+	(`handle_duration_fieldtype_values`, used by nothing else). The wrapper acts only inside this override's
+	request (a request-local flag), so any other caller sees Frappe's function as it is."""
+	original = reportview.handle_duration_fieldtype_values
+	if getattr(original, "crm_suite_neutralises", False):
+		return
+
+	def handle_duration_fieldtype_values(doctype, data, fields):
+		data = original(doctype, data, fields)
+		if frappe.flags.crm_suite_neutralise_cells:
+			data = [neutralise_row(row) for row in data]
+		return data
+
+	handle_duration_fieldtype_values.crm_suite_neutralises = True
+	reportview.handle_duration_fieldtype_values = handle_duration_fieldtype_values

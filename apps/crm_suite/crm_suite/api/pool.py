@@ -1,20 +1,17 @@
 """Whitelisted endpoints of the public sea and lead pools (SPEC POOL-02..09, POOL-12): thin wrappers
 over services/pool.py, which decides, locks and logs."""
 
-import json
-
 import frappe
 
 from crm_suite.services import lead as lead_service
 from crm_suite.services import pool, recycle
+from crm_suite.services.inputs import parse_date, parse_names
 
 POOL_ROLES = ("CRM Salesperson", "CRM Manager", "CRM Admin", "System Manager")
 
 
 def _names(names: str | list) -> list[str]:
-	if isinstance(names, str):
-		names = json.loads(names) if names.strip().startswith("[") else [names]
-	names = [n for n in names if n]
+	names = parse_names(names)
 	if not names:
 		frappe.throw(frappe._("Select at least one record."), pool.PoolOperationError)
 	return names
@@ -143,8 +140,9 @@ def recycle_preview(
 	from crm_suite.permissions.customer import customer_scope_criterion
 	from crm_suite.permissions.pool import lead_scope_criterion
 
+	pool.kind_of(doctype)
 	scope = customer_scope_criterion() if doctype == "Customer Account" else lead_scope_criterion()
-	return recycle.preview(doctype, on_date, pool_name, scope=scope, limit=500)
+	return recycle.preview(doctype, parse_date(on_date), pool_name, scope=scope, limit=500)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -80,13 +80,15 @@ CONTACT_PERMISSIONS = {
 
 
 def make_contact_fields():
-	"""Custom fields and role permissions the app owns on core Contact (idempotent)."""
+	"""Custom fields the app owns on core Contact (follow the code), and the CRM roles' Contact permissions,
+	seeded only for a role that has none yet: an admin's later changes to them survive migrations."""
 	from frappe.permissions import add_permission, update_permission_property
 
 	create_custom_fields(CONTACT_FIELDS, ignore_validate=True, update=True)
 	for role, rights in CONTACT_PERMISSIONS.items():
-		if not frappe.db.exists("Custom DocPerm", {"parent": "Contact", "role": role, "permlevel": 0}):
-			add_permission("Contact", role, 0)
+		if frappe.db.exists("Custom DocPerm", {"parent": "Contact", "role": role, "permlevel": 0}):
+			continue
+		add_permission("Contact", role, 0)
 		for right in rights:
 			update_permission_property("Contact", role, 0, right, 1, validate=False)
 

@@ -1,8 +1,60 @@
-"""Customer search for link fields and the awesome bar (SPEC CUS-06): by code, name, short name and
-pinyin (full or initials: `bjhl` finds 北京华联), always through the permission-aware list query so the
-row scope (ORG-03) holds."""
+"""Customer search for link fields and the awesome bar (SPEC CUS-06): by code, registered name and pinyin
+(full or initials: `bjhl` finds 北京华联), always through the permission-aware list query so the row scope
+(ORG-03) holds.
+
+Every condition is a prefix match on an indexed column — the code (primary key), the normalised name
+(`name_key`, policies/names.py: what a name starts with, without spaces, punctuation or case), the full
+pinyin and the pinyin initials (policies/pinyin.py) — so MariaDB reads index ranges instead of scanning
+the table with leading-wildcard LIKEs. tests/bench/bench_customer_query.py measures both."""
 
 import frappe
+from frappe.utils.data import make_filter_tuple
+
+from crm_suite.policies.names import fold, normalise_company_name
+from crm_suite.services.inputs import parse_filters
+
+
+def _escape_like(text: str) -> str:
+	return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_conditions(txt: str) -> list[list]:
+	"""The or-filters of a search text: prefix matches on the indexed search columns."""
+	txt = (txt or "").strip()
+	if not txt:
+		return []
+	conditions = [["Customer Account", "name", "like", _escape_like(txt) + "%"]]
+	key = normalise_company_name(txt) or fold(txt)
+	if key:
+		conditions.append(["Customer Account", "name_key", "like", _escape_like(key) + "%"])
+	letters = "".join(ch for ch in fold(txt) if ch.isascii() and ch.isalnum())
+	if letters and letters == fold(txt).replace(" ", ""):
+		conditions.append(["Customer Account", "name_pinyin", "like", letters + "%"])
+		conditions.append(["Customer Account", "name_initials", "like", letters + "%"])
+	return conditions
+
+
+# Per search column, the most candidate names read from its index before the query falls back to walking
+# the list order (a prefix that broad matches within the first rows of that walk anyway).
+CANDIDATES = 1000
+
+
+def candidate_names(conditions: list[list]) -> list[str] | None:
+	"""The names the prefix conditions match, one index range per column; None when a prefix is broad."""
+	table = frappe.qb.DocType("Customer Account")
+	names: set[str] = set()
+	for _doctype, field, _operator, pattern in conditions:
+		rows = (
+			frappe.qb.from_(table)
+			.select(table.name)
+			.where(table[field].like(pattern))
+			.limit(CANDIDATES + 1)
+			.run(pluck=True)
+		)
+		if len(rows) > CANDIDATES:
+			return None
+		names.update(rows)
+	return sorted(names)
 
 
 @frappe.whitelist()
@@ -10,21 +62,25 @@ import frappe
 def customer_query(
 	doctype: str, txt: str, searchfield: str, start: int, page_len: int, filters: dict | str | None
 ) -> list:
-	txt = (txt or "").strip()
-	like = f"%{txt.lower()}%" if txt else "%"
-	or_filters = [
-		["Customer Account", "name", "like", like],
-		["Customer Account", "customer_name", "like", like],
-		["Customer Account", "short_name", "like", like],
-		["Customer Account", "name_pinyin", "like", like],
-	]
+	filters = parse_filters(filters)
+	or_filters = search_conditions(txt) or None
+	candidates = candidate_names(or_filters) if or_filters else None
+	if candidates is not None:
+		# narrow text: the row scope and the user's filters are applied to the few rows the indexes found
+		if not candidates:
+			return []
+		name_in = ["Customer Account", "name", "in", candidates]
+		if isinstance(filters, dict):
+			filters = [make_filter_tuple("Customer Account", key, value) for key, value in filters.items()]
+		filters = [*(filters or []), name_in]
+		or_filters = None
 	return frappe.get_list(
 		"Customer Account",
 		fields=["name", "customer_name", "salesperson", "lifecycle_state"],
-		filters=filters or None,
+		filters=filters,
 		or_filters=or_filters,
 		order_by="modified desc",
-		start=start,
-		page_length=page_len,
+		start=max(0, int(start or 0)),
+		page_length=min(max(1, int(page_len or 20)), 500),
 		as_list=True,
 	)

@@ -25,7 +25,7 @@ class TestCustomerSearch(CRMTestCase):
 			frappe.set_user("Administrator")
 
 	def test_initials_full_pinyin_and_chinese_find_the_customer(self):
-		for txt in ("bjhlcs", "beijinghualianceshi", "华联测试", "BJHLCS"):
+		for txt in ("bjhlcs", "beijinghualianceshi", "北京华联测试", "BJHLCS", "bjhl"):
 			self.assertIn(self.mine, self.found(txt, "Administrator"), txt)
 
 	def test_search_respects_row_scope(self):
@@ -62,3 +62,42 @@ class TestCustomerSearch(CRMTestCase):
 			frappe.db.commit()
 		self.assertIn(self.theirs, names_admin, "the index holds it: the filter, not the index, hides it")
 		self.assertNotIn(self.theirs, names)
+
+	def test_global_search_fills_the_page_past_rows_out_of_scope(self):
+		"""The index returns other people's rows first: the page is still full of the user's own."""
+		from frappe.utils.global_search import sync_global_search
+
+		from crm_suite.api.overrides import global_search
+
+		word = "pg" + frappe.generate_hash(length=8)  # one full-text token
+		theirs = [
+			make_customer(customer_name=f"{word} 乙{i}有限公司", salesperson=self.team["sales_b"]).name
+			for i in range(12)
+		]
+		mine = [
+			make_customer(customer_name=f"{word} 甲{i}有限公司", salesperson=self.team["sales_a"]).name
+			for i in range(4)
+		]
+		frappe.db.commit()
+		try:
+			sync_global_search()
+			frappe.db.commit()
+			frappe.set_user(self.team["sales_a"])
+			first = [row["name"] for row in global_search(word, start=0, limit=3, doctype="Customer Account")]
+			second = [
+				row["name"] for row in global_search(word, start=3, limit=3, doctype="Customer Account")
+			]
+		finally:
+			frappe.set_user("Administrator")
+			ours = [self.mine, self.theirs, *theirs, *mine]
+			for doctype, field in (
+				("Customer Account", "name"),
+				("Customer Ownership Log", "customer"),
+				("Phone Number Index", "customer"),
+				("__global_search", "name"),
+			):
+				frappe.db.delete(doctype, {field: ("in", ours)})
+			frappe.db.commit()
+		self.assertEqual(len(first), 3, first)
+		self.assertEqual(len(second), 1, second)
+		self.assertEqual(set(first + second), set(mine))

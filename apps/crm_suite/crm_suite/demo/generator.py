@@ -22,7 +22,7 @@ from crm_suite.demo.china import (
 from crm_suite.policies.masters import INDUSTRIES, SOURCES
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import normalise_phone
-from crm_suite.policies.pinyin import pinyin_keys
+from crm_suite.policies.pinyin import initials_key, pinyin_keys
 
 CITIES = [
 	(province, city, code, post) for province, cities in PROVINCES.items() for city, code, post in cities
@@ -139,7 +139,8 @@ def customer_rows(
 			"last_contact_on": claimed + timedelta(days=rng.randrange(0, 20)) if claimed else None,
 			"deal_on": (claimed + timedelta(days=rng.randrange(1, 60))).date() if state == "Deal" else None,
 			"name_key": normalise_company_name(customer_name),
-			"name_pinyin": pinyin.keys(city, w1, w2, biz),
+			"name_pinyin": (keys := pinyin.keys(city, w1, w2, biz)),
+			"name_initials": initials_key(keys),
 			"creation": created,
 			"modified": created,
 		}

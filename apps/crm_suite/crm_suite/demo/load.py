@@ -68,11 +68,28 @@ CUSTOMER_COLUMNS = (
 	"deal_on",
 	"name_key",
 	"name_pinyin",
+	"name_initials",
 	"creation",
 	"modified",
 	"mobile_no_masked",
 	"phone_masked",
 )
+
+
+# Set in the site's config by the loader: only such a site has demo data and demo logins (ORG-01).
+DEMO_SITE_FLAG = "crm_suite_demo_data"
+
+
+def mark_demo_site():
+	from frappe.installer import update_site_config
+
+	if not frappe.conf.get(DEMO_SITE_FLAG):
+		update_site_config(DEMO_SITE_FLAG, 1)
+		frappe.local.conf[DEMO_SITE_FLAG] = 1
+
+
+def is_demo_site() -> bool:
+	return bool(frappe.conf.get(DEMO_SITE_FLAG))
 
 
 def demo_user(local: str) -> str:
@@ -153,7 +170,9 @@ def ensure_staff(user: str, position: str | None) -> str:
 
 
 def make_demo_org(extra_salespeople: int = 0) -> dict:
-	"""Departments, positions and the demo logins: a manager of 华北销售部 and salespeople in its teams."""
+	"""Departments, positions and the demo logins: a manager of 华北销售部 and salespeople in its teams.
+	Marks the site as a demo site first (see DEMO_SITE_FLAG)."""
+	mark_demo_site()
 	for name, parent in DEPARTMENTS:
 		ensure_department(name, parent)
 	manager_pos = ensure_position("销售经理", "华北销售部", 1, ["CRM Manager"])

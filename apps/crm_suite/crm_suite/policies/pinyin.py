@@ -24,6 +24,12 @@ def pinyin_keys(text: str | None) -> str:
 	return f"{full} {initials}"[:255]
 
 
+def initials_key(keys: str | None) -> str:
+	"""The initials part of `pinyin_keys` ('beijinghualian bjhl' -> 'bjhl'), stored on its own so that
+	search can match it by prefix on an index (SPEC CUS-06)."""
+	return (keys or "").rpartition(" ")[2][:64]
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
 	from pypinyin.seg.simpleseg import seg

@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from crm_suite.policies.spreadsheet import neutralise_formula
 from crm_suite.services.customer_import import CUSTOMER, column_label, import_fields
 from crm_suite.services.masking import mask_rows
 
@@ -79,15 +80,16 @@ def export_rows(filters=None, user: str | None = None) -> tuple[list, list[dict]
 
 
 def _cell(df, value):
+	"""The cell of one value: translated options, stars, and text that could start a formula neutralised."""
 	if value is None or value == "":
 		return None
 	if df.fieldtype == "Select":
-		return _(value)
+		return neutralise_formula(_(value))
 	if df.fieldtype == "Link" and df.options not in ("User",):
-		return _(value)
+		return neutralise_formula(_(value))
 	if df.fieldtype == "Rating":
 		return round(float(value) * (cint(df.options) or 5))
-	return value
+	return neutralise_formula(value)
 
 
 def build_export(filters=None, user: str | None = None) -> bytes:
@@ -107,7 +109,7 @@ def build_export(filters=None, user: str | None = None) -> bytes:
 		header.append(cell)
 	ws.append(header)
 	for row in rows:
-		ws.append([row.name] + [_cell(df, row.get(df.fieldname)) for df in fields])
+		ws.append([neutralise_formula(row.name)] + [_cell(df, row.get(df.fieldname)) for df in fields])
 	buffer = io.BytesIO()
 	wb.save(buffer)
 	return buffer.getvalue()

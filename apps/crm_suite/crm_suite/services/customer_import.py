@@ -43,6 +43,7 @@ from crm_suite.policies.import_rows import (
 	as_text,
 	is_blank,
 )
+from crm_suite.policies.pinyin import initials_key
 from crm_suite.policies.xlsx_rows import sheet_rows
 from crm_suite.services.masking import display_value
 from crm_suite.services.ownership import new_row_names
@@ -57,7 +58,7 @@ VALID_ROWS = "Import valid rows"
 # Read-only on the form (ownership moves through claims and assignments), but an import may assign.
 ASSIGNABLE_FIELDS = ("salesperson",)
 # Set by the import itself, never read from the sheet.
-COMPUTED_FIELDS = frozenset({"naming_series", "name_key", "name_pinyin"})
+COMPUTED_FIELDS = frozenset({"naming_series", "name_key", "name_pinyin", "name_initials"})
 NUMERIC_TYPES = INT_TYPES | FLOAT_TYPES | {"Check", "Rating"}
 DEFAULT_MAX_ROWS = 100_000
 LIST_LIMIT = 300  # masters with more values get no drop-down list in the template
@@ -619,6 +620,27 @@ def _insert_sql(table: str, columns: Iterable[str]) -> str:
 	)
 
 
+def sanitise_values(values: dict, fields: list) -> dict:
+	"""What Document.save does to text before storing it (`BaseDocument._sanitize_content`, against stored
+	XSS): the set-based writer never runs it, so imported text gets the same treatment here. Text with
+	markup goes through Frappe's `sanitize_html` (links made clickable in Text Editor fields); fields Frappe
+	leaves alone (Code, Attach, e-mail addresses, `ignore_xss_filter`) are left alone too."""
+	from frappe.utils.html_utils import sanitize_html
+
+	for df in fields:
+		value = values.get(df.fieldname)
+		if not isinstance(value, str) or ("<" not in value and ">" not in value):
+			continue
+		if (
+			df.get("ignore_xss_filter")
+			or (df.fieldtype in ("Data", "Small Text", "Text") and df.get("options") == "Email")
+			or df.fieldtype in ("Attach", "Attach Image", "Barcode", "Code")
+		):
+			continue
+		values[df.fieldname] = sanitize_html(value, linkify=df.fieldtype == "Text Editor")
+	return values
+
+
 def write_customers(rows: list[CheckedRow], batch, departments: dict[str, str], progress=None) -> dict:
 	"""Insert the accepted rows with their phone-index and ownership-log rows; returns counts."""
 	meta = frappe.get_meta(CUSTOMER)
@@ -635,6 +657,7 @@ def write_customers(rows: list[CheckedRow], batch, departments: dict[str, str], 
 		"naming_series",
 		"name_key",
 		"name_pinyin",
+		"name_initials",
 		"sales_department",
 		"customer_pool",
 		"lifecycle_state",
@@ -694,7 +717,7 @@ def write_customers(rows: list[CheckedRow], batch, departments: dict[str, str], 
 		chunk_names = names[start : start + INSERT_CHUNK]
 		customers, phones, logs = [], [], []
 		for row, name, log_name in zip(chunk, chunk_names, new_row_names(len(chunk)), strict=True):
-			values = row.values
+			values = sanitise_values(row.values, fields)
 			salesperson = values.get("salesperson") or batch.salesperson or None
 			values["salesperson"] = salesperson
 			assigned += bool(salesperson)
@@ -706,6 +729,7 @@ def write_customers(rows: list[CheckedRow], batch, departments: dict[str, str], 
 				series,
 				row.name_key,
 				row.name_pinyin,
+				initials_key(row.name_pinyin),
 				departments.get(salesperson) if salesperson else None,
 				to_pool,
 				state,

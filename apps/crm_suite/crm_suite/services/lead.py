@@ -66,7 +66,8 @@ def find_or_make_customer(lead) -> str:
 		if existing.salesperson == lead.salesperson:
 			return existing.name
 		if existing.lifecycle_state == pool.POOL_STATE:
-			pool.claim([existing.name], user=lead.salesperson, approved_by=frappe.session.user)
+			# a claim like any other (POOL-02): membership, push-only and approval-only pools, limits
+			pool.claim([existing.name], user=lead.salesperson, reason=_("Lead conversion"))
 			return existing.name
 		frappe.throw(
 			_("A customer with the same registered name already exists and belongs to {0}.").format(
@@ -139,9 +140,20 @@ def find_or_make_contact(lead, customer: str) -> str | None:
 	name = find_contact(lead.mobile_no, lead.phone, lead.email)
 	if name:
 		contact = frappe.get_doc("Contact", name)
+		# Linking a contact to the new customer opens it to the customer's owner: only a contact the owner
+		# (and the converting user) may already edit is reused; another team's contact is a collision.
+		for user in {lead.salesperson, frappe.session.user}:
+			if user and not frappe.has_permission("Contact", "write", doc=contact, user=user):
+				frappe.throw(
+					_(
+						"A contact with the same phone number or email belongs to another salesperson's customer."
+					),
+					pool.NotOwner,
+					title=_("Duplicate Contact"),
+				)
 		if not any(l.link_doctype == "Customer Account" and l.link_name == customer for l in contact.links):
 			contact.append("links", {"link_doctype": "Customer Account", "link_name": customer})
-			contact.save(ignore_permissions=True)
+			contact.save(ignore_permissions=True)  # write access checked above, for owner and converter
 		return name
 	contact = frappe.get_doc(
 		{

@@ -407,12 +407,30 @@ def check_claimable(row: frappe._dict, user: str, now):
 		frappe.throw(message, exc, title=title)
 
 
+def pool_settings(kind: Pooled, pool: str | None, fields: tuple[str, ...]) -> frappe._dict:
+	"""A pool's settings; a 404 when `pool` is no pool of this kind (never an AttributeError on None)."""
+	settings = pool and frappe.db.get_value("Customer Pool", pool, ["pool_type", *fields], as_dict=True)
+	if not settings or settings.pool_type != kind.pool_type:
+		frappe.throw(
+			_("{0} {1} not found").format(_("Customer Pool"), pool or ""),
+			frappe.DoesNotExistError,
+			title=_("Not Found"),
+		)
+	return settings
+
+
 def _check_pool_allows_pull(kind: Pooled, pool: str | None, user: str, approved: bool):
 	if not pool:
 		return
 	settings = frappe.get_cached_value(
 		"Customer Pool", pool, ["distribution_mode", "claim_needs_approval"], as_dict=True
 	)
+	if not settings:
+		frappe.throw(
+			_("{0} {1} not found").format(_("Customer Pool"), pool),
+			frappe.DoesNotExistError,
+			title=_("Not Found"),
+		)
 	if not is_pool_member(pool, user):
 		frappe.throw(
 			_("{0} is not a member of pool {1}.").format(frappe.utils.get_fullname(user), pool),
@@ -569,6 +587,7 @@ def random_claim(
 	user = user or frappe.session.user
 	if count < 1:
 		frappe.throw(_("Enter how many to claim."), PoolOperationError)
+	pool_settings(kind, pool, ())
 	lock_user(user)
 	_check_pool_allows_pull(kind, pool, user, approved=False)
 	check_owned_limit(kind, user, pool, count)
@@ -620,6 +639,14 @@ def assign(names: list[str], to_user: str, doctype: str = "Customer Account", re
 		):
 			frappe.throw(_("{0} is not yours to assign.").format(row.name), NotOwner, title=_("Not Allowed"))
 	moving = [r for r in rows if r.salesperson != to_user]
+	if not moving:
+		frappe.throw(
+			_("{0} already belong to {1}.").format(
+				", ".join(r.name for r in rows), frappe.utils.get_fullname(to_user)
+			),
+			PoolOperationError,
+			title=_("Nothing to Assign"),
+		)
 	for pool in {r.customer_pool for r in moving}:
 		check_owned_limit(kind, to_user, pool, len(moving))
 	_move_to_user(kind, moving, to_user, "Assign", reason, keep_state=False)
@@ -670,9 +697,7 @@ def push(pool: str, names: list[str] | None = None, count: int = 0, doctype: str
 		frappe.throw(
 			_("Only admins of pool {0} may distribute it.").format(pool), NotOwner, title=_("Not Allowed")
 		)
-	settings = frappe.db.get_value(
-		"Customer Pool", pool, ["distribution_mode", "push_method", "last_pushed_to"], as_dict=True
-	)
+	settings = pool_settings(kind, pool, ("distribution_mode", "push_method", "last_pushed_to"))
 	if settings.distribution_mode == "Pull":
 		frappe.throw(_("Pool {0} is not distributed by push.").format(pool), PullNotAllowed)
 	members = pool_members(pool)
@@ -775,10 +800,19 @@ def transfer(name: str, to_user: str, expected_from: str | None = None, reason: 
 	_notify({row.salesperson: 1}, "{0} were transferred away from you.", kind, name)
 
 
-def mark_invalid(name: str, reason: str | None = None):
-	"""An approved invalid-customer application (POOL-08): no owner, state Invalid, logged."""
+def mark_invalid(name: str, reason: str | None = None, expected_owner: str | None = None):
+	"""An approved invalid-customer application (POOL-08): no owner, state Invalid, logged. The owner is
+	checked again under the row lock: an application made by a former owner approves nothing."""
 	kind = CUSTOMER
 	(row,) = _lock_rows(kind, [name])
+	if expected_owner and row.salesperson != expected_owner:
+		frappe.throw(
+			_("{0} changed owner since the application was made.").format(name),
+			NotOwner,
+			title=_("Not Allowed"),
+		)
+	if row.locked:
+		frappe.throw(_("{0} is locked.").format(name), CustomerLocked, title=_("Locked"))
 	t = frappe.qb.DocType(kind.doctype)
 	now = now_datetime()
 	(
@@ -882,7 +916,16 @@ def lock(names: list[str], doctype: str = "Customer Account", on: bool = True):
 
 
 def share(name: str, users: list[str], write: bool = False):
-	"""Share one owned customer with colleagues for collaborative follow-up (POOL-09, Frappe DocShare)."""
+	"""Share one owned customer with colleagues for collaborative follow-up (POOL-09, Frappe DocShare).
+
+	Obeys System Settings → Disable Document Sharing, as Frappe's own share does; colleagues are enabled
+	Desk users (not Website Users, not disabled, not unknown), never the sharer."""
+	if frappe.get_system_settings("disable_document_sharing"):
+		frappe.throw(
+			_("Document sharing is disabled on this site."), frappe.PermissionError, title=_("Not Allowed")
+		)
+	users = list(dict.fromkeys(users))
+	check_share_targets(users)
 	(row,) = _owned_rows(CUSTOMER, [name])
 	for user in users:  # a handful of colleagues; DocShare keeps one row per user
 		frappe.share.add_docshare(
@@ -897,6 +940,57 @@ def share(name: str, users: list[str], write: bool = False):
 		)
 	_notify(dict.fromkeys(users, 1), "{0} were shared with you.", CUSTOMER, name)
 	return users
+
+
+class InvalidShareTarget(frappe.ValidationError):
+	pass
+
+
+def check_share_targets(users: list[str]):
+	"""Every user to share with exists, is enabled and is a Desk (System) user other than oneself."""
+	user_table = frappe.qb.DocType("User")
+	found = {
+		r.name: r
+		for r in frappe.qb.from_(user_table)
+		.select(user_table.name, user_table.enabled, user_table.user_type)
+		.where(user_table.name.isin(users))
+		.run(as_dict=True)
+	}
+	bad = [
+		u
+		for u in users
+		if u not in found
+		or not found[u].enabled
+		or found[u].user_type != "System User"
+		or u in ("Guest", "Administrator", frappe.session.user)
+	]
+	if bad:
+		frappe.throw(
+			_("Customers can only be shared with enabled colleagues: {0}").format(", ".join(bad)),
+			InvalidShareTarget,
+			title=_("Invalid User"),
+		)
+
+
+class ApplicationFieldsFixed(frappe.ValidationError):
+	pass
+
+
+def guard_application_fields(doc, fieldnames: tuple[str, ...]):
+	"""Applications (claim, transfer, invalid) are decided on what was applied for: once made, the
+	customer (and the transfer's target) never change, so an approval cannot approve something else."""
+	if doc.is_new():
+		return
+	before = doc.get_doc_before_save()
+	changed = [f for f in fieldnames if before and (before.get(f) or None) != (doc.get(f) or None)]
+	if changed:
+		frappe.throw(
+			_("{0} cannot be changed once the application is made.").format(
+				", ".join(_(doc.meta.get_label(f)) for f in changed)
+			),
+			ApplicationFieldsFixed,
+			title=_("Not Allowed"),
+		)
 
 
 def guard_ownership_fields(doc):

@@ -8,7 +8,7 @@ from frappe.model.document import Document
 
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
-from crm_suite.policies.pinyin import pinyin_keys
+from crm_suite.policies.pinyin import initials_key, pinyin_keys
 from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.ownership import log_ownership_changes
 from crm_suite.services.phone_index import (
@@ -59,6 +59,7 @@ class CustomerAccount(Document):
 	def set_search_keys(self):
 		self.name_key = normalise_company_name(self.customer_name)
 		self.name_pinyin = pinyin_keys(self.customer_name)
+		self.name_initials = initials_key(self.name_pinyin)
 		# With the ban on, a unique index on this column is what decides a race, not the check below.
 		self.name_key_unique = self.name_key if duplicate_name_policy() == "Ban" else None
 
@@ -234,6 +235,10 @@ def on_doctype_update():
 	# A salesperson's list sorts by modified; limits (POOL-03) count a salesperson's rows by state from the
 	# same index without touching the rows.
 	frappe.db.add_index("Customer Account", ["salesperson", "modified", "lifecycle_state"])
+	# Link search (CUS-06) matches name prefixes: normalised name (name_key, indexed in its field), full
+	# pinyin and pinyin initials.
+	frappe.db.add_index("Customer Account", ["name_pinyin"])
+	frappe.db.add_index("Customer Account", ["name_initials"])
 	# The pool's list (state = Pool, newest first) walks Frappe's own `modified` index: pool rows are a
 	# large share of all rows, so a page of them is found within the first few hundred entries.
 	# Recycling (POOL-05) scans each pool's owned rows by claim date (every rule has claimed_on < cutoff),

@@ -18,6 +18,7 @@ class ClaimApplication(Document):
 	manager; approval performs the claim, re-checking every limit at that moment."""
 
 	def validate(self):
+		pool.guard_application_fields(self, ("customer", "applicant", "customer_pool"))
 		self.set_applicant()
 		self.validate_customer_in_pool()
 		self.validate_decider()
@@ -48,6 +49,10 @@ class ClaimApplication(Document):
 			 "last_released_by", "last_released_on"],
 			as_dict=True,
 		)  # fmt: skip
+		if not row:
+			frappe.throw(
+				_("{0} {1} not found").format(_("Customer Account"), self.customer), frappe.DoesNotExistError
+			)
 		pool.check_claimable(row, self.applicant, frappe.utils.now_datetime())
 		self.customer_pool = row.customer_pool
 		if frappe.db.exists(

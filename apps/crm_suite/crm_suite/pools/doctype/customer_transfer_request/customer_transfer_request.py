@@ -13,6 +13,7 @@ class CustomerTransferRequest(Document):
 	"""Transfer to another salesperson with approval (SPEC POOL-07, 客户转移审批)."""
 
 	def validate(self):
+		pool.guard_application_fields(self, ("customer", "to_salesperson", "from_salesperson"))
 		self.set_from_salesperson()
 		self.validate_decider()
 

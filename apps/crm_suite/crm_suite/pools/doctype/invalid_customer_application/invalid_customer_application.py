@@ -14,6 +14,7 @@ class InvalidCustomerApplication(Document):
 	Applications stay as the history; approval writes an ownership-log row."""
 
 	def validate(self):
+		pool.guard_application_fields(self, ("customer",))
 		self.set_applicant()
 		self.validate_decider()
 
@@ -21,7 +22,7 @@ class InvalidCustomerApplication(Document):
 		if not self.has_value_changed("workflow_state"):
 			return
 		if self.workflow_state == "Approved":
-			pool.mark_invalid(self.customer, self.reason)
+			pool.mark_invalid(self.customer, self.reason, expected_owner=self.applicant)
 		elif self.workflow_state == "Rejected":
 			notify_users(
 				{self.applicant: 1},
