@@ -62,25 +62,58 @@ def candidate_names(conditions: list[list]) -> list[str] | None:
 def customer_query(
 	doctype: str, txt: str, searchfield: str, start: int, page_len: int, filters: dict | str | None
 ) -> list:
-	filters = parse_filters(filters)
+	given = parse_filters(filters)
+	filters = given
 	or_filters = search_conditions(txt) or None
 	candidates = candidate_names(or_filters) if or_filters else None
+	start, page_len = max(0, int(start or 0)), min(max(1, int(page_len or 20)), 500)
+	rows = []
 	if candidates is not None:
 		# narrow text: the row scope and the user's filters are applied to the few rows the indexes found
-		if not candidates:
-			return []
-		name_in = ["Customer Account", "name", "in", candidates]
 		if isinstance(filters, dict):
 			filters = [make_filter_tuple("Customer Account", key, value) for key, value in filters.items()]
-		filters = [*(filters or []), name_in]
+		filters = [*(filters or []), ["Customer Account", "name", "in", candidates]]
 		or_filters = None
-	return frappe.get_list(
+	if candidates is None or candidates:
+		rows = frappe.get_list(
+			"Customer Account",
+			fields=FIELDS,
+			filters=filters,
+			or_filters=or_filters,
+			order_by="modified desc",
+			start=start,
+			page_length=page_len,
+			as_list=True,
+		)
+	if len(rows) < page_len and not start:
+		rows += own_customers_containing(txt, given, page_len - len(rows), rows)
+	return rows
+
+
+FIELDS = ["name", "customer_name", "salesperson", "lifecycle_state"]
+
+
+def own_customers_containing(txt: str, filters, limit: int, found: list) -> list:
+	"""Chinese names are searched by what they contain (华联 in 北京华联…), not only by how they start: among
+	the user's own customers — one range of the (salesperson, modified) index, a few thousand rows at most —
+	a name containing the text also matches (the link field's filters and the row scope still apply).
+	Everyone else's customers are found by prefix, code or pinyin."""
+	txt = (txt or "").strip()
+	if len(txt) < 2 or txt.isascii():
+		return []
+	if isinstance(filters, dict):
+		filters = [make_filter_tuple("Customer Account", key, value) for key, value in filters.items()]
+	seen = {row[0] for row in found}
+	rows = frappe.get_list(
 		"Customer Account",
-		fields=["name", "customer_name", "salesperson", "lifecycle_state"],
-		filters=filters,
-		or_filters=or_filters,
+		fields=FIELDS,
+		filters=[
+			*(filters or []),
+			["Customer Account", "salesperson", "=", frappe.session.user],
+			["Customer Account", "customer_name", "like", f"%{_escape_like(txt)}%"],
+		],
 		order_by="modified desc",
-		start=max(0, int(start or 0)),
-		page_length=min(max(1, int(page_len or 20)), 500),
+		page_length=limit + len(seen),
 		as_list=True,
 	)
+	return [row for row in rows if row[0] not in seen][:limit]

@@ -28,6 +28,12 @@ class TestCustomerSearch(CRMTestCase):
 		for txt in ("bjhlcs", "beijinghualianceshi", "北京华联测试", "BJHLCS", "bjhl"):
 			self.assertIn(self.mine, self.found(txt, "Administrator"), txt)
 
+	def test_own_customers_are_found_by_what_their_name_contains(self):
+		# 华联测试 sits inside 北京华联测试…: found among one's own customers, not among a colleague's
+		found = self.found("华联测试", self.team["sales_a"])
+		self.assertIn(self.mine, found)
+		self.assertNotIn(self.theirs, found)
+
 	def test_search_respects_row_scope(self):
 		found = self.found("bjhlcs", self.team["sales_a"])
 		self.assertIn(self.mine, found)
