@@ -8,6 +8,7 @@ Settings' masking off the salesperson's copies hold the whole number again.
 
 import json
 import time
+import uuid
 
 import pytest
 from conftest import WEB_URL, Client
@@ -17,6 +18,11 @@ SETTINGS = "CRM Suite Settings"
 
 def unique_mobile(prefix: str) -> str:
 	return prefix + str(time.time_ns())[-8:]
+
+
+def tag() -> str:
+	"""A name suffix that never contains a phone number."""
+	return uuid.uuid4().hex[:8].translate(str.maketrans("0123456789", "ghijklmnop"))
 
 
 def masked(number: str) -> str:
@@ -54,7 +60,7 @@ def test_history_of_a_changed_mobile_hides_the_full_numbers(admin, team, clients
 	customer = admin.insert(
 		"Customer Account",
 		{
-			"customer_name": f"历史脱敏{numbers[0]}有限公司",
+			"customer_name": f"历史脱敏{tag()}有限公司",
 			"website": "https://h.cn",
 			"salesperson": team["a"]["user"],
 			"mobile_no": numbers[0],
@@ -86,7 +92,7 @@ def test_version_resource_hides_histories_with_full_numbers(admin, team, clients
 	customer = admin.insert(
 		"Customer Account",
 		{
-			"customer_name": f"版本脱敏{numbers[0]}有限公司",
+			"customer_name": f"版本脱敏{tag()}有限公司",
 			"website": "https://v.cn",
 			"salesperson": team["a"]["user"],
 			"mobile_no": numbers[0],
@@ -170,7 +176,7 @@ def test_sales_lead_numbers_are_masked_for_salespeople(admin, team, clients):
 		"Sales Lead",
 		{
 			"lead_name": "脱敏线索",
-			"company_name": f"线索脱敏{mobile}有限公司",
+			"company_name": f"线索脱敏{tag()}有限公司",
 			"salesperson": team["a"]["user"],
 			"mobile_no": mobile,
 			"phone": phone,
@@ -187,7 +193,7 @@ def test_sales_lead_numbers_are_masked_for_salespeople(admin, team, clients):
 	# the salesperson enters a lead's number through the copy, whole; the manager reads it in full
 	typed = unique_mobile("133")
 	own = clients["a"].insert(
-		"Sales Lead", {"lead_name": "自建线索", "company_name": f"自建{typed}公司", "mobile_no_masked": typed}
+		"Sales Lead", {"lead_name": "自建线索", "company_name": f"自建{tag()}公司", "mobile_no_masked": typed}
 	)
 	assert own["mobile_no_masked"] == masked(typed)
 	assert clients["m"].resource("Sales Lead", own["name"]).json()["data"]["mobile_no"] == typed
@@ -199,7 +205,7 @@ def test_contact_numbers_are_masked_for_salespeople(admin, team, clients):
 	customer = admin.insert(
 		"Customer Account",
 		{
-			"customer_name": f"联系人脱敏{mobile}有限公司",
+			"customer_name": f"联系人脱敏{tag()}有限公司",
 			"website": "https://c.cn",
 			"salesperson": team["a"]["user"],
 		},
@@ -265,7 +271,7 @@ def test_masking_off_shows_salespeople_whole_numbers(admin, team, clients):
 			"Sales Lead",
 			{
 				"lead_name": "不脱敏线索",
-				"company_name": f"不脱敏{mobile}有限公司",
+				"company_name": f"不脱敏{tag()}有限公司",
 				"salesperson": team["a"]["user"],
 				"mobile_no": mobile[:-1] + "9",
 			},

@@ -149,9 +149,7 @@ def sync_masked_copies(doc):
 
 def readable_levels(doctype: str, user: str | None = None) -> set[int]:
 	"""The permission levels `user` may read on `doctype` (Custom DocPerm when the doctype has any)."""
-	from frappe.permissions import get_valid_perms
-
-	return {p.permlevel or 0 for p in get_valid_perms(doctype, user) if p.read}
+	return set(frappe.get_meta(doctype).get_permlevel_access("read", user=user)) or {0}
 
 
 def mask_version_data(doctype: str, data: str | dict | None, user: str | None = None):
