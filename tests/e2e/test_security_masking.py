@@ -227,6 +227,17 @@ def test_contact_numbers_are_masked_for_salespeople(admin, team, clients):
 	assert (data["mobile_no_masked"], data["phone_masked"]) == (masked(mobile), "021-" + "****" + phone[-4:])
 	full = clients["m"].resource("Contact", contact).json()["data"]
 	assert (full["mobile_no"], full["phone"]) == (mobile, phone)
+	# core Contact methods that read the numbers table: contact details and vCards
+	core = "frappe.contacts.doctype.contact.contact"
+	for who, shows in (("a", False), ("m", True)):
+		texts = [
+			clients[who].call(f"{core}.get_contact_details", http="GET", contact=contact).text,
+			clients[who].call(f"{core}.download_vcard", http="GET", contact=contact).text,
+			clients[who].call(f"{core}.download_vcards", contacts=json.dumps([contact])).text,
+		]
+		for text in texts:
+			assert (mobile in text) is shows, (who, text[:300])
+			assert masked(mobile) in text or shows, (who, text[:300])
 
 	# a new number typed into the copy becomes the contact's primary mobile
 	typed = unique_mobile("132")

@@ -57,6 +57,9 @@ standard_queries = {"Customer Account": "crm_suite.customers.search.customer_que
 override_whitelisted_methods = {
 	"frappe.client.get_count": "crm_suite.api.overrides.get_count",
 	"frappe.utils.global_search.search": "crm_suite.api.overrides.global_search",
+	"frappe.contacts.doctype.contact.contact.get_contact_details": "crm_suite.api.overrides.get_contact_details",
+	"frappe.contacts.doctype.contact.contact.download_vcard": "crm_suite.api.overrides.download_vcard",
+	"frappe.contacts.doctype.contact.contact.download_vcards": "crm_suite.api.overrides.download_vcards",
 }
 
 doc_events = {
