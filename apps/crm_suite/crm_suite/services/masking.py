@@ -79,10 +79,11 @@ def mask_rows(doctype: str, rows: list[dict], user: str | None = None) -> list[d
 	return rows
 
 
-def fill_masked_copies(doctypes: list[str] | None = None) -> int:
-	"""Set-based: the level-0 copies that are still empty for rows holding a full number (patches, after a
-	doctype joins the registry). Masking is Python (policies/phones.py), so the copies go back in CASE
-	updates of 500 rows. Returns the number of copies written."""
+def fill_masked_copies(doctypes: list[str] | None = None, only_empty: bool = True) -> int:
+	"""Set-based: the level-0 copies of rows holding a full number — those still empty (patches, after a
+	doctype joins the registry), or all of them (`only_empty=False`: the masking setting changed).
+	Masking is Python (policies/phones.py), so the copies go back in CASE updates of 500 rows.
+	Returns the number of copies written."""
 	written = 0
 	for doctype, fields in number_fields().items():
 		if doctypes is not None and doctype not in doctypes:
@@ -90,24 +91,22 @@ def fill_masked_copies(doctypes: list[str] | None = None) -> int:
 		table = frappe.qb.DocType(doctype)
 		for fieldname in fields:
 			copy = masked_field(fieldname)
-			rows = (
-				frappe.qb.from_(table)
-				.select(table.name, table[fieldname])
-				.where(
-					table[fieldname].isnotnull()
-					& (table[fieldname] != "")
-					& (table[copy].isnull() | (table[copy] == ""))
-				)
-				.run()
-			)
-			frappe.db.bulk_update(
-				doctype,
-				{name: {copy: display_value(number)} for name, number in rows},
-				chunk_size=500,
-				update_modified=False,
-			)
-			written += len(rows)
+			query = frappe.qb.from_(table).select(table.name, table[fieldname], table[copy])
+			query = query.where(table[fieldname].isnotnull() & (table[fieldname] != ""))
+			if only_empty:
+				query = query.where(table[copy].isnull() | (table[copy] == ""))
+			changed = {}
+			for name, number, current in query.run():
+				if (value := display_value(number)) != current:
+					changed[name] = {copy: value}
+			frappe.db.bulk_update(doctype, changed, chunk_size=500, update_modified=False)
+			written += len(changed)
 	return written
+
+
+def refresh_masked_copies() -> int:
+	"""Every copy rewritten for the masking setting now in force (CRM Suite Settings, on change)."""
+	return fill_masked_copies(only_empty=False)
 
 
 def set_derived_copies(doc):

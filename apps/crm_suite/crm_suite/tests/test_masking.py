@@ -65,6 +65,27 @@ class TestMaskingRegistry(CRMTestCase):
 		)
 
 
+class TestMaskingSetting(CRMTestCase):
+	def test_switching_masking_rewrites_every_copy(self):
+		settings = frappe.get_single("CRM Suite Settings")
+		settings.mask_phone_numbers = 1
+		settings.save(ignore_permissions=True)
+		customer = make_customer(mobile_no="13812345678")
+		self.assertEqual(customer.mobile_no_masked, "138****5678")
+		settings.reload()
+		settings.mask_phone_numbers = 0
+		settings.save(ignore_permissions=True)
+		self.assertEqual(
+			frappe.db.get_value("Customer Account", customer.name, "mobile_no_masked"), "13812345678"
+		)
+		settings.reload()
+		settings.mask_phone_numbers = 1
+		settings.save(ignore_permissions=True)
+		self.assertEqual(
+			frappe.db.get_value("Customer Account", customer.name, "mobile_no_masked"), "138****5678"
+		)
+
+
 class TestMaskLeadContactNumbersPatch(CRMTestCase):
 	def test_patch_fills_the_copies_of_existing_rows(self):
 		frappe.db.set_single_value("CRM Suite Settings", "mask_phone_numbers", 1)
