@@ -201,7 +201,7 @@ def test_sales_lead_numbers_are_masked_for_salespeople(admin, team, clients):
 
 def test_contact_numbers_are_masked_for_salespeople(admin, team, clients):
 	"""Item 5: numbers of contacts the salesperson may read were not masked."""
-	mobile, phone = unique_mobile("135"), "021-" + unique_mobile("5")[-8:]
+	mobile, phone, other = unique_mobile("135"), "021-" + unique_mobile("5")[-8:], unique_mobile("186")
 	customer = admin.insert(
 		"Customer Account",
 		{
@@ -218,11 +218,17 @@ def test_contact_numbers_are_masked_for_salespeople(admin, team, clients):
 			"phone_nos": [
 				{"phone": mobile, "is_primary_mobile_no": 1},
 				{"phone": phone, "is_primary_phone": 1},
+				{"phone": other},
 			],
 		},
 	)["name"]
 	text = read_paths(clients["a"], "Contact", contact, ["name", "mobile_no", "phone", "mobile_no_masked"])
-	assert_hidden(text, mobile, phone)
+	assert_hidden(text, mobile, phone, other)
+	# the customer form's contact cards (its onload) carry every number of the contact
+	r = getdoc(clients["a"], "Customer Account", customer)
+	assert r.status_code == 200 and "contact_list" in r.text, r.text[:300]
+	assert_hidden(r.text, mobile, phone, other)
+	assert other in getdoc(clients["m"], "Customer Account", customer).text
 	data = clients["a"].resource("Contact", contact).json()["data"]
 	assert (data["mobile_no_masked"], data["phone_masked"]) == (masked(mobile), "021-" + "****" + phone[-4:])
 	full = clients["m"].resource("Contact", contact).json()["data"]

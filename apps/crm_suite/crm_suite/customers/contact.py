@@ -7,7 +7,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_suite.permissions.customer import customer_scope_criterion
 from crm_suite.permissions.scope import visible_users
-from crm_suite.services.masking import sync_masked_copies
+from crm_suite.services.masking import can_see_full_numbers, display_value, sync_masked_copies
 from crm_suite.services.phone_index import drop_phone_index, sync_phone_rows
 
 CUSTOMER = "Customer Account"
@@ -183,6 +183,20 @@ def sync_numbers(contact):
 				same.set(flag, 1)
 			else:
 				contact.append("phone_nos", {"phone": number, flag: 1})
+
+
+def mask_contact_list(contacts: list[dict]) -> list[dict]:
+	"""The customer form's contact cards (Frappe's `get_contact_display_list` reads the numbers table
+	without field-level checks): numbers as the level-0 copies show them for users without full-number
+	access (SPEC ORG-06)."""
+	if can_see_full_numbers("Contact"):
+		return contacts
+	for contact in contacts:
+		for fieldname in ("phone", "mobile_no"):
+			contact[fieldname] = contact.get(f"{fieldname}_masked") or display_value(contact.get(fieldname))
+		for row in contact.get("phone_nos") or []:
+			row["phone"] = display_value(row.get("phone"))
+	return contacts
 
 
 def on_update(contact, method=None):
