@@ -32,6 +32,8 @@ permission_query_conditions = {
 	"Phone Call Record": "crm_suite.permissions.call_center.get_call_permission_query_conditions",
 	"SMS Record": "crm_suite.permissions.call_center.get_sms_permission_query_conditions",
 	"Dial Command": "crm_suite.permissions.call_center.get_dial_permission_query_conditions",
+	# History of doctypes with full numbers, for readers without full-number access (SPEC ORG-06).
+	"Version": "crm_suite.permissions.versions.version_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -44,6 +46,7 @@ has_permission = {
 	"Phone Call Record": "crm_suite.permissions.call_center.has_call_permission",
 	"SMS Record": "crm_suite.permissions.call_center.has_sender_permission",
 	"Dial Command": "crm_suite.permissions.call_center.has_sender_permission",
+	"Version": "crm_suite.permissions.versions.version_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -56,6 +59,9 @@ override_whitelisted_methods = {
 	"frappe.utils.global_search.search": "crm_suite.api.overrides.global_search",
 	# spreadsheet injection (CUS-07): formulas neutralised in Report View exports
 	"frappe.desk.reportview.export_query": "crm_suite.api.overrides.export_query",
+	"frappe.contacts.doctype.contact.contact.get_contact_details": "crm_suite.api.overrides.get_contact_details",
+	"frappe.contacts.doctype.contact.contact.download_vcard": "crm_suite.api.overrides.download_vcard",
+	"frappe.contacts.doctype.contact.contact.download_vcards": "crm_suite.api.overrides.download_vcards",
 }
 
 doc_events = {

@@ -1,4 +1,4 @@
-"""Core REST methods that would bypass the row scope (SPEC ORG-03), replaced with scoped versions."""
+"""Core REST methods that would bypass the row scope (SPEC ORG-03) or phone masking (ORG-06), replaced."""
 
 import frappe
 from frappe import _
@@ -90,3 +90,59 @@ def _neutralise_reportview_cells(reportview):
 
 	handle_duration_fieldtype_values.crm_suite_neutralises = True
 	reportview.handle_duration_fieldtype_values = handle_duration_fieldtype_values
+
+
+# Core Contact methods that hand out the numbers table in full (SPEC ORG-06): for a user without
+# full-number access the numbers go out as the level-0 copies show them.
+def _contact_for_reader(name: str):
+	from crm_suite.services.masking import can_see_full_numbers, display_value
+
+	contact = frappe.get_doc("Contact", name)
+	contact.check_permission()
+	if not can_see_full_numbers("Contact"):
+		for row in contact.get("phone_nos") or []:
+			row.phone = display_value(row.phone)
+		contact.phone, contact.mobile_no = display_value(contact.phone), display_value(contact.mobile_no)
+	return contact
+
+
+@frappe.whitelist()
+def get_contact_details(contact: str) -> dict:
+	contact = _contact_for_reader(contact)
+	return {
+		"contact_person": contact.get("name"),
+		"contact_display": contact.get("full_name"),
+		"contact_email": contact.get("email_id"),
+		"contact_mobile": contact.get("mobile_no"),
+		"contact_phone": contact.get("phone"),
+		"contact_designation": contact.get("designation"),
+		"contact_department": contact.get("department"),
+	}
+
+
+@frappe.whitelist()
+def download_vcard(contact: str):
+	from frappe.core.doctype.access_log.access_log import make_access_log
+
+	contact = _contact_for_reader(contact)
+	make_access_log(doctype="Contact", document=contact.name, file_type="vcf")
+	frappe.response["filename"] = f"{contact.name}.vcf"
+	frappe.response["filecontent"] = contact.get_vcard().serialize().encode("utf-8")
+	frappe.response["type"] = "binary"
+
+
+@frappe.whitelist()
+def download_vcards(contacts: str):
+	from frappe.core.doctype.access_log.access_log import make_access_log
+	from frappe.utils.data import now
+
+	names = frappe.parse_json(contacts)
+	vcards = [_contact_for_reader(name).get_vcard().serialize() for name in names]
+	make_access_log(
+		doctype="Contact",
+		filters=frappe.as_json([["name", "in", names]]),
+		file_type="vcf",
+	)
+	frappe.response["filename"] = f"{now()[:19]} Contacts.vcf"
+	frappe.response["filecontent"] = "\n".join(vcards).encode("utf-8")
+	frappe.response["type"] = "binary"

@@ -7,6 +7,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_suite.permissions.customer import customer_scope_criterion
 from crm_suite.permissions.scope import visible_users
+from crm_suite.services.masking import can_see_full_numbers, display_value, sync_masked_copies
 from crm_suite.services.phone_index import drop_phone_index, sync_phone_rows
 
 CUSTOMER = "Customer Account"
@@ -52,8 +53,29 @@ CONTACT_FIELDS = {
 			"label": "Background",
 			"insert_after": "crm_family",
 		},
+		# Level-0 copies of the primary numbers (SPEC ORG-06), as on Customer Account.
+		{
+			"fieldname": "phone_masked",
+			"fieldtype": "Data",
+			"label": "Phone",
+			"insert_after": "designation",
+			"in_list_view": 1,
+			"description": "Middle digits hidden for roles without full-number access; "
+			"type a whole new number to change it.",
+		},
+		{
+			"fieldname": "mobile_no_masked",
+			"fieldtype": "Data",
+			"label": "Mobile No",
+			"insert_after": "phone_masked",
+			"description": "Middle digits hidden for roles without full-number access; "
+			"type a whole new number to change it.",
+		},
 	]
 }
+# Contact's full numbers: the primary ones and the table they come from, at level 1 (SPEC ORG-06).
+CONTACT_NUMBER_FIELDS = ("phone", "mobile_no", "phone_nos")
+FULL_NUMBER_ROLES = ("System Manager", "CRM Admin", "CRM Manager")
 
 
 class ReportsToOutsideCustomer(frappe.ValidationError):
@@ -82,6 +104,7 @@ CONTACT_PERMISSIONS = {
 def make_contact_fields():
 	"""Custom fields the app owns on core Contact (follow the code), and the CRM roles' Contact permissions,
 	seeded only for a role that has none yet: an admin's later changes to them survive migrations."""
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 	from frappe.permissions import add_permission, update_permission_property
 
 	create_custom_fields(CONTACT_FIELDS, ignore_validate=True, update=True)
@@ -91,11 +114,34 @@ def make_contact_fields():
 		add_permission("Contact", role, 0)
 		for right in rights:
 			update_permission_property("Contact", role, 0, right, 1, validate=False)
+	for fieldname in CONTACT_NUMBER_FIELDS:
+		make_property_setter("Contact", fieldname, "permlevel", 1, "Int", validate_fields_for_doctype=False)
+	for fieldname in ("phone", "mobile_no"):
+		make_property_setter(
+			"Contact", fieldname, "in_list_view", 0, "Check", validate_fields_for_doctype=False
+		)
+	for role in FULL_NUMBER_ROLES:
+		if frappe.db.exists("Custom DocPerm", {"parent": "Contact", "role": role, "permlevel": 1}):
+			continue
+		add_permission("Contact", role, 1)
+		for right in ("read", "write"):
+			update_permission_property("Contact", role, 1, right, 1, validate=False)
 
 
 def drop_contact_fields():
 	for field in CONTACT_FIELDS["Contact"]:
 		frappe.db.delete("Custom Field", {"dt": "Contact", "fieldname": field["fieldname"]})
+	frappe.db.delete(
+		"Property Setter",
+		{
+			"doc_type": "Contact",
+			"field_name": ("in", CONTACT_NUMBER_FIELDS),
+			"property": ("in", ("permlevel", "in_list_view")),
+		},
+	)
+	frappe.db.delete(
+		"Custom DocPerm", {"parent": "Contact", "permlevel": 1, "role": ("in", FULL_NUMBER_ROLES)}
+	)
 
 
 def linked_customers(contact) -> list[str]:
@@ -103,6 +149,7 @@ def linked_customers(contact) -> list[str]:
 
 
 def validate(contact, method=None):
+	sync_numbers(contact)
 	customers = linked_customers(contact)
 	if contact.get("crm_reports_to"):
 		if contact.crm_reports_to == contact.name:
@@ -114,6 +161,45 @@ def validate(contact, method=None):
 				ReportsToOutsideCustomer,
 				title=_("Reports To"),
 			)
+
+
+def sync_numbers(contact):
+	"""The primary numbers and their level-0 copies (SPEC ORG-06). Frappe derives `phone` / `mobile_no` from
+	the numbers table, which users without full-number access never see: a whole new number they type into
+	a copy becomes the table's primary row of that kind (an emptied copy drops that row)."""
+	sync_masked_copies(contact)
+	rows = contact.get("phone_nos") or []
+	for fieldname in ("mobile_no", "phone"):
+		flag = f"is_primary_{fieldname}"
+		number = contact.get(fieldname) or None
+		primary = [row for row in rows if row.get(flag)]
+		if (primary[0].phone if primary else None) == number:
+			continue
+		for row in primary:
+			if number:
+				row.set(flag, 0)
+			else:
+				contact.remove(row)
+		if number:
+			same = next((row for row in contact.get("phone_nos") if row.phone == number), None)
+			if same:
+				same.set(flag, 1)
+			else:
+				contact.append("phone_nos", {"phone": number, flag: 1})
+
+
+def mask_contact_list(contacts: list[dict]) -> list[dict]:
+	"""The customer form's contact cards (Frappe's `get_contact_display_list` reads the numbers table
+	without field-level checks): numbers as the level-0 copies show them for users without full-number
+	access (SPEC ORG-06)."""
+	if can_see_full_numbers("Contact"):
+		return contacts
+	for contact in contacts:
+		for fieldname in ("phone", "mobile_no"):
+			contact[fieldname] = contact.get(f"{fieldname}_masked") or display_value(contact.get(fieldname))
+		for row in contact.get("phone_nos") or []:
+			row["phone"] = display_value(row.get("phone"))
+	return contacts
 
 
 def on_update(contact, method=None):

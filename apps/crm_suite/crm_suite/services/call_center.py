@@ -15,7 +15,7 @@ from pypika.terms import Parameter
 from crm_suite.permissions.call_center import customer_visible
 from crm_suite.policies.numbers import local_number_candidates, number_info
 from crm_suite.policies.phones import PhoneNumberInvalid, mask_phone, normalise_phone
-from crm_suite.services.masking import can_see_full_numbers, masking_enabled
+from crm_suite.services.masking import can_see_full_numbers, masked_field, masking_enabled
 from crm_suite.services.phone_index import phone_settings
 
 CALL_EVENT = "crm_suite_call"
@@ -315,7 +315,12 @@ def screen_pop(doc, user: str) -> dict:
 		pop["number"] = mask_phone(number)
 	else:
 		pop["number"] = number
-		pop["prefill"] = {"mobile_no" if doc.number_type == "Mobile" else "phone": number}
+		fieldname = "mobile_no" if doc.number_type == "Mobile" else "phone"
+		# a user without full-number access enters numbers through the level-0 copy (SPEC ORG-06): a full
+		# field prefilled for them would be dropped on save
+		if not can_see_full_numbers("Customer Account", user):
+			fieldname = masked_field(fieldname)
+		pop["prefill"] = {fieldname: number}
 	return pop
 
 

@@ -189,6 +189,8 @@ def opt_out(phone_number: str, customer: str | None = None, reason: str | None =
 			{
 				"doctype": "SMS Opt Out",
 				"phone_number": phone_number,
+				# what a user without full-number access submits: the whole number, in the copy (ORG-06)
+				"phone_number_masked": phone_number,
 				"customer": customer,
 				"reason": reason,
 			}

@@ -123,7 +123,8 @@ class TestCallerIdApi(CRMTestCase):
 		post(self.device["token"], self.device["user"], number="13900000007")
 		pop = self.published()[0][1]
 		self.assertEqual(pop["state"], "new")
-		self.assertEqual(pop["prefill"], {"mobile_no": "13900000007"})
+		# the line's salesperson has no full-number access: the number goes into the copy they may type into
+		self.assertEqual(pop["prefill"], {"mobile_no_masked": "13900000007"})
 
 	def test_withheld_number(self):
 		result = post(self.device["token"], self.device["user"], absent_reason="private")

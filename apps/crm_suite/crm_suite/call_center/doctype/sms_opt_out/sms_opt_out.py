@@ -6,14 +6,22 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
+from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.phone_index import phone_settings
 
 
 class SMSOptOut(Document):
 	def validate(self):
+		sync_masked_copies(self)  # a user without full-number access types the number into the copy
 		self.set_phone_key()
 
 	def set_phone_key(self):
+		if not self.phone_number:
+			frappe.throw(
+				_("{0} is required").format(_(self.meta.get_label("phone_number_masked"))),
+				frappe.MandatoryError,
+				title=_("Invalid Phone Number"),
+			)
 		region, area = phone_settings()
 		try:
 			self.phone_key = normalise_phone(self.phone_number, region, area).key

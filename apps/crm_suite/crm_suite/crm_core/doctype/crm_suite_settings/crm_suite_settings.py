@@ -17,6 +17,14 @@ class CRMSuiteSettings(Document):
 	def on_update(self):
 		if self.has_value_changed("duplicate_name_policy"):
 			self.sync_unique_name_keys()
+		if self.has_value_changed("mask_phone_numbers") and not self.is_new():
+			# every level-0 copy follows the setting (SPEC ORG-06): a long job, not this request
+			frappe.enqueue(
+				"crm_suite.services.masking.refresh_masked_copies",
+				queue="long",
+				enqueue_after_commit=True,
+				now=frappe.flags.in_test,
+			)
 
 	def validate_ban_possible(self):
 		if self.duplicate_name_policy != "Ban" or not self.has_value_changed("duplicate_name_policy"):

@@ -27,7 +27,10 @@ class DuplicateCustomerName(frappe.ValidationError):
 
 class CustomerAccount(Document):
 	def onload(self):
+		from crm_suite.customers.contact import mask_contact_list
+
 		load_address_and_contact(self)
+		mask_contact_list(self.get_onload().get("contact_list") or [])
 
 	def validate(self):
 		self.set_search_keys()

@@ -4,6 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.ownership import log_ownership_changes
 from crm_suite.services.pool import default_pool, guard_ownership_fields
 
@@ -14,6 +15,7 @@ class SalesLead(Document):
 	def validate(self):
 		self.set_ownership_defaults()
 		self.guard_ownership_fields()
+		sync_masked_copies(self)
 
 	def after_insert(self):
 		log_ownership_changes(
