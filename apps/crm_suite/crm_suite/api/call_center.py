@@ -5,10 +5,16 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from crm_suite.permissions.call_center import call_scope_criterion, customer_visible
+from crm_suite.permissions.roles import STAFF_ROLES, require_roles
 from crm_suite.policies.numbers import number_info
 from crm_suite.policies.phones import PhoneNumberInvalid
 from crm_suite.services import call_center, dialing, sms
 from crm_suite.services.phone_index import phone_settings
+
+
+def _guard():
+	"""The call centre is the sales staff's (SPEC CALL-02..07): not devices, website users or guests."""
+	require_roles(*STAFF_ROLES)
 
 
 def _call_for(call: str, ptype: str = "write"):
@@ -20,6 +26,7 @@ def _call_for(call: str, ptype: str = "write"):
 @frappe.whitelist(methods=["POST"])
 def dial(number: str, customer: str | None = None, line: str | None = None) -> dict:
 	"""Click-to-dial: queue a dial command for the user's line; the bridge dials it."""
+	_guard()
 	if customer and not frappe.has_permission("Customer Account", "read", customer):
 		frappe.throw(_("You may not call this customer."), exc=frappe.PermissionError)
 	return dialing.queue_dial(number, frappe.session.user, customer=customer, line=line)
@@ -28,6 +35,7 @@ def dial(number: str, customer: str | None = None, line: str | None = None) -> d
 @frappe.whitelist(methods=["POST"])
 def dial_customer(customer: str, fieldname: str = "mobile_no") -> dict:
 	"""Dial a customer's stored number without the number passing through the browser (masking)."""
+	_guard()
 	if fieldname not in ("mobile_no", "phone"):
 		frappe.throw(_("Only the mobile or the phone number can be dialled."), exc=frappe.ValidationError)
 	doc = frappe.get_doc("Customer Account", customer)
@@ -41,6 +49,7 @@ def dial_customer(customer: str, fieldname: str = "mobile_no") -> dict:
 @frappe.whitelist(methods=["POST"])
 def call_back(call: str) -> dict:
 	"""Return a call from the log: the stored full number is dialled without reaching the browser."""
+	_guard()
 	doc = _call_for(call, "read")
 	number = doc.get("phone_number") if doc.phone_key else None
 	if not number:
@@ -56,6 +65,7 @@ def call_back(call: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def mark_answered(call: str) -> dict:
+	_guard()
 	doc = _call_for(call)
 	if doc.status in ("Ringing", "Missed"):
 		doc.status = "Answered"
@@ -70,6 +80,7 @@ def mark_answered(call: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def mark_seen(calls: list[str] | str) -> int:
 	"""Clear the missed-call flag of calls the user may see (one set-based update)."""
+	_guard()
 	calls = frappe.parse_json(calls) if isinstance(calls, str) and calls.startswith("[") else calls
 	calls = [calls] if isinstance(calls, str) else list(calls or [])
 	table = frappe.qb.DocType("Phone Call Record")
@@ -87,6 +98,7 @@ def mark_seen(calls: list[str] | str) -> int:
 @frappe.whitelist(methods=["POST"])
 def log_call_note(call: str, note: str) -> dict:
 	"""Write what was said on the call record and, for a visible customer, on its timeline."""
+	_guard()
 	note = (note or "").strip()
 	if not note:
 		frappe.throw(_("Write what the call was about."), exc=frappe.ValidationError, title=_("Empty Note"))
@@ -104,12 +116,14 @@ def log_call_note(call: str, note: str) -> dict:
 @frappe.whitelist(methods=["GET"])
 def screen_pop(call: str) -> dict:
 	"""The pop of a call as the current user may see it (for reopening a pop from the call log)."""
+	_guard()
 	return call_center.screen_pop(_call_for(call, "read"), frappe.session.user)
 
 
 @frappe.whitelist(methods=["GET"])
 def lookup_number(number: str) -> dict:
 	"""Region, carrier and type of a number (SPEC CALL-07)."""
+	_guard()
 	region, area = phone_settings()
 	try:
 		info = number_info(number, region, area)
@@ -123,6 +137,7 @@ def lookup_number(number: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def send_sms(customers: list[str] | str, template: str | None = None, message: str | None = None) -> dict:
+	_guard()
 	if not frappe.has_permission("SMS Record", "read"):
 		frappe.throw(_("You may not send SMS."), exc=frappe.PermissionError)
 	customers = frappe.parse_json(customers) if isinstance(customers, str) else customers
@@ -131,4 +146,5 @@ def send_sms(customers: list[str] | str, template: str | None = None, message: s
 
 @frappe.whitelist(methods=["POST"])
 def sms_opt_out(phone_number: str, customer: str | None = None, reason: str | None = None) -> str:
+	_guard()
 	return sms.opt_out(phone_number, customer, reason)
