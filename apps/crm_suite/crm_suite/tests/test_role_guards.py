@@ -2,7 +2,7 @@
 
 `frappe.only_for` lets every role through while `frappe.flags.in_test` is set, so the pool endpoints'
 guard was invisible here; the guards now check roles explicitly (permissions/roles.require_roles). The
-REST matrix of every endpoint × role is tests/e2e/test_endpoint_roles.py."""
+REST matrix of every endpoint × role is tests/e2e/test_security_endpoint_roles.py."""
 
 import inspect
 
@@ -22,10 +22,11 @@ def _guarded_endpoints():
 
 
 def _dummy_kwargs(fn) -> dict:
-	# the guard is the first statement: the arguments are never looked at when it refuses
+	# the guard is the first statement: the arguments are never looked at when it refuses (but they
+	# must pass Frappe's type validation of whitelisted functions)
 	target = inspect.unwrap(fn)
 	return {
-		p.name: "x"
+		p.name: 0 if p.annotation is int else "x"
 		for p in inspect.signature(target).parameters.values()
 		if p.default is inspect.Parameter.empty
 	}
