@@ -59,6 +59,10 @@ def _scoped_doctypes() -> set[str]:
 
 
 DOCTYPES = _doctypes()
+LEVEL1_FIELDS = {
+	name: [f["fieldname"] for f in doc.get("fields", []) if f.get("permlevel") == 1]
+	for name, doc in DOCTYPES.items()
+}
 SCOPED = _scoped_doctypes()
 MATRIX_DOCTYPES = sorted(name for name, doc in DOCTYPES.items() if not doc.get("istable")) + ["Contact"]
 
@@ -117,6 +121,8 @@ def seen_rows(client, doctype: str, path: str, rows: dict, texts: list[str]) -> 
 	names = sorted(rows.values())
 	filters = json.dumps([[doctype, "name", "in", names]])
 	table = f"`tab{doctype}`"
+	# name, and the permlevel-1 fields asked for by name (what a leak would need)
+	fields = [f"{table}.`name`"] + [f"{table}.`{f}`" for f in LEVEL1_FIELDS.get(doctype, ())]
 
 	def keep(r):
 		texts.append(r.text)
@@ -140,14 +146,14 @@ def seen_rows(client, doctype: str, path: str, rows: dict, texts: list[str]) -> 
 		r = client.call(
 			"frappe.desk.reportview.get",
 			doctype=doctype,
-			fields=json.dumps([f"{table}.`name`", f"{table}.*"]),
+			fields=json.dumps(fields),
 			filters=filters,
 			page_length=100,
 		)
 		if not keep(r):
 			return set()
 		msg = r.json().get("message") or {}
-		return {v[msg["keys"].index("name")] for v in msg.get("values") or []}
+		return {v[0] for v in msg.get("values") or []}
 	if path == "group_by":
 		r = client.call(
 			"frappe.desk.listview.get_group_by_count", doctype=doctype, current_filters=filters, field="owner"
@@ -168,7 +174,7 @@ def seen_rows(client, doctype: str, path: str, rows: dict, texts: list[str]) -> 
 			data={
 				"doctype": doctype,
 				"file_format_type": "CSV",
-				"fields": json.dumps([f"{table}.*"]),
+				"fields": json.dumps(fields),
 				"filters": filters,
 				"title": doctype,
 			},
@@ -183,7 +189,7 @@ def seen_rows(client, doctype: str, path: str, rows: dict, texts: list[str]) -> 
 				params={"doc": doctype, "name": n, "print_format": "Standard"},
 				timeout=60,
 			)
-			if keep(r) and n in r.text:
+			if keep(r) and n in (r.json().get("message") or {}).get("html", ""):
 				got.add(n)
 		return got
 	if path == "timeline":

@@ -51,7 +51,11 @@ def test_crm_admin_cannot_take_a_system_managers_high_position(admin, role_clien
 def test_ownership_log_of_another_owners_customer_is_not_readable_by_name(admin, role_clients, team):
 	customer = admin.insert(
 		"Customer Account",
-		{"customer_name": f"日志{team['b']['user'][6:16]}有限公司", "salesperson": team["b"]["user"]},
+		{
+			"customer_name": f"日志{team['b']['user'][6:16]}有限公司",
+			"website": "https://log.example.cn",
+			"salesperson": team["b"]["user"],
+		},
 	)["name"]
 	logs = admin.rows("Customer Ownership Log", [["customer", "=", customer]])
 	assert logs, "creating an owned customer logs its first owner"

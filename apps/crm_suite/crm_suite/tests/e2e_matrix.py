@@ -26,11 +26,14 @@ def _raw(doctype: str, name: str, **values) -> str:
 
 def _reqd_values(doctype: str, name: str) -> dict:
 	meta = frappe.get_meta(doctype)
-	return {
+	values = {
 		f.fieldname: name
 		for f in meta.fields
 		if f.reqd and f.fieldtype in ("Data", "Small Text", "Text", "Link", "Select", "Attach")
 	}
+	if meta.has_field("enabled"):
+		values["enabled"] = 1  # link search leaves disabled rows out
+	return values
 
 
 def make_rows(a: str, b: str) -> dict:

@@ -48,6 +48,10 @@ class ClaimApplication(Document):
 			 "last_released_by", "last_released_on"],
 			as_dict=True,
 		)  # fmt: skip
+		if not row:
+			frappe.throw(
+				_("{0} not found: {1}").format(_("Customer Account"), self.customer), frappe.DoesNotExistError
+			)
 		pool.check_claimable(row, self.applicant, frappe.utils.now_datetime())
 		self.customer_pool = row.customer_pool
 		if frappe.db.exists(
