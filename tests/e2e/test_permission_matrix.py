@@ -4,12 +4,13 @@ scopes) × salesperson, manager, CRM Admin (only), Caller ID Device, Website Use
 the Desk and integrators use: list, get, count, report view, group-by, link search, export, print and the
 form's timeline (getdoc's docinfo) with the Version list.
 
-Expectations come from metadata: the doctype's permissions table per role (read and export at
-permlevel 0; who reads permlevel 1; print follows read as in Frappe), whether hooks.py scopes its rows,
-and one small scope table (a salesperson sees row "a", the manager of A and B sees "a" and "b", an admin sees all). Asserted: the rows
-each path shows are exactly the expected ones (no row outside the scope, nothing for a role without the
-right: 403 or empty), nothing answers 5xx, and the full phone numbers kept in permlevel-1 fields never
-reach a role that may not read that level (CRM Suite Settings.mask_phone_numbers is on)."""
+Expectations come from metadata: the doctype's permissions table per role (read and export at permlevel
+0; who reads permlevel 1; print follows read as in Frappe), whether hooks.py scopes its rows, and one
+small scope table (a salesperson sees row "a", the manager of A and B sees "a" and "b", an admin sees
+all). Asserted: the rows each path shows are exactly the expected ones (no row outside the scope, nothing
+for a role without the right: 403 or empty), nothing answers 5xx, and the full phone numbers kept in
+permlevel-1 fields never reach a role that may not read that level (CRM Suite Settings.mask_phone_numbers
+is on)."""
 
 import ast
 import json
