@@ -254,3 +254,43 @@ def team(admin) -> dict:
 	api_key = admin.resource("User", manager).json()["data"]["api_key"]
 	people["m"] = {"user": manager, "token": f"{api_key}:{secret}"}
 	return people
+
+
+ROLES_UNDER_TEST = ("salesperson", "manager", "crm_admin", "device", "website", "guest")
+
+
+def token_user(admin: Client, local: str, roles: list[str]) -> tuple[str, str]:
+	"""A user holding exactly `roles` (none: a Website User) and its API token."""
+	email = f"{local}-{int(time.time())}@crm-suite.test"
+	admin.insert(
+		"User",
+		{
+			"email": email,
+			"first_name": local,
+			"send_welcome_email": 0,
+			"user_type": "System User" if roles else "Website User",
+			"roles": [{"role": r} for r in roles],
+		},
+	)
+	secret = admin.call("frappe.core.doctype.user.user.generate_keys", user=email).json()["message"][
+		"api_secret"
+	]
+	api_key = admin.resource("User", email).json()["data"]["api_key"]
+	return email, f"{api_key}:{secret}"
+
+
+@pytest.fixture(scope="session")
+def role_clients(stack, admin, team) -> dict:
+	"""One REST client per role of the security matrix (issue 12): a salesperson and a manager of `team`,
+	a user holding only CRM Admin, a caller-ID device user, a Website User, and Guest (no credentials)."""
+	crm_admin, crm_admin_token = token_user(admin, "e2e-crm-admin", ["CRM Admin"])
+	device, device_token = token_user(admin, "e2e-device", ["Caller ID Device"])
+	website, website_token = token_user(admin, "e2e-website", [])
+	return {
+		"salesperson": {"user": team["a"]["user"], "client": Client(WEB_URL, token=team["a"]["token"])},
+		"manager": {"user": team["m"]["user"], "client": Client(WEB_URL, token=team["m"]["token"])},
+		"crm_admin": {"user": crm_admin, "client": Client(WEB_URL, token=crm_admin_token)},
+		"device": {"user": device, "client": Client(WEB_URL, token=device_token)},
+		"website": {"user": website, "client": Client(WEB_URL, token=website_token)},
+		"guest": {"user": "Guest", "client": Client(WEB_URL)},
+	}

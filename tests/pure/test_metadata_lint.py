@@ -990,6 +990,33 @@ def test_hook_doctype_keys_exist(key, doctype):
 	assert doctype == "*" or doctype in CATALOGUE, f"{key} names doctype {doctype!r}, which does not exist"
 
 
+def scoped_without_has_permission(hooks: dict[str, ast.expr]) -> list[str]:
+	"""Doctypes with a `permission_query_conditions` hook but no `has_permission` hook: their lists are
+	scoped while a row is still readable by name (issue 12 item 3, SPEC ORG-03)."""
+
+	def keys(name: str) -> set[str]:
+		node = hooks.get(name)
+		if not isinstance(node, ast.Dict):
+			return set()
+		return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+
+	return sorted(keys("permission_query_conditions") - keys("has_permission"))
+
+
+def test_every_scoped_doctype_has_a_has_permission_hook():
+	assert scoped_without_has_permission(HOOKS) == [], (
+		"these doctypes are scoped in lists but not per document; add has_permission from the same criterion"
+	)
+
+
+def test_lint_detects_a_scoped_doctype_without_has_permission():
+	hooks = {
+		"permission_query_conditions": ast.parse('{"A": "x.a", "B": "x.b"}', mode="eval").body,
+		"has_permission": ast.parse('{"A": "x.has_a"}', mode="eval").body,
+	}
+	assert scoped_without_has_permission(hooks) == ["B"]
+
+
 @pytest.mark.parametrize(
 	"key, value",
 	[pytest.param(k, v, id=f"{k}={v}") for k, v in hook_assets(HOOKS)]

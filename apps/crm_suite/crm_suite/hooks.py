@@ -19,7 +19,8 @@ setup_wizard_complete = "crm_suite.install.setup_wizard_complete"
 # Testing
 before_tests = "crm_suite.tests.utils.before_tests"
 
-# Row scope (SPEC ORG-03): one condition, built in permissions/, used by lists, reports, search and REST.
+# Row scope (SPEC ORG-03): one frappe.qb criterion per doctype, built in permissions/, gives both its list
+# condition and its has_permission (permissions/rows.py); every doctype listed here is in both (linted).
 permission_query_conditions = {
 	"Customer Account": "crm_suite.permissions.customer.get_permission_query_conditions",
 	"Customer Ownership Log": "crm_suite.permissions.customer.get_log_permission_query_conditions",
@@ -37,6 +38,7 @@ permission_query_conditions = {
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
+	"Customer Ownership Log": "crm_suite.permissions.customer.log_has_permission",
 	"Contact": "crm_suite.customers.contact.has_permission",
 	"Sales Lead": "crm_suite.permissions.pool.lead_has_permission",
 	"Follow Up Record": "crm_suite.permissions.pool.follow_up_has_permission",

@@ -50,6 +50,7 @@ def dial_customer(customer: str, fieldname: str = "mobile_no") -> dict:
 @frappe.whitelist(methods=["POST"])
 def call_back(call: str) -> dict:
 	"""Return a call from the log: the stored full number is dialled without reaching the browser."""
+	check_call_centre_user()
 	doc = _call_for(call, "read")
 	number = doc.get("phone_number") if doc.phone_key else None
 	if not number:
@@ -65,6 +66,7 @@ def call_back(call: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def mark_answered(call: str) -> dict:
+	check_call_centre_user()
 	doc = _call_for(call)
 	if doc.status in ("Ringing", "Missed"):
 		doc.status = "Answered"
@@ -115,6 +117,7 @@ def log_call_note(call: str, note: str) -> dict:
 @frappe.whitelist(methods=["GET"])
 def screen_pop(call: str) -> dict:
 	"""The pop of a call as the current user may see it (for reopening a pop from the call log)."""
+	check_call_centre_user()
 	return call_center.screen_pop(_call_for(call, "read"), frappe.session.user)
 
 

@@ -3,11 +3,12 @@ over services/pool.py, which decides, locks and logs."""
 
 import frappe
 
+from crm_suite.permissions.roles import ADMIN_ROLES, STAFF_ROLES, require_roles
 from crm_suite.services import lead as lead_service
 from crm_suite.services import pool, recycle
 from crm_suite.services.inputs import parse_date, parse_names
 
-POOL_ROLES = ("CRM Salesperson", "CRM Manager", "CRM Admin", "System Manager")
+POOL_ROLES = STAFF_ROLES
 
 
 def _names(names: str | list) -> list[str]:
@@ -18,7 +19,7 @@ def _names(names: str | list) -> list[str]:
 
 
 def _guard():
-	frappe.only_for(POOL_ROLES)
+	require_roles(*POOL_ROLES)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -149,8 +150,7 @@ def recycle_preview(
 def recycle_now() -> str:
 	"""Run the daily recycling now (SPEC POOL-05), e.g. after an admin changed the rules: queued on the
 	long queue, once; the admin is notified when it is done."""
-	if not {"CRM Admin", "System Manager"} & set(frappe.get_roles()):  # only_for lets tests through
-		frappe.throw(frappe._("Only CRM admins can start recycling."), frappe.PermissionError)
+	require_roles(*ADMIN_ROLES, message=frappe._("Only CRM admins can start recycling."))
 	job = frappe.enqueue(
 		"crm_suite.services.recycle.run_now",
 		queue="long",

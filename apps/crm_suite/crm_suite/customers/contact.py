@@ -6,6 +6,7 @@ from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_suite.permissions.customer import customer_scope_criterion
+from crm_suite.permissions.rows import condition_sql, doc_matches
 from crm_suite.permissions.scope import visible_users
 from crm_suite.services.masking import can_see_full_numbers, display_value, sync_masked_copies
 from crm_suite.services.phone_index import drop_phone_index, sync_phone_rows
@@ -228,12 +229,14 @@ def on_trash(contact, method=None):
 	drop_phone_index(contact)
 
 
-def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""Contacts of customers outside the user's scope are hidden (SPEC ORG-03); contacts that belong to
-	no customer follow Frappe's own rules."""
+def contact_scope_criterion(user: str | None = None, table=None, ptype: str = "read"):
+	"""Contacts of customers outside the user's scope are hidden (SPEC ORG-03): a contact is in scope
+	unless it is linked to a customer the user may not see; contacts that belong to no customer follow
+	Frappe's own rules. None when the user is unrestricted."""
 	user = user or frappe.session.user
 	if visible_users(user) is None:
-		return ""
+		return None
+	table = table or frappe.qb.DocType("Contact")
 	customer = frappe.qb.DocType(CUSTOMER)
 	visible = frappe.qb.from_(customer).select(customer.name).where(customer_scope_criterion(user, customer))
 	link = frappe.qb.DocType("Dynamic Link")
@@ -244,17 +247,30 @@ def get_permission_query_conditions(user: str | None = None, doctype: str | None
 			(link.parenttype == "Contact") & (link.link_doctype == CUSTOMER) & link.link_name.notin(visible)
 		)
 	)
-	return f"`tabContact`.`name` not in ({hidden.get_sql(quote_char='`')})"
+	return table.name.notin(hidden)
+
+
+def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return condition_sql(contact_scope_criterion(user))
 
 
 def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	"""The stored contact by the list's criterion; its links as they are in memory (a new contact, or one
+	being saved) only to customers within the same customer scope."""
 	user = user or frappe.session.user
-	customers = linked_customers(doc)
-	if not customers or visible_users(user) is None:
+	if visible_users(user) is None:
 		return None
-	for name in customers:
-		if frappe.db.exists(CUSTOMER, name) and frappe.has_permission(
-			CUSTOMER, ptype="read", doc=name, user=user
-		):
-			return None
-	return False
+	if not doc_matches(doc, contact_scope_criterion, ptype, user):
+		return False
+	customers = linked_customers(doc)
+	if customers:
+		customer = frappe.qb.DocType(CUSTOMER)
+		seen = (
+			frappe.qb.from_(customer)
+			.select(customer.name)
+			.where(customer.name.isin(customers) & customer_scope_criterion(user, customer))
+			.run(pluck=True)
+		)
+		if set(customers) - set(seen):
+			return False
+	return None

@@ -1,12 +1,14 @@
 """Row scope of the call centre (SPEC ORG-03, ORG-06, CALL-02/03): a salesperson sees calls they took or
 that rang on a line they are bound to, a manager those of their department subtree, admins all. SMS and
-dial commands follow their sender. Built once with frappe.qb and reused by lists, forms and reports."""
+dial commands follow their sender. Built once with frappe.qb and reused by lists, forms and reports
+(permissions/rows.py derives both Frappe hooks from each criterion)."""
 
 import frappe
 from frappe import _
 from frappe.query_builder import Criterion
 
 from crm_suite.permissions.customer import customer_scope_criterion
+from crm_suite.permissions.rows import condition_sql, doc_matches
 from crm_suite.permissions.scope import is_crm_desk_user, visible_users
 
 _LINES_KEY = "crm_suite:lines_of_user"
@@ -47,7 +49,7 @@ def clear_line_cache(doc=None, method=None):
 	frappe.cache.delete_value(_LINES_KEY)
 
 
-def call_scope_criterion(user: str | None = None, table=None):
+def call_scope_criterion(user: str | None = None, table=None, ptype: str = "read"):
 	"""A criterion for the call records `user` may see, or None when unrestricted."""
 	user = user or frappe.session.user
 	users = visible_users(user)
@@ -60,45 +62,39 @@ def call_scope_criterion(user: str | None = None, table=None):
 	return Criterion.any(parts)
 
 
-def _sql(criterion) -> str:
-	if criterion is None:
-		return ""
-	return f"({criterion.get_sql(quote_char='`', with_namespace=True)})"
-
-
 def get_call_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return _sql(call_scope_criterion(user))
+	return condition_sql(call_scope_criterion(user))
 
 
 def has_call_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	users = visible_users(user)
-	if users is None or doc.is_new():
-		return True
-	return doc.get("user") in users or doc.get("phone_line") in lines_of(user)
+	return doc_matches(doc, call_scope_criterion, ptype, user)
 
 
-def _sender_criterion(doctype: str, field: str, user: str | None):
-	users = visible_users(user or frappe.session.user)
-	if users is None:
-		return None
-	return frappe.qb.DocType(doctype)[field].isin(users)
+# SMS and dial commands follow the user who sent / requested them.
+SENDER_FIELD = {"SMS Record": "sent_by", "Dial Command": "requested_by"}
+
+
+def sender_scope_criterion(doctype: str):
+	def criterion(user: str | None = None, table=None, ptype: str = "read"):
+		users = visible_users(user or frappe.session.user)
+		if users is None:
+			return None
+		table = table or frappe.qb.DocType(doctype)
+		return table[SENDER_FIELD[doctype]].isin(users)
+
+	return criterion
 
 
 def get_sms_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return _sql(_sender_criterion("SMS Record", "sent_by", user))
+	return condition_sql(sender_scope_criterion("SMS Record")(user))
 
 
 def get_dial_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return _sql(_sender_criterion("Dial Command", "requested_by", user))
+	return condition_sql(sender_scope_criterion("Dial Command")(user))
 
 
 def has_sender_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
-	users = visible_users(user or frappe.session.user)
-	if users is None or doc.is_new():
-		return True
-	field = "sent_by" if doc.doctype == "SMS Record" else "requested_by"
-	return doc.get(field) in users
+	return doc_matches(doc, sender_scope_criterion(doc.doctype), ptype, user)
 
 
 def customer_visible(customer: str | None, user: str) -> bool:

@@ -1,73 +1,68 @@
-"""Row scope of customers (SPEC ORG-03): own + pool + shared for salespeople, subtree for managers."""
+"""Row scope of customers (SPEC ORG-03): own + pool + shared for salespeople, subtree for managers.
+
+Each scope is one frappe.qb criterion; the list condition and the per-document check both come from it
+(permissions/rows.py)."""
 
 import frappe
 from frappe.query_builder import Criterion
 
+from crm_suite.permissions.rows import READ_PTYPES, condition_sql, doc_matches
 from crm_suite.permissions.scope import visible_users
 
 POOL_STATE = "Pool"
+# Which DocShare right lets a user do `ptype` on a shared customer.
+SHARE_RIGHT = {**{p: "read" for p in READ_PTYPES}, "write": "write", "share": "share"}
 
 
-def customer_scope_criterion(user: str | None = None, table=None):
-	"""A frappe.qb criterion for the customers `user` may see, or None when unrestricted.
+def customer_scope_criterion(user: str | None = None, table=None, ptype: str = "read"):
+	"""A frappe.qb criterion for the customers `user` may `ptype`, or None when unrestricted.
 
-	Customers shared with the user (Frappe DocShare, SPEC POOL-09) are part of the scope.
+	Own and subordinates' customers for everything; pool customers to look at only; customers shared with
+	the user (Frappe DocShare, SPEC POOL-09) as far as the share's right goes.
 	"""
 	user = user or frappe.session.user
 	users = visible_users(user)
 	if users is None:
 		return None
 	table = table or frappe.qb.DocType("Customer Account")
-	share = frappe.qb.DocType("DocShare")
-	shared = (
-		frappe.qb.from_(share)
-		.select(share.share_name)
-		.where(
-			(share.share_doctype == "Customer Account")
-			& ((share.user == user) | (share.everyone == 1))
-			& (share.read == 1)
+	parts = [table.salesperson.isin(users)]
+	if ptype in READ_PTYPES:
+		parts.append(table.lifecycle_state == POOL_STATE)
+	if right := SHARE_RIGHT.get(ptype):
+		share = frappe.qb.DocType("DocShare")
+		shared = (
+			frappe.qb.from_(share)
+			.select(share.share_name)
+			.where(
+				(share.share_doctype == "Customer Account")
+				& ((share.user == user) | (share.everyone == 1))
+				& (share[right] == 1)
+			)
 		)
-	)
-	return Criterion.any(
-		[table.salesperson.isin(users), table.lifecycle_state == POOL_STATE, table.name.isin(shared)]
-	)
+		parts.append(table.name.isin(shared))
+	return Criterion.any(parts)
 
 
 def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""The same scope as `customer_scope_criterion`, as the SQL text Frappe's list queries want."""
-	criterion = customer_scope_criterion(user)
-	if criterion is None:
-		return ""
-	return f"({criterion.get_sql(quote_char='`', with_namespace=True)})"
+	return condition_sql(customer_scope_criterion(user))
 
 
-def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
-	user = user or frappe.session.user
-	users = visible_users(user)
+def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
+	return doc_matches(doc, customer_scope_criterion, ptype, user)
+
+
+def log_scope_criterion(user: str | None = None, table=None, ptype: str = "read"):
+	"""Ownership changes (SPEC ORG-05) from or to a user whose customers `user` sees."""
+	users = visible_users(user or frappe.session.user)
 	if users is None:
-		return True
-	if doc.get("salesperson") in users:
-		return True
-	if doc.get("lifecycle_state") == POOL_STATE and ptype in ("read", "print"):
-		return True
-	if doc.is_new() and ptype == "create":
-		return True
-	if frappe.share.get_shared(
-		"Customer Account",
-		user,
-		rights=[ptype if ptype in ("read", "write", "share") else "read"],
-		filters=[["share_name", "=", doc.name]],
-	):
-		return True
-	return False
+		return None
+	table = table or frappe.qb.DocType("Customer Ownership Log")
+	return table.from_salesperson.isin(users) | table.to_salesperson.isin(users)
 
 
 def get_log_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	users = visible_users(user)
-	if users is None:
-		return ""
-	in_list = ", ".join(frappe.db.escape(u) for u in users)
-	return (
-		f"(`tabCustomer Ownership Log`.`from_salesperson` in ({in_list})"
-		f" or `tabCustomer Ownership Log`.`to_salesperson` in ({in_list}))"
-	)
+	return condition_sql(log_scope_criterion(user))
+
+
+def log_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
+	return doc_matches(doc, log_scope_criterion, ptype, user)

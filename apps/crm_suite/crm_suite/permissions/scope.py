@@ -6,8 +6,12 @@ to the organisation clears the cache (doc_events in hooks.py).
 
 import frappe
 
-ADMIN_ROLES = frozenset({"CRM Admin", "System Manager", "Administrator"})
-CRM_ROLES = frozenset({"CRM Salesperson", "CRM Manager", "CRM Admin", "System Manager"})
+from crm_suite.permissions.roles import ADMIN_ROLES as _ADMIN_ROLES
+from crm_suite.permissions.roles import STAFF_ROLES
+
+# the role lists live in permissions/roles.py; Administrator always sees everything
+ADMIN_ROLES = frozenset({*_ADMIN_ROLES, "Administrator"})
+CRM_ROLES = frozenset(STAFF_ROLES)
 _CACHE_KEY = "crm_suite:visible_users"
 
 

@@ -4,8 +4,17 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_suite.permissions.roles import check_grantable
+
 
 class SalesPosition(Document):
+	def validate(self):
+		# SPEC ORG-02: a position may map only roles the saving user may grant; roles already mapped
+		# (by a System Manager) stay, so a CRM Admin can still rename or move the position.
+		before = self.get_doc_before_save()
+		kept = {row.role for row in before.roles} if before else set()
+		check_grantable({row.role for row in self.roles} - kept)
+
 	def on_update(self):
 		if self.has_value_changed("sales_department") or self.has_value_changed("manages_subordinates"):
 			self.refresh_holders()

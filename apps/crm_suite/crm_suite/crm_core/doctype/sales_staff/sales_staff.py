@@ -4,12 +4,17 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_suite.permissions.roles import check_grantable
+
 LANDING_WORKSPACE = "Customers"
 
 
 class SalesStaff(Document):
 	def validate(self):
 		self.set_position_details()
+		# SPEC ORG-02: checked before the row is written; a position a System Manager mapped to high
+		# roles grants nothing through a CRM Admin's save.
+		check_grantable(self.roles_to_grant())
 
 	def on_update(self):
 		self.grant_position_roles()
@@ -18,18 +23,23 @@ class SalesStaff(Document):
 	def grant_position_roles(self):
 		"""SPEC ORG-02: a position maps to roles; its holder gets them (roles are only ever added here,
 		so a role an admin gave by hand is never taken away)."""
-		if not self.sales_position or not self.enabled:
-			return
+		missing = self.roles_to_grant()
+		if missing:
+			check_grantable(missing)
+			user = frappe.get_doc("User", self.user)
+			user.flags.ignore_permissions = True
+			user.add_roles(*sorted(missing))
+
+	def roles_to_grant(self) -> set[str]:
+		"""The position's roles the holder lacks."""
+		if not self.sales_position or not self.enabled or not self.user:
+			return set()
 		roles = frappe.get_all(
 			"Sales Position Role",
 			filters={"parent": self.sales_position, "parenttype": "Sales Position"},
 			pluck="role",
 		)
-		missing = set(roles) - set(frappe.get_roles(self.user))
-		if missing:
-			user = frappe.get_doc("User", self.user)
-			user.flags.ignore_permissions = True
-			user.add_roles(*sorted(missing))
+		return set(roles) - set(frappe.get_roles(self.user))
 
 	def set_landing_workspace(self):
 		"""Sales staff land on the Customers workspace when they open the Desk, unless they chose another

@@ -3,7 +3,16 @@
 import frappe
 
 from crm_suite.permissions.scope import visible_users
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_position, make_sales_team
+from crm_suite.tests.utils import (
+	TEST_DOMAIN,
+	CRMTestCase,
+	make_customer,
+	make_department,
+	make_position,
+	make_sales_team,
+	make_staff,
+	make_user,
+)
 
 
 class TestScope(CRMTestCase):
@@ -92,3 +101,53 @@ class TestLandingWorkspace(CRMTestCase):
 		frappe.db.set_value("User", team["sales_b"], "default_workspace", "Pools")
 		frappe.get_doc("Sales Staff", team["sales_b"]).save()
 		self.assertEqual(frappe.db.get_value("User", team["sales_b"], "default_workspace"), "Pools")
+
+
+class TestPositionRolesEscalation(CRMTestCase):
+	"""Issue 12 item 2 (SPEC ORG-02): a CRM Admin cannot make itself System Manager through a position."""
+
+	def setUp(self):
+		super().setUp()
+		self.team = make_sales_team()
+		make_department("提权测试部")
+
+	def test_crm_admin_cannot_map_system_manager_to_a_position(self):
+		frappe.set_user(self.team["admin"])
+		position = frappe.get_doc(
+			{
+				"doctype": "Sales Position",
+				"position_name": "提权",
+				"sales_department": "提权测试部",
+				"roles": [{"role": "System Manager"}],
+			}
+		)
+		self.assertRaises(frappe.PermissionError, position.insert)
+
+	def test_crm_admin_may_map_the_sales_roles(self):
+		frappe.set_user(self.team["admin"])
+		roles = [{"role": "CRM Salesperson"}, {"role": "CRM Manager"}, {"role": "CRM Admin"}]
+		position = frappe.get_doc(
+			{
+				"doctype": "Sales Position",
+				"position_name": "代表",
+				"sales_department": "提权测试部",
+				"roles": roles,
+			}
+		).insert()
+		self.assertEqual(len(position.roles), 3)
+
+	def test_staff_row_saved_by_crm_admin_does_not_grant_a_system_managers_high_position(self):
+		position = make_position("高权限", "提权测试部", roles=["System Manager"])  # mapped as Administrator
+		admin = self.team["admin"]
+		frappe.set_user(admin)
+		staff = frappe.get_doc("Sales Staff", admin) if frappe.db.exists("Sales Staff", admin) else None
+		staff = staff or frappe.get_doc({"doctype": "Sales Staff", "user": admin})
+		staff.sales_position = position
+		self.assertRaises(frappe.PermissionError, staff.save)
+		frappe.set_user("Administrator")
+		self.assertNotIn("System Manager", frappe.get_roles(admin))
+
+	def test_administrator_still_grants_any_mapped_role(self):
+		position = make_position("高权限", "提权测试部", roles=["CRM Admin"])
+		make_staff(make_user("escalation_ok", []), position)
+		self.assertIn("CRM Admin", frappe.get_roles(f"escalation_ok@{TEST_DOMAIN}"))

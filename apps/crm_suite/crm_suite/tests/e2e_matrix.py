@@ -1,0 +1,173 @@
+"""Rows for the REST permission matrix (tests/e2e/test_permission_matrix.py), made once per run on the e2e
+site with `bench --site … execute crm_suite.tests.e2e_matrix.make_rows --kwargs …`.
+
+For every doctype of the app: one row in salesperson A's scope and one in salesperson B's (scoped doctypes,
+B outside A's scope but inside their manager's), or one existing / made row (unscoped doctypes). Scope
+fields are written straight to the table so that no controller rule (who applies, who sends) stands in
+the way; full phone numbers go into the permlevel-1 fields for the masking checks."""
+
+import json
+import random
+from itertools import count
+
+import frappe
+from frappe.utils import now_datetime
+
+
+def _raw(doctype: str, name: str, **values) -> str:
+	"""Insert a row as it is, without controllers (db_insert), owned by Administrator."""
+	doc = frappe.get_doc({"doctype": doctype, **values})
+	doc.name = name
+	doc.owner = doc.modified_by = "Administrator"
+	doc.creation = doc.modified = now_datetime()
+	doc.db_insert()
+	return doc.name
+
+
+def _reqd_values(doctype: str, name: str) -> dict:
+	meta = frappe.get_meta(doctype)
+	values = {
+		f.fieldname: name
+		for f in meta.fields
+		if f.reqd and f.fieldtype in ("Data", "Small Text", "Text", "Link", "Select", "Attach")
+	}
+	if meta.has_field("enabled"):
+		values["enabled"] = 1  # link search leaves disabled rows out
+	return values
+
+
+def make_rows(a: str, b: str) -> dict:
+	frappe.set_user("Administrator")
+	frappe.db.set_single_value("CRM Suite Settings", "mask_phone_numbers", 1)
+	tag = frappe.generate_hash(length=6)
+	seq = count(1)
+	base = random.randrange(10**6, 9 * 10**6)
+	digits = iter(f"1397{n:07d}" for n in range(base, base + 100))  # distinct full mobile numbers
+
+	def name() -> str:
+		return f"MX-{tag}-{next(seq)}"
+
+	rows: dict[str, dict[str, str]] = {}
+	phones: dict[str, dict[str, list[str]]] = {}  # doctype → row key → full numbers in permlevel-1 fields
+
+	customers = {}
+	for key, user in (("a", a), ("b", b)):
+		number, other = next(digits), next(digits)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Customer Account",
+				"customer_name": f"矩阵{tag}{key}有限公司",
+				"website": "https://matrix.example.cn",
+				"salesperson": user,
+				"mobile_no": number,
+			}
+		).insert(ignore_permissions=True)
+		doc.reload()
+		doc.phone = other  # a second save: a Version holding a full number for the timeline checks
+		doc.save(ignore_permissions=True)
+		customers[key] = doc.name
+		phones.setdefault("Customer Account", {})[key] = [number, other]
+	rows["Customer Account"] = customers
+	rows["Customer Ownership Log"] = {
+		key: frappe.get_all("Customer Ownership Log", filters={"customer": c}, pluck="name")[0]
+		for key, c in customers.items()
+	}
+	rows["Contact"] = {
+		key: frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": f"矩阵联系人{tag}{key}",
+				"links": [{"link_doctype": "Customer Account", "link_name": c}],
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+		for key, c in customers.items()
+	}
+	method = frappe.get_all("Follow Up Method", pluck="name", limit=1)
+	method = method[0] if method else _raw("Follow Up Method", name(), method_name=f"矩阵{tag}")
+	for key, user in (("a", a), ("b", b)):
+		c = customers[key]
+		rows.setdefault("Sales Lead", {})[key] = _raw(
+			"Sales Lead",
+			name(),
+			lead_name=f"矩阵线索{tag}{key}",
+			salesperson=user,
+			lifecycle_state="Following",
+		)
+		rows.setdefault("Follow Up Record", {})[key] = _raw(
+			"Follow Up Record",
+			name(),
+			customer=c,
+			method=method,
+			followed_on=now_datetime(),
+			content=f"矩阵跟进{tag}{key}",
+			salesperson=user,
+		)
+		rows.setdefault("Claim Application", {})[key] = _raw(
+			"Claim Application", name(), customer=c, applicant=user, workflow_state="Pending"
+		)
+		rows.setdefault("Invalid Customer Application", {})[key] = _raw(
+			"Invalid Customer Application",
+			name(),
+			customer=c,
+			applicant=user,
+			reason="矩阵",
+			workflow_state="Pending",
+		)
+		rows.setdefault("Customer Transfer Request", {})[key] = _raw(
+			"Customer Transfer Request",
+			name(),
+			customer=c,
+			from_salesperson=user,
+			to_salesperson="Administrator",
+			workflow_state="Pending",
+		)
+		number = next(digits)
+		rows.setdefault("Phone Call Record", {})[key] = _raw(
+			"Phone Call Record",
+			name(),
+			call_type="Inbound",
+			status="Answered",
+			user=user,
+			phone_number=number,
+			phone_number_masked=f"{number[:3]}****{number[-4:]}",
+			phone_key=number,
+			raw_event=json.dumps({"number": number}),
+			start_time=now_datetime(),
+		)
+		phones.setdefault("Phone Call Record", {})[key] = [number]
+		number = next(digits)
+		rows.setdefault("Dial Command", {})[key] = _raw(
+			"Dial Command",
+			name(),
+			phone_line=f"MX-LINE-{tag}",
+			status="Queued",
+			requested_by=user,
+			phone_number=number,
+			phone_number_masked=f"{number[:3]}****{number[-4:]}",
+			dial_string=number,
+		)
+		phones.setdefault("Dial Command", {})[key] = [number]
+		rows.setdefault("SMS Record", {})[key] = _raw(
+			"SMS Record", name(), customer=c, sent_by=user, message=f"矩阵短信{tag}{key}", status="Sent"
+		)
+
+	# unscoped doctypes: one row each (an existing one, or one made here)
+	for meta_name in frappe.get_all("DocType", filters={"module": ("in", _app_modules())}, pluck="name"):
+		meta = frappe.get_meta(meta_name)
+		if meta.istable or meta_name in rows:
+			continue
+		if meta.issingle:
+			rows[meta_name] = {"any": meta_name}
+			continue
+		existing = frappe.get_all(meta_name, pluck="name", order_by="creation asc", limit=1)
+		rows[meta_name] = {
+			"any": existing[0] if existing else _raw(meta_name, n := name(), **_reqd_values(meta_name, n))
+		}
+	frappe.db.commit()
+	return {"rows": rows, "phones": phones}
+
+
+def _app_modules() -> list[str]:
+	return frappe.get_all("Module Def", filters={"app_name": "crm_suite"}, pluck="name")
