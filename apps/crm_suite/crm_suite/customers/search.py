@@ -36,7 +36,7 @@ def search_conditions(txt: str) -> list[list]:
 
 # Per search column, the most candidate names read from its index before the query falls back to walking
 # the list order (a prefix that broad matches within the first rows of that walk anyway).
-CANDIDATES = 1000
+CANDIDATES = 5000
 
 
 def candidate_names(conditions: list[list]) -> list[str] | None:
@@ -75,8 +75,7 @@ def customer_query(
 		filters = [*(filters or []), ["Customer Account", "name", "in", candidates]]
 		or_filters = None
 	if candidates is None or candidates:
-		rows = frappe.get_list(
-			"Customer Account",
+		query = dict(
 			fields=FIELDS,
 			filters=filters,
 			or_filters=or_filters,
@@ -85,12 +84,27 @@ def customer_query(
 			page_length=page_len,
 			as_list=True,
 		)
+		if candidates is None and or_filters:
+			rows = newest_first(frappe.get_list("Customer Account", run=0, **query))
+		else:
+			rows = frappe.get_list("Customer Account", **query)
 	if len(rows) < page_len and not start:
 		rows += own_customers_containing(txt, given, page_len - len(rows), rows)
 	return rows
 
 
 FIELDS = ["name", "customer_name", "salesperson", "lifecycle_state"]
+_FROM = "from `tabCustomer Account`"
+
+
+def newest_first(sql: str) -> list:
+	"""A broad prefix (thousands of matches) is answered by walking the `modified` index newest first until
+	the page is full: a few thousand index entries. Left to itself MariaDB unions the four prefix indexes,
+	reads every match and sorts them (150 ms at 1M customers instead of 7). The SQL is Frappe's own list
+	query (row scope, filters, paging), with the index named."""
+	if _FROM in sql:
+		sql = sql.replace(_FROM, f"{_FROM} force index (modified)", 1)
+	return frappe.db.sql(sql, as_list=True)
 
 
 def own_customers_containing(txt: str, filters, limit: int, found: list) -> list:
