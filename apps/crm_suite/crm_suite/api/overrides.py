@@ -136,7 +136,9 @@ def download_vcards(contacts: str):
 	from frappe.core.doctype.access_log.access_log import make_access_log
 	from frappe.utils.data import now
 
-	names = frappe.parse_json(contacts)
+	from crm_suite.services.inputs import parse_names
+
+	names = parse_names(contacts, "contacts")
 	vcards = [_contact_for_reader(name).get_vcard().serialize() for name in names]
 	make_access_log(
 		doctype="Contact",

@@ -88,6 +88,7 @@ def customer_query(
 			rows = newest_first(frappe.get_list("Customer Account", run=0, **query))
 		else:
 			rows = frappe.get_list("Customer Account", **query)
+	rows = [list(row) for row in rows]
 	if len(rows) < page_len and not start:
 		rows += own_customers_containing(txt, given, page_len - len(rows), rows)
 	return rows
@@ -130,4 +131,4 @@ def own_customers_containing(txt: str, filters, limit: int, found: list) -> list
 		page_length=limit + len(seen),
 		as_list=True,
 	)
-	return [row for row in rows if row[0] not in seen][:limit]
+	return [list(row) for row in rows if row[0] not in seen][:limit]
