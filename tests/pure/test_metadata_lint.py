@@ -11,7 +11,6 @@ metadata to every checker to prove it can fail.
 
 import ast
 import copy
-import csv
 import json
 import keyword
 import os
@@ -32,7 +31,8 @@ PACKAGE = APP_ROOT / APP_NAME
 FRAPPE_BENCH = Path(os.environ.get("FRAPPE_BENCH") or Path.home() / "frappe-bench")
 FRAPPE_APP = FRAPPE_BENCH / "apps" / "frappe"
 FRAPPE_PACKAGE = FRAPPE_APP / "frappe"
-TRANSLATIONS_ZH = PACKAGE / "translations" / "zh.csv"
+# Frappe v15's gettext catalogues: <app>/locale/<lang>.po, compiled to .mo by `bench build`
+TRANSLATIONS_ZH = PACKAGE / "locale" / "zh.po"
 
 SHIPPED_ROLES = frozenset(
 	{"CRM Salesperson", "CRM Manager", "CRM Admin", "Caller ID Device", "System Manager"}
@@ -424,13 +424,16 @@ def discover_whitelisted(package: Path = PACKAGE) -> list[Whitelisted]:
 
 
 def load_translations(path: Path = TRANSLATIONS_ZH) -> dict[str, str]:
-	"""source → translation from a Frappe CSV (source,translated[,context]); any context counts."""
-	translations = {}
-	with path.open(encoding="utf-8", newline="") as handle:
-		for row in csv.reader(handle):
-			if len(row) >= 2 and row[0] and row[1].strip():
-				translations[row[0]] = row[1]
-	return translations
+	"""msgid → msgstr from a gettext catalogue; a translation with any context counts, fuzzy ones do not."""
+	from babel.messages.pofile import read_po
+
+	with path.open("rb") as handle:
+		catalog = read_po(handle)
+	return {
+		message.id: message.string
+		for message in catalog
+		if message.id and isinstance(message.id, str) and (message.string or "").strip() and not message.fuzzy
+	}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1400,7 +1403,11 @@ def test_lint_detects_broken_reports_workspaces_and_translations(tmp_path):
 	assert _has(check_workspace_coverage({**_sample_doctype(), "name": "Hidden"}, linked), "'Hidden'")
 	assert check_workspace_coverage({"name": "Hidden", "istable": 1}, linked) == []
 
-	csv_path = tmp_path / "zh.csv"
-	csv_path.write_text('Sample Tree,示例树\nTitle,标题\n"Owner User",,\n', encoding="utf-8")
-	problems = check_translations(_sample_doctype(), load_translations(csv_path))
+	po_path = tmp_path / "zh.po"
+	po_path.write_text(
+		'msgid "Sample Tree"\nmsgstr "示例树"\n\nmsgctxt "Sample"\nmsgid "Title"\nmsgstr "标题"\n\n'
+		'msgid "Owner User"\nmsgstr ""\n',
+		encoding="utf-8",
+	)
+	problems = check_translations(_sample_doctype(), load_translations(po_path))
 	assert problems == ["no zh translation for ['Owner User']"]
