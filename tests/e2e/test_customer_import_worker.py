@@ -28,6 +28,25 @@ def _filled_template(admin: Client, rows: list[dict]) -> bytes:
 	return buffer.getvalue()
 
 
+def _run_import(admin: Client, file_url: str, salesperson: str, seconds: float = 180) -> dict:
+	"""Start an import of an uploaded file over REST ("Import valid rows") and wait for the worker to end it."""
+	r = admin.call(
+		"crm_suite.api.customers.import_customers",
+		import_file=file_url,
+		import_mode="Import valid rows",
+		salesperson=salesperson,
+	)
+	assert r.status_code == 200, r.text[:500]
+	batch_name = r.json()["message"]
+	deadline, batch = time.monotonic() + seconds, {}
+	while time.monotonic() < deadline:
+		batch = admin.resource("Customer Import Batch", batch_name).json()["data"]
+		if batch["status"] not in ("Pending", "Queued", "Running"):
+			break
+		time.sleep(1)
+	return batch
+
+
 def _upload(admin: Client, name: str, content: bytes) -> str:
 	r = admin.http.post(
 		f"{WEB_URL}/api/method/upload_file",
@@ -49,21 +68,7 @@ def test_import_runs_on_the_worker_and_lands_in_the_owners_scope(stack, admin, t
 	bad = {"customer_name": f"导入E2E{run}坏号码有限公司", "website": "https://e2e.cn", "mobile_no": "1381234567"}
 	file_url = _upload(admin, f"e2e-import-{run}.xlsx", _filled_template(admin, [*good[:3], bad, *good[3:]]))
 
-	r = admin.call(
-		"crm_suite.api.customers.import_customers",
-		import_file=file_url,
-		import_mode="Import valid rows",
-		salesperson=team["a"]["user"],
-	)
-	assert r.status_code == 200, r.text[:500]
-	batch_name = r.json()["message"]
-
-	deadline, batch = time.monotonic() + 180, {}
-	while time.monotonic() < deadline:
-		batch = admin.resource("Customer Import Batch", batch_name).json()["data"]
-		if batch["status"] not in ("Pending", "Queued", "Running"):
-			break
-		time.sleep(1)
+	batch = _run_import(admin, file_url, team["a"]["user"])
 	assert batch["status"] == "Partially Completed", batch
 	assert (batch["total_rows"], batch["imported_rows"], batch["failed_rows"]) == (6, 5, 1), batch
 	assert batch["error_report"], batch

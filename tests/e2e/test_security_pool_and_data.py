@@ -11,7 +11,7 @@ import time
 import pytest
 from conftest import WEB_URL, Client
 from openpyxl import load_workbook
-from test_customer_import_worker import _filled_template, _upload
+from test_customer_import_worker import _filled_template, _run_import, _upload
 
 
 @pytest.fixture(scope="module")
@@ -127,20 +127,7 @@ def test_import_sanitises_markup_like_document_save(world, admin, team):
 			}
 		],
 	)
-	r = admin.call(
-		"crm_suite.api.customers.import_customers",
-		import_file=_upload(admin, f"sec-import-{run}.xlsx", content),
-		import_mode="Import valid rows",
-		salesperson=team["a"]["user"],
-	)
-	assert r.status_code == 200, r.text[:300]
-	batch_name = r.json()["message"]
-	deadline, batch = time.monotonic() + 180, {}
-	while time.monotonic() < deadline:
-		batch = admin.resource("Customer Import Batch", batch_name).json()["data"]
-		if batch["status"] not in ("Pending", "Queued", "Running"):
-			break
-		time.sleep(1)
+	batch = _run_import(admin, _upload(admin, f"sec-import-{run}.xlsx", content), team["a"]["user"])
 	assert batch["imported_rows"] == 1, batch
 	(row,) = admin.rows("Customer Account", [["customer_name", "=", name]], ["remarks", "address"])
 	assert "<script" not in row["remarks"] and "备注" in row["remarks"], row
