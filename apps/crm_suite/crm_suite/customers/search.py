@@ -86,6 +86,8 @@ def customer_query(
 		)
 		if candidates is None and or_filters:
 			rows = newest_first(frappe.get_list("Customer Account", run=0, **query))
+		elif candidates and not start and len(candidates) > CHUNK:
+			rows = first_page_in_chunks(candidates, filters[:-1], query)
 		else:
 			rows = frappe.get_list("Customer Account", **query)
 	rows = [list(row) for row in rows]
@@ -96,6 +98,24 @@ def customer_query(
 
 FIELDS = ["name", "customer_name", "salesperson", "lifecycle_state"]
 _FROM = "from `tabCustomer Account`"
+# Candidates whose rows are read at once for the first page (each a wide customer row, ~15 µs).
+CHUNK = 400
+
+
+def first_page_in_chunks(candidates: list[str], filters: list, query: dict) -> list:
+	"""The first page for thousands of candidates: the newest-created first (names follow the naming series),
+	a chunk at a time through the scoped list query, until the page is full — so a salesperson's search reads
+	a few hundred rows, not every candidate's. Later pages (start > 0) read all candidates in modified order."""
+	rows, page_len = [], query["page_length"]
+	ordered = sorted(candidates, reverse=True)
+	for i in range(0, len(ordered), CHUNK):
+		chunk = [*filters, ["Customer Account", "name", "in", ordered[i : i + CHUNK]]]
+		rows += frappe.get_list(
+			"Customer Account", **{**query, "filters": chunk, "page_length": page_len - len(rows)}
+		)
+		if len(rows) >= page_len:
+			break
+	return rows
 
 
 def newest_first(sql: str) -> list:
