@@ -37,6 +37,11 @@ bench_problem() {
 
 bench_found() { [ -z "$(bench_problem)" ]; }
 
+# The port the bench's web server listens on (bench start, the Desk URL).
+bench_web_port() {
+	python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get('webserver_port', 8000))" "$BENCH/sites/common_site_config.json"
+}
+
 # Processes started from a folder (cwd or command line inside it, also after the folder was deleted).
 pids_under() {
 	local dir="$1" p cwd

@@ -186,7 +186,7 @@ start_bench() {
 	# Redis already runs (ensure_bench_redis); the file watcher is for developers only.
 	grep -v -E '^(watch|redis_cache|redis_queue):' "$BENCH/Procfile" > "$BENCH/Procfile.crm_suite"
 	( cd "$BENCH" && PATH="$PATH:$BENCH_CLI_HOME/bin" nohup bench start --procfile Procfile.crm_suite >"$BENCH/logs/crm_suite_start.log" 2>&1 & )
-	local port; port="$("$BENCH/env/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1])).get('webserver_port', 8000))" "$BENCH/sites/common_site_config.json")"
+	local port; port="$(bench_web_port)"
 	for _ in $(seq 90); do curl -fs "http://localhost:$port/api/method/ping" >/dev/null 2>&1 && return; sleep 1; done
 	die "the bench did not answer on http://localhost:$port within 90 s (see $BENCH/logs/crm_suite_start.log)"
 }
@@ -196,7 +196,7 @@ start_only() {
 	bench_found || die "no usable bench at $BENCH ($(bench_problem)): run  bash scripts/setup.sh"
 	ensure_bench_redis
 	if [ -n "$(bench_app_pids)" ]; then log "The bench at $BENCH is already running"; else start_bench; fi
-	echo "Desk: http://localhost:$("$BENCH/env/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1])).get('webserver_port', 8000))" "$BENCH/sites/common_site_config.json")/app"
+	echo "Desk: http://localhost:$(bench_web_port)/app"
 }
 
 main() {
@@ -223,7 +223,7 @@ main() {
 	elif [ "${WAS_RUNNING:-0}" = 1 ]; then
 		log "The bench was running before and is stopped now (--no-start): start it with  cd $BENCH && bench start"
 	fi
-	local port; port="$("$BENCH/env/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1])).get('webserver_port', 8000))" "$BENCH/sites/common_site_config.json")"
+	local port; port="$(bench_web_port)"
 	cat <<MSG
 
 crm_suite is ready$([ "$started" = yes ] || echo " (not started: --no-start)").

@@ -79,12 +79,15 @@ failed_step() {  # a preparation step that failed counts as a failure, with its 
 }
 
 FINISHED=0
-finish() {
+print_summary() {
 	FINISHED=1
 	echo
 	for line in "${SUMMARY[@]}"; do echo "  $line"; done
 	for line in "${SKIPS[@]}"; do echo "SKIPPED: $line"; done
 	echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+}
+finish() {
+	print_summary
 	[ "$TOTAL_FAILED" = 0 ]
 	exit $?
 }
@@ -96,12 +99,8 @@ on_exit() {
 	local rc=$?
 	cleanup
 	if [ "$FINISHED" = 0 ]; then
-		FINISHED=1
 		[ "$rc" = 0 ] || [ "$TOTAL_FAILED" -gt 0 ] || failed_step "test.sh stopped early (exit code $rc)"
-		echo
-		for line in "${SUMMARY[@]}"; do echo "  $line"; done
-		for line in "${SKIPS[@]}"; do echo "SKIPPED: $line"; done
-		echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+		print_summary
 		[ "$TOTAL_FAILED" = 0 ] || exit 1
 	fi
 }
@@ -111,7 +110,6 @@ trap 'exit 130' INT TERM
 # --- the demo site, if one runs on the bench: it must serve the README's logins before and after ---------
 
 DEMO_PORT=""
-demo_port() { "$BENCH/env/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1])).get('webserver_port', 8000))" "$BENCH/sites/common_site_config.json" 2>/dev/null; }
 demo_login_works() {
 	local jar; jar="$(mktemp)"
 	curl -fs -c "$jar" -H 'Content-Type: application/json' \
@@ -142,7 +140,7 @@ demo_unchanged() {
 
 DEMO_BEFORE=""
 if [ -f "$BENCH/sites/common_site_config.json" ]; then
-	DEMO_PORT="$(demo_port)"
+	DEMO_PORT="$(bench_web_port 2>/dev/null)"
 	if [ -n "$DEMO_PORT" ] && curl -fs "http://127.0.0.1:$DEMO_PORT/api/method/ping" >/dev/null 2>&1; then
 		if demo_login_works; then
 			DEMO_BEFORE="$(demo_processes)"

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_suite.permissions.customer import customer_scope_criterion
-from crm_suite.permissions.rows import condition_sql, doc_matches
+from crm_suite.permissions.rows import READ_PTYPES, condition_sql, doc_matches
 from crm_suite.permissions.scope import visible_users
 from crm_suite.services.masking import can_see_full_numbers, display_value, sync_masked_copies
 from crm_suite.services.phone_index import drop_phone_index, sync_phone_rows
@@ -262,7 +262,7 @@ def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | 
 		return None
 	if not doc_matches(doc, contact_scope_criterion, ptype, user):
 		return False
-	customers = linked_customers(doc)
+	customers = linked_customers(doc) if ptype not in READ_PTYPES else None  # a read: the stored links
 	if customers:
 		customer = frappe.qb.DocType(CUSTOMER)
 		seen = (

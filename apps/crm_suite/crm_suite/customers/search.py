@@ -62,38 +62,39 @@ def candidate_names(conditions: list[list]) -> list[str] | None:
 def customer_query(
 	doctype: str, txt: str, searchfield: str, start: int, page_len: int, filters: dict | str | None
 ) -> list:
-	given = parse_filters(filters)
-	filters = given
-	or_filters = search_conditions(txt) or None
-	candidates = candidate_names(or_filters) if or_filters else None
+	filters = filter_list(parse_filters(filters))
 	start, page_len = max(0, int(start or 0)), min(max(1, int(page_len or 20)), 500)
-	rows = []
-	if candidates is not None:
-		# narrow text: the row scope and the user's filters are applied to the few rows the indexes found
-		if isinstance(filters, dict):
-			filters = [make_filter_tuple("Customer Account", key, value) for key, value in filters.items()]
-		filters = [*(filters or []), ["Customer Account", "name", "in", candidates]]
-		or_filters = None
-	if candidates is None or candidates:
-		query = dict(
-			fields=FIELDS,
-			filters=filters,
-			or_filters=or_filters,
-			order_by="modified desc",
-			start=start,
-			page_length=page_len,
-			as_list=True,
+	query = dict(fields=FIELDS, order_by="modified desc", start=start, page_length=page_len, as_list=True)
+	prefixes = search_conditions(txt)
+	candidates = candidate_names(prefixes) if prefixes else None
+	if not prefixes:
+		rows = frappe.get_list("Customer Account", filters=filters, **query)
+	elif candidates is None:
+		rows = newest_first(
+			frappe.get_list("Customer Account", filters=filters, or_filters=prefixes, run=0, **query)
 		)
-		if candidates is None and or_filters:
-			rows = newest_first(frappe.get_list("Customer Account", run=0, **query))
-		elif candidates and not start and len(candidates) > CHUNK:
-			rows = first_page_in_chunks(candidates, filters[:-1], query)
-		else:
-			rows = frappe.get_list("Customer Account", **query)
+	elif not candidates:
+		rows = []
+	elif not start and len(candidates) > CHUNK:
+		rows = first_page_in_chunks(candidates, filters, query)
+	else:
+		# narrow text: the row scope and the user's filters are applied to the few rows the indexes found
+		rows = frappe.get_list("Customer Account", filters=[*filters, name_in(candidates)], **query)
 	rows = [list(row) for row in rows]
 	if len(rows) < page_len and not start:
-		rows += own_customers_containing(txt, given, page_len - len(rows), rows)
+		rows += own_customers_containing(txt, filters, page_len - len(rows), rows)
 	return rows
+
+
+def filter_list(filters: dict | list | None) -> list:
+	"""Checked list-view filters (services/inputs.parse_filters) as a list, so more can be added."""
+	if isinstance(filters, dict):
+		return [make_filter_tuple("Customer Account", key, value) for key, value in filters.items()]
+	return list(filters or [])
+
+
+def name_in(names: list[str]) -> list:
+	return ["Customer Account", "name", "in", names]
 
 
 FIELDS = ["name", "customer_name", "salesperson", "lifecycle_state"]
@@ -109,9 +110,9 @@ def first_page_in_chunks(candidates: list[str], filters: list, query: dict) -> l
 	rows, page_len = [], query["page_length"]
 	ordered = sorted(candidates, reverse=True)
 	for i in range(0, len(ordered), CHUNK):
-		chunk = [*filters, ["Customer Account", "name", "in", ordered[i : i + CHUNK]]]
+		chunk = [*filters, name_in(ordered[i : i + CHUNK])]
 		rows += frappe.get_list(
-			"Customer Account", **{**query, "filters": chunk, "page_length": page_len - len(rows)}
+			"Customer Account", filters=chunk, **{**query, "page_length": page_len - len(rows)}
 		)
 		if len(rows) >= page_len:
 			break
@@ -128,7 +129,7 @@ def newest_first(sql: str) -> list:
 	return frappe.db.sql(sql, as_list=True)
 
 
-def own_customers_containing(txt: str, filters, limit: int, found: list) -> list:
+def own_customers_containing(txt: str, filters: list, limit: int, found: list) -> list:
 	"""Chinese names are searched by what they contain (华联 in 北京华联…), not only by how they start: among
 	the user's own customers — one range of the (salesperson, modified) index, a few thousand rows at most —
 	a name containing the text also matches (the link field's filters and the row scope still apply).
@@ -136,14 +137,12 @@ def own_customers_containing(txt: str, filters, limit: int, found: list) -> list
 	txt = (txt or "").strip()
 	if len(txt) < 2 or txt.isascii():
 		return []
-	if isinstance(filters, dict):
-		filters = [make_filter_tuple("Customer Account", key, value) for key, value in filters.items()]
 	seen = {row[0] for row in found}
 	rows = frappe.get_list(
 		"Customer Account",
 		fields=FIELDS,
 		filters=[
-			*(filters or []),
+			*filters,
 			["Customer Account", "salesperson", "=", frappe.session.user],
 			["Customer Account", "customer_name", "like", f"%{_escape_like(txt)}%"],
 		],

@@ -5,8 +5,8 @@ is unrestricted). From that one criterion come both Frappe hooks:
 
 - `permission_query_conditions` — the criterion as SQL, applied to lists, reports, counts, search, export;
 - `has_permission` — the same criterion run for one document: over the stored row (so a row outside the
-  scope is never read, written or printed by name) and over the document's values as they are in memory
-  (so a save cannot move a row out of, or into, the scope behind the list's back).
+  scope is never read, written or printed by name) and, for changes, over the document's values as they are
+  in memory (so a save cannot move a row out of, or into, the scope behind the list's back).
 
 Nothing re-implements a condition in Python, so the two cannot drift apart.
 """
@@ -61,4 +61,7 @@ def doc_matches(doc, criterion_for, ptype: str = "read", user: str | None = None
 	criterion = criterion_for(user or frappe.session.user, table, ptype)
 	if criterion is None:
 		return True
-	return stored_row_matches(doc.doctype, doc.name, criterion) and values_match(doc, criterion, table)
+	if not stored_row_matches(doc.doctype, doc.name, criterion):
+		return False
+	# a read looks at the stored row; only a change can carry new values out of (or into) the scope
+	return ptype in READ_PTYPES or values_match(doc, criterion, table)

@@ -132,8 +132,8 @@ def dialable(key: str) -> str:
 
 def deliver(records: list[str], commit: bool = True):
 	"""Send queued SMS records: one gateway call per distinct message text, each group's status written
-		and committed right after its gateway call, so a crash part-way never sends a group twice on a rerun
-		(at most once). Numbers opted out since queueing are not sent (SPEC CALL-06). `commit=False` keeps it
+	and committed right after its gateway call, so a crash part-way never sends a group twice on a rerun
+	(at most once). Numbers opted out since queueing are not sent (SPEC CALL-06). `commit=False` keeps it
 	inside the caller's transaction (inline delivery in Frappe-layer tests)."""
 	settings = call_settings()
 	send = gateway_function(settings)

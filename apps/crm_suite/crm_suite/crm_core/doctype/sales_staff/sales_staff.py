@@ -13,8 +13,9 @@ class SalesStaff(Document):
 	def validate(self):
 		self.set_position_details()
 		# SPEC ORG-02: checked before the row is written; a position a System Manager mapped to high
-		# roles grants nothing through a CRM Admin's save.
-		check_grantable(self.roles_to_grant())
+		# roles grants nothing through a CRM Admin's save. on_update grants what was checked here.
+		self.flags.roles_to_grant = self.roles_to_grant()
+		check_grantable(self.flags.roles_to_grant)
 
 	def on_update(self):
 		self.grant_position_roles()
@@ -23,9 +24,11 @@ class SalesStaff(Document):
 	def grant_position_roles(self):
 		"""SPEC ORG-02: a position maps to roles; its holder gets them (roles are only ever added here,
 		so a role an admin gave by hand is never taken away)."""
-		missing = self.roles_to_grant()
-		if missing:
+		missing = self.flags.roles_to_grant
+		if missing is None:  # on_update run without validate
+			missing = self.roles_to_grant()
 			check_grantable(missing)
+		if missing:
 			user = frappe.get_doc("User", self.user)
 			user.flags.ignore_permissions = True
 			user.add_roles(*sorted(missing))
