@@ -180,6 +180,41 @@ def _rel(path: Path) -> str:
 		return str(path)
 
 
+# Fieldtypes that hold no value (Frappe's `display_fieldtypes`): no type annotation is generated for them.
+DISPLAY_FIELDTYPES = frozenset(
+	{"Section Break", "Column Break", "Tab Break", "HTML", "Button", "Image", "Fold", "Heading"}
+)
+CHILD_TABLE_FIELDS = frozenset({"parent", "parentfield", "parenttype"})
+TYPES_BLOCK_RE = re.compile(
+	r"# begin: auto-generated types\n(?P<body>.*?)# end: auto-generated types", re.DOTALL
+)
+ANNOTATION_RE = re.compile(r"^\s+(\w+): DF\.", re.MULTILINE)
+
+
+def check_type_annotations(doc: dict, controller: Path) -> list[str]:
+	"""The controller carries Frappe's generated type block (`export_python_type_annotations`), and it
+	names exactly the doctype's value fields: regenerate it (save the DocType in developer mode, or run
+	`frappe.types.exporter.TypeExporter`) when fields change."""
+	if not controller.is_file():
+		return [f"{doc.get('name')}: controller {_rel(controller)} is missing"]
+	source = controller.read_text(encoding="utf-8")
+	class_line = f"class {controller_class_name(doc['name'])}("
+	block = TYPES_BLOCK_RE.search(source)
+	if class_line not in source or not block or block.start() < source.index(class_line):
+		return [f"{doc.get('name')}: {_rel(controller)} has no auto-generated types block in its class"]
+	annotated = set(ANNOTATION_RE.findall(block.group("body")))
+	expected = {
+		f["fieldname"]
+		for f in doc.get("fields") or []
+		if f.get("fieldname") and f.get("fieldtype") not in DISPLAY_FIELDTYPES
+	}
+	if doc.get("istable"):
+		expected |= CHILD_TABLE_FIELDS
+	problems = [f"{doc['name']}: field '{f}' has no type annotation" for f in sorted(expected - annotated)]
+	problems += [f"{doc['name']}: annotation '{f}' is not a field" for f in sorted(annotated - expected)]
+	return problems
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Discovery
 
@@ -919,6 +954,34 @@ def test_doctype_naming_rule(meta):
 def test_doctype_name_does_not_collide(meta):
 	skip_if_nothing(meta)
 	assert_clean(check_name_collision(meta.doc["name"], set(CORE_DOCTYPES)))
+
+
+@pytest.mark.parametrize("meta", DOCTYPE_PARAMS)
+def test_controller_has_generated_type_annotations(meta):
+	skip_if_nothing(meta)
+	assert_clean(check_type_annotations(meta.doc, meta.path.with_suffix(".py")))
+
+
+def test_lint_detects_stale_type_annotations(tmp_path):
+	doc = {
+		"name": "Sample Thing",
+		"fields": [
+			{"fieldname": "title", "fieldtype": "Data"},
+			{"fieldname": "sb", "fieldtype": "Section Break"},
+			{"fieldname": "qty", "fieldtype": "Int"},
+		],
+	}
+	controller = tmp_path / "sample_thing.py"
+	controller.write_text("class SampleThing(Document):\n\tpass\n")
+	assert _has(check_type_annotations(doc, controller), "no auto-generated types block")
+	controller.write_text(
+		"class SampleThing(Document):\n\t# begin: auto-generated types\n\tif TYPE_CHECKING:\n"
+		"\t\ttitle: DF.Data | None\n\t\told: DF.Int\n\t# end: auto-generated types\n"
+	)
+	problems = check_type_annotations(doc, controller)
+	assert _has(problems, "'qty' has no type annotation") and _has(problems, "'old' is not a field")
+	assert not _has(problems, "'sb'")
+	assert _has(check_type_annotations(doc, tmp_path / "missing.py"), "is missing")
 
 
 def test_doctype_names_are_unique_in_the_app():

@@ -15,6 +15,26 @@ class DeviceUserHasOtherRoles(frappe.ValidationError):
 
 
 class PhoneLine(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_suite.call_center.doctype.phone_line_user.phone_line_user import PhoneLineUser
+
+		device_user: DF.Link | None
+		enabled: DF.Check
+		last_seen_on: DF.Datetime | None
+		line_id: DF.Data
+		line_name: DF.Data | None
+		local_area_code: DF.Data | None
+		outside_line_prefix: DF.Data | None
+		users: DF.Table[PhoneLineUser]
+
+	# end: auto-generated types
 	def validate(self):
 		self.remove_duplicate_users()
 		self.validate_device_user()

@@ -11,6 +11,22 @@ from crm_suite.services.phone_index import phone_settings
 
 
 class SMSOptOut(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		customer: DF.Link | None
+		opted_out_on: DF.Datetime | None
+		phone_key: DF.Data | None
+		phone_number: DF.Data | None
+		phone_number_masked: DF.Data | None
+		reason: DF.SmallText | None
+
+	# end: auto-generated types
 	def validate(self):
 		sync_masked_copies(self)  # a user without full-number access types the number into the copy
 		self.set_phone_key()

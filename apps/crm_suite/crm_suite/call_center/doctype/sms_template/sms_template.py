@@ -11,6 +11,19 @@ KNOWN_PLACEHOLDERS = frozenset({"customer_name", "contact_person", "salesperson_
 
 
 class SMSTemplate(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		enabled: DF.Check
+		message: DF.SmallText
+		template_name: DF.Data
+
+	# end: auto-generated types
 	def validate(self):
 		unknown = sorted(set(placeholders(self.message)) - KNOWN_PLACEHOLDERS)
 		if unknown:

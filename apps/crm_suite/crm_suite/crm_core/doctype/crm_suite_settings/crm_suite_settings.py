@@ -11,6 +11,31 @@ class DuplicatesBlockBan(frappe.ValidationError):
 
 
 class CRMSuiteSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		company_name: DF.Data | None
+		customers_recycle_notified_until: DF.Datetime | None
+		default_phone_region: DF.Data | None
+		duplicate_name_policy: DF.Literal["Off", "Warn", "Ban"]
+		duplicate_phone_check: DF.Check
+		export_max_rows: DF.Int
+		import_max_rows: DF.Int
+		leads_recycle_notified_until: DF.Datetime | None
+		local_area_code: DF.Data | None
+		mask_phone_numbers: DF.Check
+		recycle_connections: DF.Int
+		required_customer_fields: DF.SmallText | None
+		sender_address: DF.SmallText | None
+		sender_name: DF.Data | None
+		sender_postcode: DF.Data | None
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_ban_possible()
 

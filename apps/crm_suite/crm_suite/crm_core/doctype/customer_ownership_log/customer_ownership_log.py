@@ -6,6 +6,39 @@ from frappe.model.document import Document
 
 
 class CustomerOwnershipLog(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		action: DF.Literal[
+			"Create",
+			"Claim",
+			"Assign",
+			"Take Back",
+			"Transfer",
+			"Recycle",
+			"Abandon",
+			"Import",
+			"Delete",
+			"Move",
+			"Invalid",
+			"Distribute",
+			"Convert",
+		]
+		customer: DF.Link | None
+		done_at: DF.Datetime | None
+		done_by: DF.Link | None
+		from_pool: DF.Link | None
+		from_salesperson: DF.Link | None
+		reason: DF.SmallText | None
+		sales_lead: DF.Link | None
+		to_pool: DF.Link | None
+		to_salesperson: DF.Link | None
+	# end: auto-generated types
 	pass
 
 

@@ -6,6 +6,25 @@ from frappe.utils.nestedset import NestedSet
 
 
 class SalesDepartment(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		department_head: DF.Link | None
+		department_name: DF.Data
+		description: DF.SmallText | None
+		is_group: DF.Check
+		lft: DF.Int
+		old_parent: DF.Link | None
+		parent_sales_department: DF.Link | None
+		required_customer_fields: DF.SmallText | None
+		rgt: DF.Int
+
+	# end: auto-generated types
 	def on_trash(self):
 		super().on_trash()
 		# ORG-01: positions and people of a deleted department stay, unassigned.

@@ -8,6 +8,22 @@ from crm_suite.permissions.roles import check_grantable
 
 
 class SalesPosition(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_suite.crm_core.doctype.sales_position_role.sales_position_role import SalesPositionRole
+
+		manages_subordinates: DF.Check
+		position_name: DF.Data
+		roles: DF.Table[SalesPositionRole]
+		sales_department: DF.Link | None
+
+	# end: auto-generated types
 	def validate(self):
 		# SPEC ORG-02: a position may map only roles the saving user may grant; roles already mapped
 		# (by a System Manager) stay, so a CRM Admin can still rename or move the position.

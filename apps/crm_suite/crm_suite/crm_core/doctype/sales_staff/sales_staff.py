@@ -10,6 +10,22 @@ LANDING_WORKSPACE = "Customers"
 
 
 class SalesStaff(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		enabled: DF.Check
+		full_name: DF.Data | None
+		manages_subordinates: DF.Check
+		sales_department: DF.Link | None
+		sales_position: DF.Link | None
+		user: DF.Link
+
+	# end: auto-generated types
 	def validate(self):
 		self.set_position_details()
 		# SPEC ORG-02: checked before the row is written; a position a System Manager mapped to high

@@ -26,6 +26,64 @@ class DuplicateCustomerName(frappe.ValidationError):
 
 
 class CustomerAccount(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		address: DF.SmallText | None
+		annual_revenue: DF.Currency
+		bank_account: DF.Data | None
+		bank_name: DF.Data | None
+		city: DF.Link | None
+		claimed_on: DF.Datetime | None
+		contact_person: DF.Data | None
+		credit_rating: DF.Literal["", "A", "B", "C", "D"]
+		customer_category: DF.Link | None
+		customer_kind: DF.Link | None
+		customer_name: DF.Data
+		customer_pool: DF.Link | None
+		customer_source: DF.Link | None
+		customer_value: DF.Currency
+		deal_on: DF.Date | None
+		decision_chain: DF.SmallText | None
+		email: DF.Data | None
+		employee_count: DF.Int
+		fax: DF.Data | None
+		fax_masked: DF.Data | None
+		industry: DF.Link | None
+		is_target: DF.Check
+		last_contact_on: DF.Datetime | None
+		last_released_by: DF.Link | None
+		last_released_on: DF.Datetime | None
+		lifecycle_state: DF.Literal["Pending", "Pool", "Following", "Deal", "Shelved", "Invalid"]
+		locked: DF.Check
+		mobile_no: DF.Data | None
+		mobile_no_masked: DF.Data | None
+		name_initials: DF.Data | None
+		name_key: DF.Data | None
+		name_key_unique: DF.Data | None
+		name_pinyin: DF.Data | None
+		naming_series: DF.Literal["CUS-.YYYY.-.#####"]
+		phone: DF.Data | None
+		phone_masked: DF.Data | None
+		postcode: DF.Data | None
+		protected_until: DF.Datetime | None
+		province: DF.Link | None
+		registered_capital: DF.Currency
+		relationship_level: DF.Literal["", "New", "Acquainted", "Trusted", "Strategic"]
+		remarks: DF.Text | None
+		sales_department: DF.Link | None
+		salesperson: DF.Link | None
+		short_name: DF.Data | None
+		stars: DF.Rating
+		tax_id: DF.Data | None
+		website: DF.Data | None
+
+	# end: auto-generated types
 	def onload(self):
 		from crm_suite.customers.contact import mask_contact_list
 

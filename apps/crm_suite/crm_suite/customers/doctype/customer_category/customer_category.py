@@ -5,4 +5,22 @@ from frappe.model.document import Document
 
 
 class CustomerCategory(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		category_name: DF.Data
+		color: DF.Color | None
+		description: DF.SmallText | None
+		icon: DF.Data | None
+		indicator: DF.Literal[
+			"blue", "green", "orange", "red", "purple", "gray", "yellow", "cyan", "pink", "darkgrey"
+		]
+		is_blacklist: DF.Check
+		sort_order: DF.Int
+	# end: auto-generated types
 	pass

@@ -17,6 +17,31 @@ class ImportBatchRunning(frappe.ValidationError):
 
 
 class CustomerImportBatch(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		assigned_rows: DF.Int
+		customer_pool: DF.Link | None
+		duplicate_rows: DF.Int
+		error_report: DF.Attach | None
+		failed_rows: DF.Int
+		finished_on: DF.Datetime | None
+		import_file: DF.Attach
+		import_mode: DF.Literal["All or nothing", "Import valid rows"]
+		imported_rows: DF.Int
+		job_id: DF.Data | None
+		message: DF.SmallText | None
+		salesperson: DF.Link | None
+		started_on: DF.Datetime | None
+		status: DF.Literal["Pending", "Queued", "Running", "Completed", "Partially Completed", "Failed"]
+		total_rows: DF.Int
+		unassigned_rows: DF.Int
+	# end: auto-generated types
 	"""One upload of customers from Excel and its outcome (SPEC CUS-07; counts feed RPT-09)."""
 
 	def validate(self):

@@ -5,4 +5,15 @@ from frappe.model.document import Document
 
 
 class CustomerIndustry(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		industry_name: DF.Data
+	# end: auto-generated types
 	pass

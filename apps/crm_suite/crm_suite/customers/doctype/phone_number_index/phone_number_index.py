@@ -6,6 +6,24 @@ from frappe.model.document import Document
 
 
 class PhoneNumberIndex(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		customer: DF.Link | None
+		extension: DF.Data | None
+		national_number: DF.Data | None
+		number_type: DF.Literal["Mobile", "Fixed Line", "Service", "Unknown"]
+		phone_key: DF.Data
+		raw_number: DF.Data | None
+		reference_doctype: DF.Link | None
+		reference_field: DF.Data | None
+		reference_name: DF.DynamicLink | None
+	# end: auto-generated types
 	pass
 
 

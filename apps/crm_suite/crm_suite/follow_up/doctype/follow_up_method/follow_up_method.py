@@ -5,4 +5,16 @@ from frappe.model.document import Document
 
 
 class FollowUpMethod(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		disabled: DF.Check
+		is_visit: DF.Check
+		method_name: DF.Data
+	# end: auto-generated types
 	pass

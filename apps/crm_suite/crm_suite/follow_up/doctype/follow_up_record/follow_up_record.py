@@ -13,6 +13,28 @@ class FollowUpTargetMissing(frappe.ValidationError):
 
 
 class FollowUpRecord(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		attachment: DF.Attach | None
+		contact: DF.Link | None
+		content: DF.Text
+		customer: DF.Link | None
+		customer_name: DF.Data | None
+		followed_on: DF.Datetime
+		method: DF.Link
+		next_contact_on: DF.Date | None
+		next_step: DF.SmallText | None
+		sales_department: DF.Link | None
+		sales_lead: DF.Link | None
+		salesperson: DF.Link | None
+		template: DF.Link | None
+	# end: auto-generated types
 	"""One follow-up (跟进/拜访, SPEC FUP-01) of a customer, contact or lead."""
 
 	def validate(self):

@@ -14,6 +14,24 @@ class DuplicateApplication(frappe.ValidationError):
 
 
 class ClaimApplication(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		applicant: DF.Link | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		customer_pool: DF.Link | None
+		decided_by: DF.Link | None
+		decided_on: DF.Datetime | None
+		naming_series: DF.Literal["CLA-.YYYY.-.#####"]
+		reason: DF.SmallText | None
+		workflow_state: DF.Link | None
+	# end: auto-generated types
 	"""Apply to claim (SPEC POOL-02a): Pending → Approved / Rejected by a pool admin or the applicant's
 	manager; approval performs the claim, re-checking every limit at that moment."""
 

@@ -10,6 +10,24 @@ from crm_suite.services.notify import notify_users
 
 
 class CustomerTransferRequest(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		customer: DF.Link
+		customer_name: DF.Data | None
+		decided_by: DF.Link | None
+		decided_on: DF.Datetime | None
+		from_salesperson: DF.Link | None
+		naming_series: DF.Literal["CTR-.YYYY.-.#####"]
+		reason: DF.SmallText | None
+		to_salesperson: DF.Link
+		workflow_state: DF.Link | None
+	# end: auto-generated types
 	"""Transfer to another salesperson with approval (SPEC POOL-07, 客户转移审批)."""
 
 	def validate(self):

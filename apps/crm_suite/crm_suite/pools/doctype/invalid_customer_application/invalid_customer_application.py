@@ -10,6 +10,23 @@ from crm_suite.services.notify import notify_users
 
 
 class InvalidCustomerApplication(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		applicant: DF.Link | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		decided_by: DF.Link | None
+		decided_on: DF.Datetime | None
+		naming_series: DF.Literal["ICA-.YYYY.-.#####"]
+		reason: DF.SmallText
+		workflow_state: DF.Link | None
+	# end: auto-generated types
 	"""The owner applies to mark a customer invalid; the manager approves or rejects (SPEC POOL-08).
 	Applications stay as the history; approval writes an ownership-log row."""
 

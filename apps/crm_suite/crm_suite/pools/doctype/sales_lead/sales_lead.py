@@ -10,6 +10,42 @@ from crm_suite.services.pool import default_pool, guard_ownership_fields
 
 
 class SalesLead(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		claimed_on: DF.Datetime | None
+		company_name: DF.Data | None
+		contact_name: DF.Data | None
+		converted_contact: DF.Link | None
+		converted_customer: DF.Link | None
+		converted_on: DF.Datetime | None
+		customer_category: DF.Link | None
+		customer_pool: DF.Link | None
+		email: DF.Data | None
+		industry: DF.Link | None
+		last_contact_on: DF.Datetime | None
+		last_released_by: DF.Link | None
+		last_released_on: DF.Datetime | None
+		lead_name: DF.Data
+		lead_source: DF.Link | None
+		lifecycle_state: DF.Literal["Pending", "Pool", "Following", "Qualified", "Converted", "Invalid"]
+		locked: DF.Check
+		mobile_no: DF.Data | None
+		mobile_no_masked: DF.Data | None
+		naming_series: DF.Literal["LEAD-.YYYY.-.#####"]
+		phone: DF.Data | None
+		phone_masked: DF.Data | None
+		protected_until: DF.Datetime | None
+		province: DF.Link | None
+		remarks: DF.SmallText | None
+		sales_department: DF.Link | None
+		salesperson: DF.Link | None
+	# end: auto-generated types
 	"""A lead (线索, SPEC POOL-12): the same pool mechanics as customers, in lead pools."""
 
 	def validate(self):
