@@ -1,11 +1,19 @@
-"""In-app notifications in bulk: one Notification Log row per recipient, in the recipient's language,
-and a realtime nudge to that user only (never a broadcast)."""
+"""In-app notifications (the bell) through Frappe's own Notification Log.
+
+Each recipient gets one Notification Log document, its subject in the recipient's language. The rows are
+inserted as documents, so everything Frappe ties to them works as for its own notifications: the user's
+Notification Settings (notifications off → nothing is made; the e-mail copy of Alerts), the bell's unread
+flag and its realtime refresh. A few notices are made at once; many (a recycling run's notice to every former
+owner) go to a background job, after the caller's transaction commits — as Frappe's
+`enqueue_create_notification` does. A realtime `crm_suite_pool` event tells the open lists to refresh.
+"""
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.desk.doctype.notification_settings.notification_settings import is_notifications_enabled
 
-from crm_suite.services.ownership import new_row_names
+# Up to this many recipients the notices are made in the caller's transaction; more go to a job.
+INLINE_RECIPIENTS = 20
 
 
 def notify_users(
@@ -25,43 +33,52 @@ def notify_user(
 
 
 def _notify(user_args: dict[str, tuple], message: str, doctype: str, name=None, link=None) -> int:
+	"""Returns how many users were addressed."""
 	if not user_args:
 		return 0
 	users = frappe.qb.DocType("User")
 	languages = dict(
 		frappe.qb.from_(users)
 		.select(users.name, users.language)
-		.where(users.name.isin(list(user_args)))
+		.where(users.name.isin(list(user_args)) & (users.enabled == 1))
 		.run()
 	)
 	default_language = frappe.db.get_default("lang") or "en"
-	now, sender = now_datetime(), frappe.session.user
-	table = frappe.qb.DocType("Notification Log")
-	query = frappe.qb.into(table).columns(
-		"name",
-		"subject",
-		"for_user",
-		"type",
-		"document_type",
-		"document_name",
-		"from_user",
-		"read",
-		"link",
-		"owner",
-		"modified_by",
-		"creation",
-		"modified",
-	)
-	for row_name, (user, args) in zip(new_row_names(len(user_args)), sorted(user_args.items()), strict=True):
-		language = languages.get(user) or default_language
-		subject = _(message, lang=language).format(*args)
-		query = query.insert(
-			row_name, subject, user, "Alert", doctype, name, sender, 0, link, sender, sender, now, now
+	notices = [
+		{"for_user": user, "subject": _(message, lang=languages[user] or default_language).format(*args)}
+		for user, args in sorted(user_args.items())
+		if user in languages
+	]
+	common = {
+		"type": "Alert",
+		"document_type": doctype,
+		"document_name": name,
+		"link": link,
+		"from_user": frappe.session.user,
+	}
+	if len(notices) <= INLINE_RECIPIENTS or frappe.flags.in_test:
+		make_notifications(common, notices)
+	else:
+		frappe.enqueue(
+			make_notifications,
+			queue="default",
+			enqueue_after_commit=True,
+			common=common,
+			notices=notices,
 		)
-	query.run()
 	for user in user_args:
-		frappe.publish_realtime("notification", user=user, after_commit=True)
 		frappe.publish_realtime(
 			"crm_suite_pool", {"doctype": doctype, "name": name}, user=user, after_commit=True
 		)
 	return len(user_args)
+
+
+def make_notifications(common: dict, notices: list[dict]) -> int:
+	"""Insert the Notification Log documents (skipping users who turned notifications off)."""
+	made = 0
+	for notice in notices:
+		if not is_notifications_enabled(notice["for_user"]):
+			continue
+		frappe.get_doc({"doctype": "Notification Log", **common, **notice}).insert(ignore_permissions=True)
+		made += 1
+	return made
