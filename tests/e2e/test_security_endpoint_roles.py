@@ -61,6 +61,18 @@ EXPECTED = {
 	"crm_suite.api.overrides.get_contact_details": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcard": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcards": ("GET", {"contacts": '["无此联系人"]'}, SIGNED_IN),
+	"crm_suite.api.overrides.getdoc": ("GET", {"doctype": "Customer Account", "name": "无此客户"}, SIGNED_IN),
+	"crm_suite.api.overrides.get_docinfo": (
+		"GET",
+		{"doctype": "Customer Account", "name": "无此客户"},
+		SIGNED_IN,
+	),
+	"crm_suite.api.overrides.savedocs": ("POST", {"doc": "{}", "action": "Save"}, SIGNED_IN),
+	"crm_suite.api.overrides.cancel": (
+		"POST",
+		{"doctype": "Customer Account", "name": "无此客户"},
+		SIGNED_IN,
+	),
 	"crm_suite.api.system.ping": ("GET", {}, SIGNED_IN),
 	"crm_suite.api.system.realtime_echo": ("POST", {}, SIGNED_IN),
 	"crm_suite.customers.search.customer_query": (

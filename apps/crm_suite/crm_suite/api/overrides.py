@@ -4,7 +4,8 @@ import frappe
 from frappe import _
 from frappe.client import get_safe_filters
 
-from crm_suite.policies.spreadsheet import neutralise_row
+from crm_suite.policies.spreadsheet import neutralise_csv, neutralise_xlsx
+from crm_suite.services.masking import mask_versions
 
 
 @frappe.whitelist()
@@ -55,41 +56,87 @@ def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = "")
 @frappe.whitelist()
 def export_query():
 	"""Report View / Report Builder export (`frappe.desk.reportview.export_query`) with spreadsheet
-	injection neutralised (SPEC CUS-07): text cells starting with = + - @ (or tab / CR) get a leading
-	apostrophe in CSV and Excel files. Frappe's own export runs unchanged otherwise (permissions, access
-	log, formats); the cells are rewritten where it hands its rows to the writers."""
+	injection neutralised (SPEC CUS-07): Frappe's own export runs unchanged (permissions, access log,
+	formats), then the CSV or Excel file it made is rewritten so that text cells starting with = + - @ (or
+	tab / CR) get a leading apostrophe and formulas become text; nothing else in the file changes."""
 	from frappe.desk import reportview
 
-	doctype = frappe.form_dict.get("doctype")
+	_existing_doctype(frappe.form_dict.get("doctype"))
+	delimiter = (str(frappe.form_dict.get("csv_delimiter") or ",") or ",")[0]
+	reportview.export_query()
+	content, filename = frappe.response.get("filecontent"), str(frappe.response.get("filename") or "")
+	if not isinstance(content, bytes):
+		return
+	if filename.endswith(".csv"):
+		frappe.response["filecontent"] = neutralise_csv(content.decode("utf-8"), delimiter).encode("utf-8")
+	elif filename.endswith(".xlsx"):
+		frappe.response["filecontent"] = neutralise_xlsx(content)
+
+
+# Form loads and saves hand the document's last ten Versions (`docinfo.versions`) to anyone who may read
+# the document, full numbers in their diffs included (SPEC ORG-06). Each entry point that builds a docinfo
+# runs as Frappe's, then the versions are filtered for the reader (`services.masking.mask_version_data`).
+# Arguments are checked first, so bad input is a 4xx like everywhere in the app.
+SAVE_ACTIONS = frozenset({"Save", "Submit", "Update", "Cancel"})
+
+
+def _existing_doctype(doctype) -> str:
 	if not isinstance(doctype, str) or not doctype or not frappe.db.exists("DocType", doctype):
 		frappe.throw(
 			_("{0} {1} not found").format(_("DocType"), doctype if isinstance(doctype, str) else ""),
 			frappe.DoesNotExistError,
 		)
-	_neutralise_reportview_cells(reportview)
-	frappe.flags.crm_suite_neutralise_cells = True
+	return doctype
+
+
+def _mask_docinfo_versions():
+	docinfo = frappe.response.get("docinfo")
+	if docinfo and docinfo.get("versions"):
+		docinfo["versions"] = mask_versions(docinfo["doctype"], docinfo["versions"])
+
+
+@frappe.whitelist()
+def getdoc(doctype: str, name: str, user: str | None = None):
+	from frappe.desk.form import load
+
+	load.getdoc(_existing_doctype(doctype), name, user)
+	_mask_docinfo_versions()
+
+
+@frappe.whitelist()
+def get_docinfo(doctype: str, name: str):
+	from frappe.desk.form import load
+
+	load.get_docinfo(doctype=_existing_doctype(doctype), name=name)
+	_mask_docinfo_versions()
+
+
+@frappe.whitelist()
+def savedocs(doc: str | dict, action: str):
+	from frappe.desk.form import save
+
 	try:
-		return reportview.export_query()
-	finally:
-		frappe.flags.crm_suite_neutralise_cells = False
+		values = frappe.parse_json(doc) if isinstance(doc, str) else doc
+	except ValueError:
+		values = None
+	if not isinstance(values, dict) or action not in SAVE_ACTIONS:
+		frappe.throw(_("Invalid request arguments"), frappe.ValidationError)
+	_existing_doctype(values.get("doctype"))
+	save.savedocs(doc, action)
+	_mask_docinfo_versions()
 
 
-def _neutralise_reportview_cells(reportview):
-	"""Wrap, once per process, the last step `export_query` runs on its rows before writing them
-	(`handle_duration_fieldtype_values`, used by nothing else). The wrapper acts only inside this override's
-	request (a request-local flag), so any other caller sees Frappe's function as it is."""
-	original = reportview.handle_duration_fieldtype_values
-	if getattr(original, "crm_suite_neutralises", False):
-		return
+@frappe.whitelist()
+def cancel(
+	doctype: str | None = None,
+	name: str | None = None,
+	workflow_state_fieldname: str | None = None,
+	workflow_state: str | None = None,
+):
+	from frappe.desk.form import save
 
-	def handle_duration_fieldtype_values(doctype, data, fields):
-		data = original(doctype, data, fields)
-		if frappe.flags.crm_suite_neutralise_cells:
-			data = [neutralise_row(row) for row in data]
-		return data
-
-	handle_duration_fieldtype_values.crm_suite_neutralises = True
-	reportview.handle_duration_fieldtype_values = handle_duration_fieldtype_values
+	save.cancel(_existing_doctype(doctype), name, workflow_state_fieldname, workflow_state)
+	_mask_docinfo_versions()
 
 
 # Core Contact methods that hand out the numbers table in full (SPEC ORG-06): for a user without

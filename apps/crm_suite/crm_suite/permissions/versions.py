@@ -2,28 +2,14 @@
 
 Frappe keeps every change of a tracked doctype as a JSON diff in `Version.data`, full numbers included, and
 hands the last ten to whoever may read the document (`getdoc`'s docinfo, the form timeline) without any
-field-level check. The docinfo's versions go through `services.masking.mask_version_data`; the Version list
-and form themselves (System Manager by default, or any role an admin grants) hide the history of doctypes
+field-level check. The docinfo's versions go through `services.masking.mask_version_data` (the form
+endpoints are overridden in hooks.py, see `api/overrides.py`); the Version list and form themselves (System Manager by default, or any role an admin grants) hide the history of doctypes
 whose number fields the reader may not see in full.
 """
 
 import frappe
-import frappe.desk.form.load as form_load
 
-from crm_suite.services.masking import can_see_full_numbers, mask_versions, number_fields
-
-
-def _filtered(original):
-	def get_versions(doc):
-		return mask_versions(doc.doctype, original(doc))
-
-	get_versions.crm_suite_masked = True
-	return get_versions
-
-
-def install():
-	if not getattr(form_load.get_versions, "crm_suite_masked", False):
-		form_load.get_versions = _filtered(form_load.get_versions)
+from crm_suite.services.masking import can_see_full_numbers, number_fields
 
 
 def hidden_doctypes(user: str) -> list[str]:

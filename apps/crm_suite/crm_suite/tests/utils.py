@@ -5,12 +5,14 @@ from frappe.tests.utils import FrappeTestCase
 
 from crm_suite.demo.load import ensure_department, ensure_position, ensure_staff
 from crm_suite.install import seed_defaults
+from crm_suite.permissions.fieldlevel import apply_backport
 from crm_suite.permissions.scope import clear_scope_cache
 
 TEST_DOMAIN = "crm-suite.test"
 
 
 def before_tests():
+	apply_backport()  # as before every request and job (hooks.py)
 	frappe.clear_cache()
 	seed_defaults()
 	frappe.db.commit()
