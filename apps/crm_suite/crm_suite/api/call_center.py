@@ -10,6 +10,7 @@ from crm_suite.permissions.call_center import (
 	check_call_centre_user,
 	customer_visible,
 )
+from crm_suite.permissions.rows import where_in_scope
 from crm_suite.policies.numbers import number_info
 from crm_suite.policies.phones import PhoneNumberInvalid
 from crm_suite.services import call_center, dialing, sms
@@ -85,10 +86,10 @@ def mark_seen(calls: list[str] | str) -> int:
 	calls = frappe.parse_json(calls) if isinstance(calls, str) and calls.startswith("[") else calls
 	calls = [calls] if isinstance(calls, str) else list(calls or [])
 	table = frappe.qb.DocType("Phone Call Record")
-	where = table.name.isin(calls or [""]) & (table.seen == 0)
-	if (criterion := call_scope_criterion(frappe.session.user, table)) is not None:
-		where = where & criterion
-	names = frappe.qb.from_(table).select(table.name).where(where).run(pluck=True)
+	query = (
+		frappe.qb.from_(table).select(table.name).where(table.name.isin(calls or [""]) & (table.seen == 0))
+	)
+	names = where_in_scope(query, call_scope_criterion(frappe.session.user, table)).run(pluck=True)
 	if names:
 		frappe.qb.update(table).set(table.seen, 1).set(table.seen_by, frappe.session.user).where(
 			table.name.isin(names)

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_suite.permissions.customer import customer_scope_criterion
-from crm_suite.permissions.rows import READ_PTYPES, condition_sql, doc_matches
+from crm_suite.permissions.rows import READ_PTYPES, doc_matches, list_condition, scope
 from crm_suite.permissions.scope import visible_users
 from crm_suite.services.masking import can_see_full_numbers, display_value, sync_masked_copies
 from crm_suite.services.phone_index import drop_phone_index, sync_phone_rows
@@ -229,14 +229,11 @@ def on_trash(contact, method=None):
 	drop_phone_index(contact)
 
 
-def contact_scope_criterion(user: str | None = None, table=None, ptype: str = "read"):
+@scope("Contact")
+def contact_scope_criterion(user: str, users: list[str], table, ptype: str):
 	"""Contacts of customers outside the user's scope are hidden (SPEC ORG-03): a contact is in scope
 	unless it is linked to a customer the user may not see; contacts that belong to no customer follow
 	Frappe's own rules. None when the user is unrestricted."""
-	user = user or frappe.session.user
-	if visible_users(user) is None:
-		return None
-	table = table or frappe.qb.DocType("Contact")
 	customer = frappe.qb.DocType(CUSTOMER)
 	visible = frappe.qb.from_(customer).select(customer.name).where(customer_scope_criterion(user, customer))
 	link = frappe.qb.DocType("Dynamic Link")
@@ -250,8 +247,7 @@ def contact_scope_criterion(user: str | None = None, table=None, ptype: str = "r
 	return table.name.notin(hidden)
 
 
-def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return condition_sql(contact_scope_criterion(user))
+get_permission_query_conditions = list_condition(contact_scope_criterion)
 
 
 def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:

@@ -8,8 +8,8 @@ from frappe import _
 from frappe.query_builder import Criterion
 
 from crm_suite.permissions.customer import customer_scope_criterion
-from crm_suite.permissions.rows import condition_sql, doc_matches
-from crm_suite.permissions.scope import is_crm_desk_user, visible_users
+from crm_suite.permissions.rows import document_permission, list_condition, scope, where_in_scope
+from crm_suite.permissions.scope import is_crm_desk_user
 
 _LINES_KEY = "crm_suite:lines_of_user"
 
@@ -49,61 +49,41 @@ def clear_line_cache(doc=None, method=None):
 	frappe.cache.delete_value(_LINES_KEY)
 
 
-def call_scope_criterion(user: str | None = None, table=None, ptype: str = "read"):
-	"""A criterion for the call records `user` may see, or None when unrestricted."""
-	user = user or frappe.session.user
-	users = visible_users(user)
-	if users is None:
-		return None
-	table = table or frappe.qb.DocType("Phone Call Record")
+@scope("Phone Call Record")
+def call_scope_criterion(user: str, users: list[str], table, ptype: str):
+	"""The call records `user` may see: taken by a visible user, or rung on one of the user's lines."""
 	parts = [table.user.isin(users)]
 	if lines := lines_of(user):
 		parts.append(table.phone_line.isin(lines))
 	return Criterion.any(parts)
 
 
-def get_call_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return condition_sql(call_scope_criterion(user))
-
-
-def has_call_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
-	return doc_matches(doc, call_scope_criterion, ptype, user)
+get_call_permission_query_conditions = list_condition(call_scope_criterion)
+has_call_permission = document_permission(call_scope_criterion)
 
 
 # SMS and dial commands follow the user who sent / requested them.
 SENDER_FIELD = {"SMS Record": "sent_by", "Dial Command": "requested_by"}
 
 
-def sender_scope_criterion(doctype: str):
-	def criterion(user: str | None = None, table=None, ptype: str = "read"):
-		users = visible_users(user or frappe.session.user)
-		if users is None:
-			return None
-		table = table or frappe.qb.DocType(doctype)
+def _sender_scope(doctype: str):
+	@scope(doctype)
+	def criterion(user: str, users: list[str], table, ptype: str):
 		return table[SENDER_FIELD[doctype]].isin(users)
 
 	return criterion
 
 
-def get_sms_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return condition_sql(sender_scope_criterion("SMS Record")(user))
-
-
-def get_dial_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return condition_sql(sender_scope_criterion("Dial Command")(user))
-
-
-def has_sender_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
-	return doc_matches(doc, sender_scope_criterion(doc.doctype), ptype, user)
+SENDER_SCOPES = {doctype: _sender_scope(doctype) for doctype in SENDER_FIELD}
+get_sms_permission_query_conditions = list_condition(SENDER_SCOPES["SMS Record"])
+get_dial_permission_query_conditions = list_condition(SENDER_SCOPES["Dial Command"])
+has_sender_permission = document_permission(SENDER_SCOPES)
 
 
 def customer_visible(customer: str | None, user: str) -> bool:
 	"""May `user` see this customer (own, subtree, pool or shared)? One indexed query."""
 	if not customer:
 		return False
-	criterion = customer_scope_criterion(user)
 	table = frappe.qb.DocType("Customer Account")
 	query = frappe.qb.from_(table).select(table.name).where(table.name == customer)
-	if criterion is not None:
-		query = query.where(criterion)
-	return bool(query.run())
+	return bool(where_in_scope(query, customer_scope_criterion(user)).run())

@@ -8,11 +8,17 @@ is unrestricted). From that one criterion come both Frappe hooks:
   scope is never read, written or printed by name) and, for changes, over the document's values as they are
   in memory (so a save cannot move a row out of, or into, the scope behind the list's back).
 
-Nothing re-implements a condition in Python, so the two cannot drift apart.
+Nothing re-implements a condition in Python, so the two cannot drift apart. A doctype's module writes its
+criterion once with `@scope(doctype)` and names its two hooks `list_condition(criterion)` and
+`document_permission(criterion)`.
 """
+
+import functools
 
 import frappe
 from pypika.terms import ValueWrapper
+
+from crm_suite.permissions.scope import visible_users
 
 # Permission types that only look at a row; everything else (write, delete, share, submit …) changes it.
 READ_PTYPES = frozenset({"read", "print", "select", "report", "export", "email"})
@@ -65,3 +71,46 @@ def doc_matches(doc, criterion_for, ptype: str = "read", user: str | None = None
 		return False
 	# a read looks at the stored row; only a change can carry new values out of (or into) the scope
 	return ptype in READ_PTYPES or values_match(doc, criterion, table)
+
+
+def scope(doctype: str):
+	"""Decorator for a doctype's one scope definition, `build(user, users, table, ptype)` → criterion, where
+	`users` are the salespeople whose records `user` sees. The decorated function takes
+	`(user=None, table=None, ptype="read")` and is None for users who see everything (admins)."""
+
+	def decorate(build):
+		@functools.wraps(build)
+		def criterion(user: str | None = None, table=None, ptype: str = "read"):
+			user = user or frappe.session.user
+			users = visible_users(user)
+			if users is None:
+				return None
+			return build(user, users, table or frappe.qb.DocType(doctype), ptype)
+
+		return criterion
+
+	return decorate
+
+
+def list_condition(criterion):
+	"""The `permission_query_conditions` hook of a scope."""
+
+	def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+		return condition_sql(criterion(user))
+
+	return get_permission_query_conditions
+
+
+def document_permission(criterion_of):
+	"""The `has_permission` hook of a scope, or of {doctype: scope} for a hook several doctypes share."""
+
+	def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
+		criterion = criterion_of[doc.doctype] if isinstance(criterion_of, dict) else criterion_of
+		return doc_matches(doc, criterion, ptype, user)
+
+	return has_permission
+
+
+def where_in_scope(query, criterion):
+	"""`query` limited to a scope's rows (unchanged for users who see everything)."""
+	return query if criterion is None else query.where(criterion)

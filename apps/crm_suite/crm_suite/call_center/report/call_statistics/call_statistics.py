@@ -9,6 +9,7 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, getdate, today
 
 from crm_suite.permissions.call_center import call_scope_criterion
+from crm_suite.permissions.rows import where_in_scope
 
 
 def execute(filters: dict | None = None):
@@ -72,8 +73,7 @@ def get_data(filters) -> list[dict]:
 		query = query.where(call.phone_line == filters.phone_line)
 	if filters.get("user"):
 		query = query.where(call.user == filters.user)
-	if (criterion := call_scope_criterion(frappe.session.user, call)) is not None:
-		query = query.where(criterion)
+	query = where_in_scope(query, call_scope_criterion(frappe.session.user, call))
 	rows = query.run(as_dict=True)
 	names = {
 		u.name: u.full_name

@@ -7,6 +7,7 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, get_datetime, getdate
 
 from crm_suite.permissions.pool import follow_up_scope_criterion
+from crm_suite.permissions.rows import where_in_scope
 
 
 def execute(filters=None):
@@ -39,9 +40,7 @@ def execute(filters=None):
 		.groupby(f.salesperson, f.sales_department)
 		.orderby(Count("*"), order=frappe.qb.desc)
 	)
-	scope = follow_up_scope_criterion(table=f)
-	if scope is not None:
-		query = query.where(scope)
+	query = where_in_scope(query, follow_up_scope_criterion(table=f))
 	if filters.salesperson:
 		query = query.where(f.salesperson == filters.salesperson)
 	data = query.run(as_dict=True)

@@ -6,6 +6,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 
 from crm_suite.permissions.customer import customer_scope_criterion
+from crm_suite.permissions.rows import where_in_scope
 from crm_suite.services.pool import CUSTOMER
 
 # what the owned limit counts, imported Pending customers included: exactly the ones at risk here
@@ -30,9 +31,7 @@ def execute(filters=None):
 		.groupby(t.salesperson, t.sales_department)
 		.orderby(never, order=frappe.qb.desc)
 	)
-	scope = customer_scope_criterion(table=t)
-	if scope is not None:
-		query = query.where(scope)
+	query = where_in_scope(query, customer_scope_criterion(table=t))
 	if filters.sales_department:
 		query = query.where(t.sales_department == filters.sales_department)
 	if filters.min_never_contacted:
