@@ -4,7 +4,6 @@ secret is re-checked here in constant time, requests are rate-limited per addres
 idempotent by the event id the bridge made when it heard the call."""
 
 import hmac
-import re
 
 import frappe
 from frappe import _
@@ -12,14 +11,10 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import get_datetime
 from frappe.utils.password import get_decrypted_password
 
+from crm_suite.policies.callerid_wire import ABSENT, KINDS, valid_event_id, valid_line_id, valid_number
 from crm_suite.services import call_center, dialing
 
 DEVICE_ROLE = "Caller ID Device"
-EVENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,63}$")
-LINE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,63}$")
-NUMBER = re.compile(r"^[0-9+*#()\s.-]{1,32}$")
-KINDS = ("inbound", "missed")
-ABSENT = ("private", "unavailable")
 
 
 class DeviceAuthenticationError(frappe.AuthenticationError):
@@ -90,11 +85,11 @@ def parse_call_event(
 	source_format=None, raw=None,
 ) -> dict:  # fmt: skip
 	"""Check a posted event field by field; a clear message names the first bad field."""
-	if not isinstance(event_id, str) or not EVENT_ID.match(event_id):
+	if not valid_event_id(event_id):
 		_malformed(_("event_id must be 8 to 64 letters, digits or . _ : -"))
-	if not isinstance(line_id, str) or not LINE_ID.match(line_id):
+	if not valid_line_id(line_id):
 		_malformed(_("line_id is missing or not a valid line id"))
-	if number is not None and (not isinstance(number, str) or not NUMBER.match(number)):
+	if number is not None and not valid_number(number):
 		_malformed(_("number may hold only digits, spaces and + * # ( ) . -"))
 	if absent_reason is not None and absent_reason not in ABSENT:
 		_malformed(_("absent_reason must be private or unavailable"))
@@ -145,7 +140,7 @@ def call_ended(
 ) -> dict:
 	"""The end of a call the device reported: only for a call of the device's own line."""
 	device = authenticate_device()
-	if not isinstance(event_id, str) or not EVENT_ID.match(event_id):
+	if not valid_event_id(event_id):
 		_malformed(_("event_id must be 8 to 64 letters, digits or . _ : -"))
 	if duration is not None and (isinstance(duration, bool) or not str(duration).strip().isdigit()):
 		_malformed(_("duration must be a whole number of seconds"))
@@ -158,7 +153,7 @@ def call_ended(
 def next_dial_commands(line_id: str) -> list[dict]:
 	"""The bridge's poll: queued click-to-dial commands of its line, each handed out once."""
 	device = authenticate_device()
-	if not isinstance(line_id, str) or not LINE_ID.match(line_id):
+	if not valid_line_id(line_id):
 		_malformed(_("line_id is missing or not a valid line id"))
 	return dialing.claim_dial_commands(line_id, device)
 

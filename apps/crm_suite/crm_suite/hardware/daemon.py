@@ -38,13 +38,13 @@ import sqlite3
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
 from crm_suite.hardware.events import CallerIdEvent, make_event
 from crm_suite.hardware.profiles import DeviceProfile, get_profile
+from crm_suite.policies.callerid_wire import call_kind, new_event_id, valid_line_id
 
 log = logging.getLogger("crm_suite.callerid")
 
@@ -105,6 +105,10 @@ class BridgeConfig:
 			missing.append("port")
 		if missing:
 			raise ConfigError(f"missing config keys: {', '.join(missing)}")
+		if not valid_line_id(self.line_id):
+			raise ConfigError(
+				"line_id may hold letters, digits and . _ : @ / - (1 to 64, starting with a letter or digit)"
+			)
 		if not self.site_url.startswith(("http://", "https://")):
 			raise ConfigError("site_url must start with https:// (or http:// on a trusted LAN)")
 		get_profile(self.profile)
@@ -348,7 +352,7 @@ class Bridge:
 			self.stats["duplicates"] += 1
 			emit(logging.DEBUG, "duplicate_dropped", line=event.line_id, number=event.number)
 			return None
-		event_id = f"{self.config.line_id}-{uuid.uuid4().hex}"
+		event_id = new_event_id(self.config.line_id)
 		when = event.when.to_datetime(datetime.now()) if event.when else None
 		payload = {
 			"event_id": event_id,
@@ -356,7 +360,7 @@ class Bridge:
 			"number": event.number,
 			"name": event.name,
 			"absent_reason": event.absent_reason,
-			"kind": event.kind if event.kind in ("inbound", "missed") else "inbound",
+			"kind": call_kind(event.kind),
 			"call_time": (when or datetime.now()).isoformat(timespec="seconds"),
 			"source_format": event.source_format,
 			"raw": event.as_dict()["raw"],
