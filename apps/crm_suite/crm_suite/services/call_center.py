@@ -14,7 +14,7 @@ from pypika.terms import Parameter
 
 from crm_suite.permissions.call_center import customer_visible
 from crm_suite.policies.numbers import local_number_candidates, number_info
-from crm_suite.policies.phones import PhoneNumberInvalid, mask_phone, normalise_phone
+from crm_suite.policies.phones import NormalisedPhone, PhoneNumberInvalid, mask_phone, normalise_phone
 from crm_suite.services.masking import can_see_full_numbers, masked_field, masking_enabled
 from crm_suite.services.phone_index import phone_settings
 
@@ -51,12 +51,19 @@ class LineNotBoundToDevice(frappe.PermissionError):
 
 @dataclass
 class PhoneMatch:
-	key: str = ""
-	national_number: str = ""
-	extension: str = ""
-	number_type: str = "Unknown"
+	"""A number looked up: its normalised form (None when it holds no usable number) and the records found."""
+
+	phone: NormalisedPhone | None = None
 	match_type: str = "None"
 	rows: list[dict] = field(default_factory=list)
+
+	@property
+	def key(self) -> str:
+		return self.phone.key if self.phone else ""
+
+	@property
+	def number_type(self) -> str:
+		return self.phone.number_type if self.phone else "Unknown"
 
 	@property
 	def primary(self) -> dict | None:
@@ -104,7 +111,7 @@ def match_number(raw: str | None, area_code: str | None = None) -> PhoneMatch:
 		phone = normalise_phone(raw, region, area_code or default_area)
 	except PhoneNumberInvalid:
 		return PhoneMatch()
-	found = PhoneMatch(phone.key, phone.national_number, phone.extension, phone.number_type)
+	found = PhoneMatch(phone)
 	found.rows = _index_rows([phone.key])
 	if found.rows:
 		found.match_type = "Exact"
@@ -252,7 +259,7 @@ def call_values(number: str | None, area_code: str | None = None) -> dict:
 	values = {
 		"phone_number": number,
 		"phone_key": found.key,
-		"number_type": found.number_type if found.key else "Unknown",
+		"number_type": found.number_type,
 		"match_type": found.match_type,
 	}
 	if found.key.startswith("+"):
