@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import emit, percentile
+from harness import emit_latency
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -157,18 +157,13 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 			listener.stdin.flush()
 			got = next_message("echo", tag)
 			echoes.append(got["t"] - began)
-		ms = 1000
-		emit(
+		emit_latency(
 			"callerid_serial_to_socket_p95",
-			percentile(latencies, 95) * ms,
-			"ms",
-			percentile(echoes, 95) * ms,
-			scale=frappe.db.count("Customer Account"),
-			n=len(latencies),
-			lower_is_better=True,
-			p50_ms=round(percentile(latencies, 50) * ms, 1),
-			max_ms=round(max(latencies) * ms, 1),
-			baseline_name="HTTP realtime_echo -> socket.io round trip (p95), no serial line or bridge",
+			latencies,
+			echoes,
+			frappe.db.count("Customer Account"),
+			"HTTP realtime_echo -> socket.io round trip (p95), no serial line or bridge",
+			max_ms=round(max(latencies) * 1000, 1),
 		)
 	finally:
 		for p in reversed(procs):

@@ -7,7 +7,7 @@ Prints p50 and p99 per lookup (ms); `ratio` is how many times faster than the sc
 import random
 import time
 
-from harness import emit, percentile
+from harness import emit_latency
 
 LOOKUPS = 2000
 SCANS = 7
@@ -63,28 +63,15 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		like_scan(raw)
 		scans.append(time.perf_counter() - began)
 
-	ms = 1000
-	emit(
-		"callerid_lookup_p99",
-		percentile(samples, 99) * ms,
-		"ms",
-		percentile(scans, 99) * ms,
-		scale=customers,
-		n=len(samples),
-		lower_is_better=True,
-		phone_numbers=phones,
-		hit_rate=round(hits / len(samples), 3),
-		baseline_name="frappe/crm-style REPLACE LIKE '%digits%' scan (p99)",
-		baseline_n=len(scans),
-	)
-	emit(
-		"callerid_lookup_p50",
-		percentile(samples, 50) * ms,
-		"ms",
-		percentile(scans, 50) * ms,
-		scale=customers,
-		n=len(samples),
-		lower_is_better=True,
-		phone_numbers=phones,
-		baseline_name="frappe/crm-style REPLACE LIKE '%digits%' scan (p50)",
-	)
+	for pct in (99, 50):
+		emit_latency(
+			f"callerid_lookup_p{pct}",
+			samples,
+			scans,
+			customers,
+			f"frappe/crm-style REPLACE LIKE '%digits%' scan (p{pct})",
+			pct=pct,
+			phone_numbers=phones,
+			hit_rate=round(hits / len(samples), 3),
+			baseline_n=len(scans),
+		)

@@ -7,7 +7,7 @@ worst case of a scan: every row read)."""
 
 import time
 
-from harness import emit, percentile
+from harness import emit_latency
 
 FIELDS = ["name", "customer_name", "salesperson", "lifecycle_state"]
 
@@ -74,15 +74,11 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 			old = _timed(lambda txt: old_query(frappe, txt), probes[: max(10, len(probes) // 4)], 1)
 		finally:
 			frappe.set_user("Administrator")
-		emit(
+		emit_latency(
 			"customer_query_p95",
-			percentile(new, 95) * 1000,
-			"ms",
-			percentile(old, 95) * 1000,
-			scale=total,
-			n=len(new),
+			new,
+			old,
+			total,
+			"four LIKE '%txt%' (the old customer_query)",
 			user="admin" if user == "Administrator" else "salesperson",
-			p50_ms=round(percentile(new, 50) * 1000, 3),
-			baseline_name="four LIKE '%txt%' (the old customer_query)",
-			lower_is_better=True,
 		)

@@ -4,7 +4,7 @@ check does), measured in the same run on a smaller sample."""
 
 import time
 
-from harness import emit, percentile
+from harness import emit_latency
 
 
 def run(frappe, scale: int, repeats: int = 3, **_):
@@ -36,14 +36,4 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		)
 		like_samples.append(time.perf_counter() - began)
 
-	emit(
-		"duplicate_check_p95",
-		percentile(samples, 95) * 1000,
-		"ms",
-		percentile(like_samples, 95) * 1000,
-		scale=total,
-		n=len(samples),
-		p50_ms=round(percentile(samples, 50) * 1000, 3),
-		baseline_name="LIKE '%name%' scan",
-		lower_is_better=True,
-	)
+	emit_latency("duplicate_check_p95", samples, like_samples, total, "LIKE '%name%' scan")

@@ -5,7 +5,7 @@ for a salesperson and for a manager over a ~200-person subtree; baseline: the sa
 
 import time
 
-from harness import emit, percentile
+from harness import emit_latency
 
 LIST_FIELDS = [
 	"`tabCustomer Account`.`name`",
@@ -64,15 +64,6 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		("manager", manager, {"subtree_users": subtree}),
 	):
 		samples = measure(frappe, user, n)
-		emit(
-			f"list_view_p95_{label}",
-			percentile(samples, 95) * 1000,
-			"ms",
-			percentile(base, 95) * 1000,
-			scale=total,
-			n=n,
-			p50_ms=round(percentile(samples, 50) * 1000, 2),
-			baseline_name="same requests, unscoped (Administrator)",
-			lower_is_better=True,
-			**extra,
+		emit_latency(
+			f"list_view_p95_{label}", samples, base, total, "same requests, unscoped (Administrator)", **extra
 		)

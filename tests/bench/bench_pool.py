@@ -14,7 +14,7 @@ notification rows deleted), so runs repeat on the same data; the other measureme
 import time
 from datetime import timedelta
 
-from harness import emit, percentile, wait_for_quiet_database
+from harness import emit, emit_latency, wait_for_quiet_database
 
 POOLS = [f"Bench Pool {i}" for i in range(1, 6)]
 RULES = [
@@ -235,14 +235,10 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		doc_samples.append(time.perf_counter() - began)
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
-	emit(
+	emit_latency(
 		"pool_claim_p95_ms",
-		percentile(claim_samples, 95) * 1000,
-		"ms",
-		percentile(doc_samples, 95) * 1000,
-		scale=total,
-		n=len(claim_samples),
-		lower_is_better=True,
-		median_ms=round(sorted(claim_samples)[len(claim_samples) // 2] * 1000, 2),
-		baseline_name="per-document claim (get_doc().save(), no limit checks)",
+		claim_samples,
+		doc_samples,
+		total,
+		"per-document claim (get_doc().save(), no limit checks)",
 	)

@@ -47,6 +47,31 @@ def emit(metric: str, value: float, unit: str, baseline: float | None, scale: in
 	return record
 
 
+def emit_latency(
+	metric: str,
+	samples: list[float],
+	baseline: list[float],
+	scale: int,
+	baseline_name: str,
+	pct: float = 95,
+	**extra,
+) -> dict:
+	"""A latency figure: the `pct` percentile of `samples` (seconds) in ms against the same percentile of the
+	same-run `baseline`, with the median beside it."""
+	return emit(
+		metric,
+		percentile(samples, pct) * 1000,
+		"ms",
+		percentile(baseline, pct) * 1000,
+		scale=scale,
+		n=len(samples),
+		p50_ms=round(percentile(samples, 50) * 1000, 3),
+		baseline_name=baseline_name,
+		lower_is_better=True,
+		**extra,
+	)
+
+
 @contextmanager
 def site(site_name: str, sites_path: str):
 	import frappe
