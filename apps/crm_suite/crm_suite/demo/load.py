@@ -96,7 +96,15 @@ def demo_user(local: str) -> str:
 	return f"{local}@{DEMO_DOMAIN}"
 
 
-def ensure_user(email: str, first_name: str, roles: list[str]) -> str:
+def ensure_user(
+	email: str,
+	first_name: str,
+	roles: list[str],
+	language: str | None = "zh",
+	password: str | None = DEMO_PASSWORD,
+) -> str:
+	"""A user with these roles (kept if it exists); demo users speak Chinese and share the demo password, the
+	Frappe-layer tests' users pass None for both."""
 	if frappe.db.exists("User", email):
 		return email
 	# Frappe throttles user sign-ups (60 an hour): the demo's 300 salespeople are let through by raising
@@ -106,7 +114,7 @@ def ensure_user(email: str, first_name: str, roles: list[str]) -> str:
 	limit = conf.get("throttle_user_limit")
 	conf["throttle_user_limit"] = 10**9
 	try:
-		_insert_user(email, first_name, roles)
+		_insert_user(email, first_name, roles, language, password)
 	finally:
 		if limit is None:
 			conf.pop("throttle_user_limit", None)
@@ -115,16 +123,16 @@ def ensure_user(email: str, first_name: str, roles: list[str]) -> str:
 	return email
 
 
-def _insert_user(email: str, first_name: str, roles: list[str]):
+def _insert_user(email: str, first_name: str, roles: list[str], language: str | None, password: str | None):
+	values = {"language": language, "new_password": password}
 	user = frappe.get_doc(
 		{
 			"doctype": "User",
 			"email": email,
 			"first_name": first_name,
 			"send_welcome_email": 0,
-			"language": "zh",
-			"new_password": DEMO_PASSWORD,
 			"roles": [{"role": r} for r in roles],
+			**{k: v for k, v in values.items() if v},
 		}
 	)
 	user.flags.no_welcome_mail = True

@@ -3,7 +3,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from crm_suite.demo.load import ensure_department, ensure_position, ensure_staff
+from crm_suite.demo.load import ensure_department, ensure_position, ensure_staff, ensure_user
 from crm_suite.install import seed_defaults
 from crm_suite.permissions.fieldlevel import apply_backport
 from crm_suite.permissions.scope import clear_scope_cache
@@ -36,19 +36,7 @@ class CRMTestCase(FrappeTestCase):
 
 
 def make_user(local: str, roles: list[str]) -> str:
-	email = f"{local}@{TEST_DOMAIN}"
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": local,
-				"send_welcome_email": 0,
-				"roles": [{"role": r} for r in roles],
-			}
-		)
-		user.insert(ignore_permissions=True)
-	return email
+	return ensure_user(f"{local}@{TEST_DOMAIN}", local, roles, language=None, password=None)
 
 
 make_department = ensure_department
