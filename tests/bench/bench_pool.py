@@ -155,8 +155,9 @@ def _committed_recycle(frappe, recycle, now, connections: int) -> tuple[float, i
 
 
 def run(frappe, scale: int, repeats: int = 3, **_):
-	from crm_suite.services import pool, recycle
+	from crm_suite.services import recycle
 	from crm_suite.services.ownership import log_ownership_changes
+	from crm_suite.services.pool import claims
 	from frappe.utils import now_datetime
 
 	now = now_datetime().replace(microsecond=0)
@@ -221,7 +222,7 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 	claim_samples = []
 	for name in candidates[:200]:
 		began = time.perf_counter()
-		pool.claim([name])
+		claims.claim([name])
 		claim_samples.append(time.perf_counter() - began)
 	frappe.db.rollback()
 	doc_samples = []

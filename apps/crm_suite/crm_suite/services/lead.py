@@ -8,9 +8,13 @@ from frappe.utils import now_datetime
 
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
-from crm_suite.services import pool
-from crm_suite.services.ownership import log_ownership_changes
 from crm_suite.services.phone_index import phone_settings
+from crm_suite.services.pool.claims import claim
+from crm_suite.services.pool.errors import NotOwner
+from crm_suite.services.pool.kinds import LEAD, POOL_STATE
+from crm_suite.services.pool.locks import lock_rows
+from crm_suite.services.pool.membership import manages
+from crm_suite.services.pool.moves import log_moves
 
 CONVERTIBLE = ("Following", "Qualified")
 
@@ -20,13 +24,13 @@ class LeadNotConvertible(frappe.ValidationError):
 
 
 def convert_lead(name: str) -> dict:
-	(row,) = pool._lock_rows(pool.LEAD, [name])
+	(row,) = lock_rows(LEAD, [name])
 	lead = frappe.get_doc("Sales Lead", name)
 	if lead.converted_customer:
 		return {"customer": lead.converted_customer, "contact": lead.converted_contact}
 	actor = frappe.session.user
-	if lead.salesperson != actor and not (lead.salesperson and pool.manages(actor, lead.salesperson)):
-		frappe.throw(_("Only the owner or their manager may convert {0}.").format(name), pool.NotOwner)
+	if lead.salesperson != actor and not (lead.salesperson and manages(actor, lead.salesperson)):
+		frappe.throw(_("Only the owner or their manager may convert {0}.").format(name), NotOwner)
 	if lead.lifecycle_state not in CONVERTIBLE:
 		frappe.throw(
 			_("Only leads being followed or qualified can be converted; {0} is {1}.").format(
@@ -48,11 +52,7 @@ def convert_lead(name: str) -> dict:
 		.where(t.name == name)
 		.run()
 	)
-	log_ownership_changes(
-		[{"sales_lead": name, "from_salesperson": row.salesperson, "to_salesperson": row.salesperson}],
-		"Convert",
-		customer,
-	)
+	log_moves(LEAD, [row], "Convert", customer, to_salesperson=row.salesperson)
 	return {"customer": customer, "contact": contact}
 
 
@@ -65,9 +65,9 @@ def find_or_make_customer(lead) -> str:
 	if existing:
 		if existing.salesperson == lead.salesperson:
 			return existing.name
-		if existing.lifecycle_state == pool.POOL_STATE:
+		if existing.lifecycle_state == POOL_STATE:
 			# a claim like any other (POOL-02): membership, push-only and approval-only pools, limits
-			pool.claim([existing.name], user=lead.salesperson, reason=_("Lead conversion"))
+			claim([existing.name], user=lead.salesperson, reason=_("Lead conversion"))
 			return existing.name
 		frappe.throw(
 			_("A customer with the same registered name already exists and belongs to {0}.").format(
@@ -75,7 +75,7 @@ def find_or_make_customer(lead) -> str:
 				if existing.salesperson
 				else _(existing.lifecycle_state)
 			),
-			pool.NotOwner,
+			NotOwner,
 			title=_("Duplicate Customer"),
 		)
 	doc = frappe.get_doc(
@@ -148,7 +148,7 @@ def find_or_make_contact(lead, customer: str) -> str | None:
 					_(
 						"A contact with the same phone number or email belongs to another salesperson's customer."
 					),
-					pool.NotOwner,
+					NotOwner,
 					title=_("Duplicate Contact"),
 				)
 		if not any(l.link_doctype == "Customer Account" and l.link_name == customer for l in contact.links):

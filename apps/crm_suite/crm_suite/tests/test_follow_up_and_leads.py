@@ -6,7 +6,7 @@ import frappe
 from crm_suite.follow_up.report.follow_up_statistics import follow_up_statistics
 from crm_suite.pools.report.resource_warning import resource_warning
 from crm_suite.services import lead as lead_service
-from crm_suite.services import pool
+from crm_suite.services.pool import claims, handovers
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
 
 
@@ -143,9 +143,9 @@ class TestLeads(CRMTestCase):
 		lead = self.make_lead()
 		self.assertEqual((lead.lifecycle_state, lead.customer_pool), ("Pool", "Lead Pool"))
 		frappe.set_user(self.team["sales_a"])
-		pool.claim([lead.name], "Sales Lead")
+		claims.claim([lead.name], "Sales Lead")
 		self.assertEqual(frappe.db.get_value("Sales Lead", lead.name, "salesperson"), self.team["sales_a"])
-		pool.abandon([lead.name], "无效线索", "Sales Lead")
+		handovers.abandon([lead.name], "无效线索", "Sales Lead")
 		actions = frappe.get_all(
 			"Customer Ownership Log", filters={"sales_lead": lead.name}, pluck="action", order_by="creation"
 		)

@@ -9,7 +9,8 @@ from frappe import _
 
 from crm_suite.api import pool as pool_api
 from crm_suite.pools.report.recycle_preview import recycle_preview
-from crm_suite.services import pool, recycle
+from crm_suite.services import recycle
+from crm_suite.services.pool import claims, errors, membership
 from crm_suite.tests.test_pool import make_pool
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
 
@@ -142,7 +143,7 @@ class TestRecycle(CRMTestCase):
 		died = owned(self.pool, self.sales, 10)
 		earlier = NOW - timedelta(hours=1)
 		rule = next(r for r in recycle.load_rules(recycle.CUSTOMER) if r.rule_type == recycle.NOT_CONTACTED)
-		home = pool.default_pool(recycle.CUSTOMER.pool_type)
+		home = membership.default_pool(recycle.CUSTOMER.pool_type)
 		due = recycle.due_criterion(recycle.CUSTOMER, rule, earlier, home)
 		moved, _owners = recycle._recycle_batch(recycle.CUSTOMER, rule, due, home, earlier, 100, False)
 		self.assertEqual((moved, state(died)), (1, (None, "Pool")))
@@ -214,8 +215,8 @@ class TestRecycle(CRMTestCase):
 		name = owned(self.pool, self.sales, 10)
 		recycle.run_recycle(now=NOW, commit=False)
 		frappe.set_user(self.sales)
-		with self.assertRaises(pool.ReclaimCooldown):
-			pool.claim([name])
+		with self.assertRaises(errors.ReclaimCooldown):
+			claims.claim([name])
 
 	def test_a_batch_writes_its_log_rows_in_primary_key_order(self):
 		"""Log names are the batch's prefix then a counter, so InnoDB appends them in order."""

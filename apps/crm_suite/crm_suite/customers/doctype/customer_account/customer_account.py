@@ -6,6 +6,7 @@ from frappe import _
 from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 
+from crm_suite.permissions.ownership_fields import guard_ownership_fields
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
 from crm_suite.policies.pinyin import initials_key, pinyin_keys
@@ -18,7 +19,8 @@ from crm_suite.services.phone_index import (
 	phone_settings,
 	sync_phone_index,
 )
-from crm_suite.services.pool import CustomerProtected, default_pool, guard_ownership_fields
+from crm_suite.services.pool.errors import CustomerProtected
+from crm_suite.services.pool.membership import default_pool
 
 
 class DuplicateCustomerName(frappe.ValidationError):

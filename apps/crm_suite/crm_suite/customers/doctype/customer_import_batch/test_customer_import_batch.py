@@ -261,7 +261,9 @@ class TestCustomerImport(CRMTestCase):
 	def test_owned_limit_holds_for_imports(self):
 		"""POOL-03 on the import path: rows that would take a salesperson past the owned limit are refused
 		(imported Pending customers count as owned), in both modes."""
-		from crm_suite.services.pool import CUSTOMER, default_pool, owned_count
+		from crm_suite.services.pool.kinds import CUSTOMER
+		from crm_suite.services.pool.limits import owned_count
+		from crm_suite.services.pool.membership import default_pool
 
 		team = make_sales_team()
 		owned = owned_count(CUSTOMER, team["sales_a"])

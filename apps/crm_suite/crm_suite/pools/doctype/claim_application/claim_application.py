@@ -3,17 +3,17 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
-from crm_suite.services import pool
-from crm_suite.services.notify import notify_users
+from crm_suite.pools.application import PoolApplication
+from crm_suite.services.pool.claims import claim
+from crm_suite.services.pool.limits import check_claimable
 
 
 class DuplicateApplication(frappe.ValidationError):
 	pass
 
 
-class ClaimApplication(Document):
+class ClaimApplication(PoolApplication):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -35,23 +35,20 @@ class ClaimApplication(Document):
 	"""Apply to claim (SPEC POOL-02a): Pending → Approved / Rejected by a pool admin or the applicant's
 	manager; approval performs the claim, re-checking every limit at that moment."""
 
+	fixed_fields = ("customer", "applicant", "customer_pool")
+	rejected_message = "Your claim application was rejected ({0})."
+
 	def validate(self):
-		pool.guard_application_fields(self, ("customer", "applicant", "customer_pool"))
+		self.guard_application_fields()
 		self.set_applicant()
 		self.validate_customer_in_pool()
 		self.validate_decider()
 
-	def on_update(self):
-		if not self.has_value_changed("workflow_state"):
-			return
-		if self.workflow_state == "Approved":
-			pool.claim(
-				[self.customer], user=self.applicant, approved_by=frappe.session.user, reason=self.reason
-			)
-		elif self.workflow_state == "Rejected":
-			notify_users(
-				{self.applicant: 1}, "Your claim application was rejected ({0}).", self.doctype, self.name
-			)
+	def on_approve(self):
+		claim([self.customer], user=self.applicant, approved_by=frappe.session.user, reason=self.reason)
+
+	def deciding_pool(self) -> str | None:
+		return self.customer_pool
 
 	def set_applicant(self):
 		if self.is_new():
@@ -71,7 +68,7 @@ class ClaimApplication(Document):
 			frappe.throw(
 				_("{0} {1} not found").format(_("Customer Account"), self.customer), frappe.DoesNotExistError
 			)
-		pool.check_claimable(row, self.applicant, frappe.utils.now_datetime())
+		check_claimable(row, self.applicant, frappe.utils.now_datetime())
 		self.customer_pool = row.customer_pool
 		if frappe.db.exists(
 			"Claim Application",
@@ -82,11 +79,3 @@ class ClaimApplication(Document):
 				DuplicateApplication,
 				title=_("Already Applied"),
 			)
-
-	def validate_decider(self):
-		if self.is_new() or not self.has_value_changed("workflow_state"):
-			return
-		if self.workflow_state in ("Approved", "Rejected"):
-			pool.ensure_can_decide(frappe.session.user, self.applicant, self.customer_pool)
-			self.decided_by = frappe.session.user
-			self.decided_on = frappe.utils.now_datetime()

@@ -3,13 +3,13 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
-from crm_suite.services import pool
-from crm_suite.services.notify import notify_users
+from crm_suite.pools.application import PoolApplication
+from crm_suite.services.pool.errors import NotOwner
+from crm_suite.services.pool.handovers import mark_invalid
 
 
-class InvalidCustomerApplication(Document):
+class InvalidCustomerApplication(PoolApplication):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -30,23 +30,16 @@ class InvalidCustomerApplication(Document):
 	"""The owner applies to mark a customer invalid; the manager approves or rejects (SPEC POOL-08).
 	Applications stay as the history; approval writes an ownership-log row."""
 
+	fixed_fields = ("customer",)
+	rejected_message = "Your invalid-customer application was rejected ({0})."
+
 	def validate(self):
-		pool.guard_application_fields(self, ("customer",))
+		self.guard_application_fields()
 		self.set_applicant()
 		self.validate_decider()
 
-	def on_update(self):
-		if not self.has_value_changed("workflow_state"):
-			return
-		if self.workflow_state == "Approved":
-			pool.mark_invalid(self.customer, self.reason, expected_owner=self.applicant)
-		elif self.workflow_state == "Rejected":
-			notify_users(
-				{self.applicant: 1},
-				"Your invalid-customer application was rejected ({0}).",
-				self.doctype,
-				self.name,
-			)
+	def on_approve(self):
+		mark_invalid(self.customer, self.reason, expected_owner=self.applicant)
 
 	def set_applicant(self):
 		if not self.is_new():
@@ -54,14 +47,4 @@ class InvalidCustomerApplication(Document):
 		self.applicant = frappe.session.user
 		owner = frappe.db.get_value("Customer Account", self.customer, "salesperson")
 		if owner != self.applicant:
-			frappe.throw(
-				_("Only the owner may apply to mark {0} invalid.").format(self.customer), pool.NotOwner
-			)
-
-	def validate_decider(self):
-		if self.is_new() or not self.has_value_changed("workflow_state"):
-			return
-		if self.workflow_state in ("Approved", "Rejected"):
-			pool.ensure_can_decide(frappe.session.user, self.applicant)
-			self.decided_by = frappe.session.user
-			self.decided_on = frappe.utils.now_datetime()
+			frappe.throw(_("Only the owner may apply to mark {0} invalid.").format(self.customer), NotOwner)

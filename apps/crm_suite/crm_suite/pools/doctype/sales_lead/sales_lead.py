@@ -4,9 +4,10 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_suite.permissions.ownership_fields import guard_ownership_fields
 from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.ownership import log_ownership_changes
-from crm_suite.services.pool import default_pool, guard_ownership_fields
+from crm_suite.services.pool.membership import default_pool
 
 
 class SalesLead(Document):

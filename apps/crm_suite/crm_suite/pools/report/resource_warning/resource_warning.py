@@ -7,7 +7,7 @@ from frappe.query_builder.functions import Count, Sum
 
 from crm_suite.permissions.customer import customer_scope_criterion
 from crm_suite.permissions.rows import where_in_scope
-from crm_suite.services.pool import CUSTOMER
+from crm_suite.services.pool.kinds import CUSTOMER
 
 # what the owned limit counts, imported Pending customers included: exactly the ones at risk here
 OWNED_STATES = CUSTOMER.owned_states
