@@ -8,10 +8,13 @@ pinyin and the pinyin initials (policies/pinyin.py) — so MariaDB reads index r
 the table with leading-wildcard LIKEs. tests/bench/bench_customer_query.py measures both."""
 
 import frappe
+from frappe import _
 from frappe.utils.data import make_filter_tuple
 
 from crm_suite.policies.names import fold, normalise_company_name
 from crm_suite.services.inputs import parse_filters
+
+CUSTOMER = "Customer Account"
 
 
 def _escape_like(text: str) -> str:
@@ -62,6 +65,9 @@ def candidate_names(conditions: list[list]) -> list[str] | None:
 def customer_query(
 	doctype: str, txt: str, searchfield: str, start: int, page_len: int, filters: dict | str | None
 ) -> list:
+	if not (frappe.has_permission(CUSTOMER, "select") or frappe.has_permission(CUSTOMER, "read")):
+		# as Frappe's link search asks before it calls a standard query: refused whatever the text matches
+		raise frappe.PermissionError(_("You are not permitted to search customers"))
 	filters = filter_list(parse_filters(filters))
 	start, page_len = max(0, int(start or 0)), min(max(1, int(page_len or 20)), 500)
 	query = dict(fields=FIELDS, order_by="modified desc", start=start, page_length=page_len, as_list=True)
