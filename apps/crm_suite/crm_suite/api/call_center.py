@@ -13,9 +13,10 @@ from crm_suite.permissions.call_center import (
 from crm_suite.permissions.rows import where_in_scope
 from crm_suite.policies.numbers import number_info
 from crm_suite.policies.phones import PhoneNumberInvalid
-from crm_suite.services import call_center, dialing, sms
+from crm_suite.services import dialing, sms
 from crm_suite.services.inputs import parse_names
 from crm_suite.services.phone_index import phone_settings
+from crm_suite.services.screen_pop import screen_pop as screen_pop_for
 
 
 def _call_for(call: str, ptype: str = "write"):
@@ -119,7 +120,7 @@ def log_call_note(call: str, note: str) -> dict:
 def screen_pop(call: str) -> dict:
 	"""The pop of a call as the current user may see it (for reopening a pop from the call log)."""
 	check_call_centre_user()
-	return call_center.screen_pop(_call_for(call, "read"), frappe.session.user)
+	return screen_pop_for(_call_for(call, "read"), frappe.session.user)
 
 
 @frappe.whitelist(methods=["GET"])

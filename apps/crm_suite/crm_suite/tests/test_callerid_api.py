@@ -6,7 +6,7 @@ import frappe
 from frappe.realtime import clear_realtime_log
 
 from crm_suite.api import callerid
-from crm_suite.services import call_center
+from crm_suite.services import call_center, screen_pop
 from crm_suite.tests.call_center_utils import device_request, make_device, make_line, reset_caches
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
 
@@ -37,7 +37,7 @@ class TestCallerIdApi(CRMTestCase):
 		reset_caches()
 
 	def published(self) -> list:
-		return [row for row in getattr(frappe.local, "_realtime_log", []) if row[0] == call_center.CALL_EVENT]
+		return [row for row in getattr(frappe.local, "_realtime_log", []) if row[0] == screen_pop.CALL_EVENT]
 
 	def test_known_customer_pops_only_to_the_bound_user_with_the_customer(self):
 		customer = make_customer(mobile_no="13800138001", salesperson=self.team["sales_a"])
