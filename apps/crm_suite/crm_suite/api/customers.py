@@ -8,7 +8,9 @@ from frappe.core.doctype.access_log.access_log import make_access_log
 from frappe.utils import now_datetime
 
 from crm_suite.services.customer_export import build_export
-from crm_suite.services.customer_import import BATCH, CUSTOMER, build_template, enqueue_import
+from crm_suite.services.customer_fields import CUSTOMER
+from crm_suite.services.customer_import.job import BATCH, enqueue_import
+from crm_suite.services.customer_import.template import build_template
 from crm_suite.services.inputs import parse_filters
 
 

@@ -3,17 +3,14 @@ tests and benchmarks). `bench --site S execute crm_suite.demo.load.load_demo --k
 """
 
 import time
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable
 
 import frappe
 
 from crm_suite.demo.generator import customer_rows, phone_key
 from crm_suite.install import DEFAULT_POOL, ROOT_DEPARTMENT
 from crm_suite.permissions.scope import clear_scope_cache
-from crm_suite.policies.phones import mask_phone
-from crm_suite.services.masking import masking_enabled
-from crm_suite.services.ownership import new_row_names
+from crm_suite.services.bulk import IndexedPhone, NewCustomer, insert_customers
 
 DEMO_PASSWORD = "Demo@2026"
 DEMO_DOMAIN = "crm-suite.demo"
@@ -71,8 +68,6 @@ CUSTOMER_COLUMNS = (
 	"name_initials",
 	"creation",
 	"modified",
-	"mobile_no_masked",
-	"phone_masked",
 )
 
 
@@ -206,93 +201,29 @@ def make_demo_org(extra_salespeople: int = 0) -> dict:
 	return {"admin": admin, "manager": manager, "salespeople": [u for u, _ in sales]}
 
 
-def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-	it = iter(rows)
-	while chunk := list(islice(it, size)):
-		yield chunk
-
-
 def bulk_insert_customers(
 	rows: Iterable[dict], chunk_size: int = 5000, commit_each_chunk: bool = False
 ) -> int:
-	"""Multi-row INSERTs of customers, their phone-index rows and one 'Import' log row each.
+	"""Generated customer rows written as the import writes its rows (services/bulk.py): with their
+	phone-index rows and one 'Import' log row each."""
 
-	pymysql's executemany folds rows into one multi-row INSERT only when every value is a %s
-	placeholder: keep literals out of the SQL text.
-	"""
-	if not getattr(frappe.db, "_conn", None):
-		frappe.db.connect()  # the connection is lazy; executemany needs the raw cursor
-	cursor = frappe.db._cursor
-	user = frappe.session.user
-	cols = (*CUSTOMER_COLUMNS, "owner", "modified_by", "docstatus", "idx")
-	customer_sql = "insert into `tabCustomer Account` ({}) values ({})".format(
-		", ".join(f"`{c}`" for c in cols), ", ".join(["%s"] * len(cols))
-	)
-	phone_sql = (
-		"insert into `tabPhone Number Index` (`name`, `phone_key`, `national_number`, `number_type`, `raw_number`,"
-		" `reference_doctype`, `reference_name`, `reference_field`, `customer`, `owner`, `modified_by`,"
-		" `creation`, `modified`) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-	)
-	log_sql = (
-		"insert into `tabCustomer Ownership Log` (`name`, `customer`, `action`, `to_salesperson`, `to_pool`, `done_by`,"
-		" `done_at`, `owner`, `modified_by`, `creation`, `modified`) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-	)
-	total = 0
-	masking = masking_enabled()
-	for chunk in _chunks(rows, chunk_size):
-		for r in chunk:
-			r["mobile_no_masked"] = mask_phone(r["mobile_no"]) if masking else r["mobile_no"]
-			r["phone_masked"] = mask_phone(r["phone"]) if masking else r["phone"]
-		now = frappe.utils.now_datetime()
-		cursor.executemany(
-			customer_sql, [(*(r[c] for c in CUSTOMER_COLUMNS), user, user, 0, 0) for r in chunk]
-		)
-		phones = []
-		phone_names = iter(new_row_names(2 * len(chunk)))
-		for r in chunk:
+	def new_customers():
+		for r in rows:
+			phones = []
 			for field, kind in (("mobile_no", "Mobile"), ("phone", "Fixed Line")):
 				key = phone_key(r[field])
-				phones.append(
-					(
-						next(phone_names),
-						key,
-						key[3:],
-						kind,
-						r[field],
-						"Customer Account",
-						r["name"],
-						field,
-						r["name"],
-						user,
-						user,
-						now,
-						now,
-					)
-				)
-		cursor.executemany(phone_sql, phones)
-		cursor.executemany(
-			log_sql,
-			[
-				(
-					log_name,
-					r["name"],
-					"Import",
-					r["salesperson"],
-					r["customer_pool"],
-					user,
-					now,
-					user,
-					user,
-					now,
-					now,
-				)
-				for log_name, r in zip(new_row_names(len(chunk)), chunk, strict=True)
-			],
-		)
-		total += len(chunk)
-		if commit_each_chunk:
-			frappe.db.commit()  # keeps the undo log small at million-row scale
-	return total
+				phones.append(IndexedPhone(field, r[field], key, key[3:], None, kind))
+			yield NewCustomer(
+				tuple(r[c] for c in CUSTOMER_COLUMNS), phones, r["salesperson"], r["customer_pool"]
+			)
+
+	# committing each chunk keeps the undo log small at million-row scale
+	return insert_customers(
+		CUSTOMER_COLUMNS,
+		new_customers(),
+		chunk_size=chunk_size,
+		after_chunk=(lambda _done: frappe.db.commit()) if commit_each_chunk else None,
+	)
 
 
 def _bump_series(prefix: str, value: int):

@@ -13,7 +13,7 @@ from frappe import _
 from frappe.utils import cint
 
 from crm_suite.policies.spreadsheet import neutralise_formula
-from crm_suite.services.customer_import import CUSTOMER, column_label, import_fields
+from crm_suite.services.customer_fields import CUSTOMER, column_label, import_fields
 from crm_suite.services.masking import mask_rows
 
 DEFAULT_MAX_ROWS = 100_000

@@ -10,6 +10,7 @@ from crm_suite.permissions.ownership_fields import guard_ownership_fields
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
 from crm_suite.policies.pinyin import initials_key, pinyin_keys
+from crm_suite.services.customer_fields import duplicate_name_policy, required_fields_for
 from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.ownership import log_ownership_changes
 from crm_suite.services.phone_index import (
@@ -256,34 +257,6 @@ class CustomerAccount(Document):
 			)
 			frappe.throw(collision_message(holder), DuplicateCustomerName, title=_("Duplicate Customer"))
 		super().show_unique_validation_message(e)
-
-
-def required_fields_for(department: str | None) -> str:
-	"""The nearest department (itself, then its ancestors) with its own list wins over the global one."""
-	if department:
-		dept = frappe.qb.DocType("Sales Department")
-		bounds = frappe.db.get_value("Sales Department", department, ["lft", "rgt"], as_dict=True)
-		if bounds:
-			nearest = (
-				frappe.qb.from_(dept)
-				.select(dept.required_customer_fields)
-				.where(
-					(dept.lft <= bounds.lft)
-					& (dept.rgt >= bounds.rgt)
-					& dept.required_customer_fields.isnotnull()
-					& (dept.required_customer_fields != "")
-				)
-				.orderby(dept.lft, order=frappe.qb.desc)
-				.limit(1)
-				.run()
-			)
-			if nearest:
-				return nearest[0][0]
-	return frappe.db.get_single_value("CRM Suite Settings", "required_customer_fields") or ""
-
-
-def duplicate_name_policy() -> str:
-	return frappe.db.get_single_value("CRM Suite Settings", "duplicate_name_policy") or "Off"
 
 
 def collision_message(salesperson: str | None) -> str:

@@ -10,7 +10,8 @@ from openpyxl import Workbook, load_workbook
 
 from crm_suite.api import customers as api
 from crm_suite.policies.names import normalise_company_name
-from crm_suite.services import customer_import
+from crm_suite.services.customer_import.job import ALL_OR_NOTHING, VALID_ROWS, run_import
+from crm_suite.services.customer_import.template import build_template
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team, make_user
 
 CUSTOM_FIELD = "crm_test_wechat_id"
@@ -28,7 +29,7 @@ def company() -> str:
 
 
 def template_sheet():
-	wb = load_workbook(io.BytesIO(customer_import.build_template()))
+	wb = load_workbook(io.BytesIO(build_template()))
 	return wb, wb.worksheets[0]
 
 
@@ -63,11 +64,11 @@ def save_file(file_name: str, content: bytes) -> str:
 	)
 
 
-def run_batch(file_url: str, mode: str = customer_import.ALL_OR_NOTHING, **options):
+def run_batch(file_url: str, mode: str = ALL_OR_NOTHING, **options):
 	batch = frappe.get_doc(
 		{"doctype": "Customer Import Batch", "import_file": file_url, "import_mode": mode, **options}
 	).insert(ignore_permissions=True)
-	customer_import.run_import(batch.name)
+	run_import(batch.name)
 	return frappe.get_doc("Customer Import Batch", batch.name)
 
 
@@ -275,7 +276,7 @@ class TestCustomerImport(CRMTestCase):
 		pool.strategy = strategy.name
 		pool.save(ignore_permissions=True)
 		rows = [self.row(), self.row(), self.row()]
-		batch = run_batch(xlsx_file(rows), customer_import.VALID_ROWS, salesperson=team["sales_a"])
+		batch = run_batch(xlsx_file(rows), VALID_ROWS, salesperson=team["sales_a"])
 		self.assertEqual((batch.imported_rows, batch.failed_rows), (1, 2), batch.message)
 		lines = report_lines(batch)
 		self.assertEqual([line[0] for line in lines], [4, 5])
@@ -291,7 +292,7 @@ class TestCustomerImport(CRMTestCase):
 		team = make_sales_team()
 		rows = [self.row(salesperson=team["outsider"]), self.row(salesperson=team["sales_a"])]
 		frappe.set_user(team["manager"])
-		batch = run_batch(xlsx_file(rows), customer_import.VALID_ROWS)
+		batch = run_batch(xlsx_file(rows), VALID_ROWS)
 		frappe.set_user("Administrator")
 		self.assertEqual((batch.imported_rows, batch.failed_rows), (1, 1))
 		lines = report_lines(batch)
@@ -365,7 +366,7 @@ class TestCustomerImport(CRMTestCase):
 
 	def test_import_valid_rows_skips_failing_rows(self):
 		rows = self.bad_rows()
-		batch = run_batch(xlsx_file(rows), customer_import.VALID_ROWS)
+		batch = run_batch(xlsx_file(rows), VALID_ROWS)
 		self.assertEqual(batch.status, "Partially Completed", batch.message)
 		self.assertEqual((batch.imported_rows, batch.failed_rows), (2, 5))
 		imported = frappe.get_all(
@@ -382,7 +383,7 @@ class TestCustomerImport(CRMTestCase):
 		good = self.row(customer_source="电话咨询", customer_category="潜在客户")
 		frappe.set_user(admin)
 		try:
-			batch = run_batch(xlsx_file([self.row(mobile_no="1381234567"), good]), customer_import.VALID_ROWS)
+			batch = run_batch(xlsx_file([self.row(mobile_no="1381234567"), good]), VALID_ROWS)
 		finally:
 			frappe.set_user("Administrator")
 			frappe.local.lang = "en"
@@ -400,7 +401,7 @@ class TestCustomerImport(CRMTestCase):
 
 	# Malformed files
 
-	def assert_refused(self, file_url: str, message: str, mode=customer_import.ALL_OR_NOTHING, rows=()):
+	def assert_refused(self, file_url: str, message: str, mode=ALL_OR_NOTHING, rows=()):
 		batch = run_batch(file_url, mode)
 		self.assertEqual(batch.status, "Failed")
 		self.assertIn(message, batch.message)
@@ -454,7 +455,7 @@ class TestCustomerImport(CRMTestCase):
 		frappe.db.set_single_value("CRM Suite Settings", "import_max_rows", 5)
 		rows = [self.row() for _ in range(6)]
 		self.assert_refused(xlsx_file(rows), "more than 5 customer rows", rows=rows)
-		self.assert_refused(xlsx_file(rows), "more than 5 customer rows", customer_import.VALID_ROWS, rows)
+		self.assert_refused(xlsx_file(rows), "more than 5 customer rows", VALID_ROWS, rows)
 		batch = run_batch(xlsx_file(rows[:5]))
 		self.assertEqual(batch.imported_rows, 5)
 
@@ -464,7 +465,7 @@ class TestCustomerImport(CRMTestCase):
 		admin = make_user("import_admin", ["CRM Admin"])
 		file_url = xlsx_file([self.row()])
 		frappe.set_user(admin)
-		name = api.import_customers(file_url, customer_import.VALID_ROWS)
+		name = api.import_customers(file_url, VALID_ROWS)
 		frappe.set_user("Administrator")
 		batch = frappe.get_doc("Customer Import Batch", name)
 		self.assertEqual((batch.status, batch.imported_rows, batch.owner), ("Completed", 1, admin))
