@@ -22,8 +22,10 @@ from crm_suite.policies.import_rows import (
 )
 from crm_suite.services.customer_fields import CUSTOMER
 from crm_suite.services.customer_import.template import LIST_LIMIT
-from crm_suite.services.pool import CUSTOMER as POOLED_CUSTOMER
-from crm_suite.services.pool import default_pool, lock_user, owned_count, strategy_for
+from crm_suite.services.pool.kinds import CUSTOMER as POOLED_CUSTOMER
+from crm_suite.services.pool.limits import owned_count
+from crm_suite.services.pool.locks import lock_user
+from crm_suite.services.pool.membership import default_pool, strategy_for
 
 QUERY_CHUNK = 5000
 # Problem kinds written to the error report besides the pure checks' codes.

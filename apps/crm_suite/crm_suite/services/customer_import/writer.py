@@ -12,7 +12,7 @@ from crm_suite.policies.pinyin import initials_key
 from crm_suite.services.bulk import IndexedPhone, NewCustomer, insert_customers
 from crm_suite.services.customer_fields import CUSTOMER, import_fields, naming_series
 from crm_suite.services.phone_index import PHONE_FIELDS
-from crm_suite.services.pool import default_pool
+from crm_suite.services.pool.membership import default_pool
 
 NUMERIC_TYPES = INT_TYPES | FLOAT_TYPES | {"Check", "Rating"}
 INSERT_CHUNK = 5000
