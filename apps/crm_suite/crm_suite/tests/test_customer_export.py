@@ -10,7 +10,13 @@ from openpyxl import load_workbook
 
 from crm_suite.api import customers as api
 from crm_suite.services.customer_export import ExportTooLarge, build_export
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+from crm_suite.tests.utils import (
+	CRMTestCase,
+	add_customer_fields,
+	drop_customer_fields,
+	make_customer,
+	make_sales_team,
+)
 
 CUSTOM_FIELD = "crm_test_export_note"
 
@@ -30,26 +36,11 @@ class TestCustomerExport(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		if not frappe.db.exists("Custom Field", {"dt": "Customer Account", "fieldname": CUSTOM_FIELD}):
-			frappe.get_doc(
-				{
-					"doctype": "Custom Field",
-					"dt": "Customer Account",
-					"fieldname": CUSTOM_FIELD,
-					"label": "Export Note",
-					"fieldtype": "Data",
-					"insert_after": "website",
-				}
-			).insert(ignore_permissions=True)
-		frappe.db.commit()
+		add_customer_fields((CUSTOM_FIELD, "Export Note", "Data"))
 
 	@classmethod
 	def tearDownClass(cls):
-		name = frappe.db.get_value("Custom Field", {"dt": "Customer Account", "fieldname": CUSTOM_FIELD})
-		if name:
-			frappe.delete_doc("Custom Field", name, ignore_permissions=True)
-		frappe.db.commit()
-		frappe.clear_cache(doctype="Customer Account")
+		drop_customer_fields(CUSTOM_FIELD)
 		super().tearDownClass()
 
 	def setUp(self):

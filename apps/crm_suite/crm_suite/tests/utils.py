@@ -73,3 +73,30 @@ def make_sales_team() -> dict:
 	frappe.db.commit()
 	clear_scope_cache()
 	return team
+
+
+def add_customer_fields(*fields: tuple[str, str, str]):
+	"""Custom Fields on Customer Account, made the way an admin makes them, as (fieldname, label, fieldtype).
+	They change the table (DDL commits): tests make them once per class and drop them afterwards."""
+	for fieldname, label, fieldtype in fields:
+		if not frappe.db.exists("Custom Field", {"dt": "Customer Account", "fieldname": fieldname}):
+			frappe.get_doc(
+				{
+					"doctype": "Custom Field",
+					"dt": "Customer Account",
+					"fieldname": fieldname,
+					"label": label,
+					"fieldtype": fieldtype,
+					"insert_after": "website",
+				}
+			).insert(ignore_permissions=True)
+	frappe.db.commit()
+
+
+def drop_customer_fields(*fieldnames: str):
+	for fieldname in fieldnames:
+		name = frappe.db.get_value("Custom Field", {"dt": "Customer Account", "fieldname": fieldname})
+		if name:
+			frappe.delete_doc("Custom Field", name, ignore_permissions=True)
+	frappe.db.commit()
+	frappe.clear_cache(doctype="Customer Account")

@@ -12,7 +12,14 @@ from crm_suite.api import customers as api
 from crm_suite.policies.names import normalise_company_name
 from crm_suite.services.customer_import.job import ALL_OR_NOTHING, VALID_ROWS, run_import
 from crm_suite.services.customer_import.template import build_template
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team, make_user
+from crm_suite.tests.utils import (
+	CRMTestCase,
+	add_customer_fields,
+	drop_customer_fields,
+	make_customer,
+	make_sales_team,
+	make_user,
+)
 
 CUSTOM_FIELD = "crm_test_wechat_id"
 CUSTOM_INT_FIELD = "crm_test_branch_count"
@@ -107,32 +114,11 @@ class TestCustomerImport(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		# Custom Fields change the table (DDL commits): made once for the class, the way an admin would.
-		for fieldname, label, fieldtype in (
-			(CUSTOM_FIELD, "WeChat ID", "Data"),
-			(CUSTOM_INT_FIELD, "Branch Count", "Int"),
-		):
-			if not frappe.db.exists("Custom Field", {"dt": "Customer Account", "fieldname": fieldname}):
-				frappe.get_doc(
-					{
-						"doctype": "Custom Field",
-						"dt": "Customer Account",
-						"fieldname": fieldname,
-						"label": label,
-						"fieldtype": fieldtype,
-						"insert_after": "website",
-					}
-				).insert(ignore_permissions=True)
-		frappe.db.commit()
+		add_customer_fields((CUSTOM_FIELD, "WeChat ID", "Data"), (CUSTOM_INT_FIELD, "Branch Count", "Int"))
 
 	@classmethod
 	def tearDownClass(cls):
-		for fieldname in (CUSTOM_FIELD, CUSTOM_INT_FIELD):
-			name = frappe.db.get_value("Custom Field", {"dt": "Customer Account", "fieldname": fieldname})
-			if name:
-				frappe.delete_doc("Custom Field", name, ignore_permissions=True)
-		frappe.db.commit()
-		frappe.clear_cache(doctype="Customer Account")
+		drop_customer_fields(CUSTOM_FIELD, CUSTOM_INT_FIELD)
 		super().tearDownClass()
 
 	def row(self, **values) -> dict:
