@@ -81,7 +81,7 @@ SAVE_ACTIONS = frozenset({"Save", "Submit", "Update", "Cancel"})
 
 
 def _existing_doctype(doctype) -> str:
-	if not isinstance(doctype, str) or not doctype or not frappe.db.exists("DocType", doctype):
+	if not isinstance(doctype, str) or not doctype or not frappe.db.exists("DocType", doctype, cache=True):
 		frappe.throw(
 			_("{0} {1} not found").format(_("DocType"), doctype if isinstance(doctype, str) else ""),
 			frappe.DoesNotExistError,
