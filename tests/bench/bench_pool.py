@@ -1,9 +1,10 @@
 """Pool benchmarks (SPEC POOL-05, POOL-02) at the site's scale (build 1M with crm_suite.demo.load first).
 
 - pool_recycle: 100k of the customers overdue across 5 pools x 3 rules, recycled set-based (log rows and
-  notifications included) the way the daily job does it: committed batch by batch, over the configured
-  number of connections (CRM Suite Settings → Parallel Recycle Connections) and over one, vs. a
-  per-document get_doc().save() loop on a sample, same run.
+  notifications included) the way the daily job does it: committed batch by batch, shared with jobs on the
+  long queue (CRM Suite Settings → Parallel Recycle Jobs; the benchmark starts that many long-queue workers
+  less one for the measurement, as production runs them) and by one connection alone, vs. a per-document
+  get_doc().save() loop on a sample, same run.
 - pool_claim: p95 of one direct claim (locks, every limit counted) vs. a per-document claim.
 
 The site is shaped once (committed, set-based): 5 bench pools with rules, two thirds of the customers
@@ -14,7 +15,7 @@ notification rows deleted), so runs repeat on the same data; the other measureme
 import time
 from datetime import timedelta
 
-from harness import emit, emit_latency, wait_for_quiet_database
+from harness import emit, emit_latency, long_workers, wait_for_quiet_database
 
 POOLS = [f"Bench Pool {i}" for i in range(1, 6)]
 RULES = [
@@ -117,10 +118,13 @@ RESTORED = (
 )
 
 
-def _committed_recycle(frappe, recycle, now, connections: int) -> tuple[float, int, int]:
+def _committed_recycle(frappe, now, jobs: int) -> tuple[float, int, int]:
 	"""One committed run of the daily job's recycling; the database is put back as it was afterwards.
 	Returns (seconds, customers recycled, former owners notified)."""
-	shortest = min(r.days for r in recycle.load_rules(recycle.CUSTOMER))
+	from crm_suite.services.pool.kinds import CUSTOMER
+	from crm_suite.services.recycle import rules, run
+
+	shortest = min(r.days for r in rules.load_rules(CUSTOMER))
 	cols = ", ".join(f"`{c}`" for c in RESTORED)
 	frappe.db.sql_ddl(f"drop table if exists `{SNAPSHOT}`")
 	frappe.db.sql(
@@ -133,7 +137,7 @@ def _committed_recycle(frappe, recycle, now, connections: int) -> tuple[float, i
 	wait_for_quiet_database()  # the previous run's restore is purged in the background
 	began_at = frappe.utils.now_datetime()
 	began = time.perf_counter()
-	result = recycle.run_recycle(now=now, commit=True, connections=connections)
+	result = run.run_recycle(now=now, commit=True, connections=jobs)
 	seconds = time.perf_counter() - began
 	logged = frappe.db.sql(
 		"select count(*), count(distinct customer), sum(customer not in (select name from `%s`)) "
@@ -166,14 +170,15 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 	frappe.db.commit()
 
 	# --- recycle, set-based and committed, as the daily job runs it (each run undone afterwards)
-	connections = recycle.recycle_connections()
+	jobs = recycle.run.recycle_jobs()
 	runs = max(1, min(repeats, 3))
 	samples, single, recycled, notified = [], [], 0, 0
-	for _ in range(runs):
-		seconds, recycled, notified = _committed_recycle(frappe, recycle, now, connections)
-		samples.append(seconds)
-	for _ in range(runs if connections > 1 else 0):
-		single.append(_committed_recycle(frappe, recycle, now, 1)[0])
+	with long_workers(jobs - 1):
+		for _ in range(runs):
+			seconds, recycled, notified = _committed_recycle(frappe, now, jobs)
+			samples.append(seconds)
+	for _ in range(runs if jobs > 1 else 0):
+		single.append(_committed_recycle(frappe, now, 1)[0])
 	set_seconds = sorted(samples)[len(samples) // 2]
 
 	# --- baseline: the per-document loop on a sample of the same overdue customers
@@ -206,7 +211,7 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		baseline_per_customer_ms=round(per_doc * 1000, 3),
 		baseline_name="per-document get_doc().save() loop (sampled, extrapolated)",
 		samples=[round(s, 3) for s in samples],
-		connections=connections,
+		jobs=jobs,
 		one_connection_seconds=round(sorted(single)[len(single) // 2], 3) if single else None,
 		one_connection_samples=[round(s, 3) for s in single],
 	)

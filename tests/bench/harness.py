@@ -111,3 +111,36 @@ def wait_for_quiet_database(timeout: float = 180.0, fallback: float = 20.0) -> f
 		quiet = quiet + 1 if now - last < 0.1 else 0
 		last = now
 	return time.perf_counter() - began
+
+
+@contextmanager
+def long_workers(count: int, timeout: float = 60.0):
+	"""`count` extra RQ workers on the bench's long queue for the block (production runs several; a bench
+	started with `bench start` has one for every queue). Run from the bench's sites folder."""
+	import sys
+
+	from frappe.utils.background_jobs import get_redis_conn
+	from rq import Worker
+
+	def listening() -> int:
+		return sum(1 for w in Worker.all(connection=get_redis_conn()) if "long" in " ".join(w.queue_names()))
+
+	before = listening()
+	workers = [
+		subprocess.Popen(
+			[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", "long"],
+			stdout=subprocess.DEVNULL,
+			stderr=subprocess.DEVNULL,
+		)
+		for _ in range(max(0, count))
+	]
+	try:
+		began = time.perf_counter()
+		while workers and listening() < before + len(workers) and time.perf_counter() - began < timeout:
+			time.sleep(0.5)
+		yield len(workers)
+	finally:
+		for worker in workers:
+			worker.terminate()
+		for worker in workers:
+			worker.wait(timeout=30)

@@ -101,7 +101,7 @@ def test_fifty_concurrent_claimers_never_break_the_limits(stack, admin):
 	start_at = time.time() + 3
 	jobs = [(p["token"], names, start_at) for p in people for _ in range(PROCESSES_PER_USER)]
 	recycler = frappe_popen(
-		["--site", SITE, "execute", "crm_suite.services.recycle.run_all"],
+		["--site", SITE, "execute", "crm_suite.services.recycle.run.run_all"],
 		stdout=subprocess.DEVNULL,
 		stderr=subprocess.PIPE,
 	)

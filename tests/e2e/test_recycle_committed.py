@@ -1,6 +1,7 @@
-"""The daily recycle job as it really runs (SPEC POOL-05): committed batch by batch over parallel database
-connections in another process, and killed half-way then run again — the end state must equal one clean
-run, with exactly one log row per recycled customer and nothing owned and pooled at once."""
+"""The daily recycle job as it really runs (SPEC POOL-05): committed batch by batch, shared with a job on the
+stack's worker, and killed half-way then run again — the killed run's job stops with it, and the end state
+must equal one clean run, with exactly one log row per recycled customer and nothing owned and pooled at
+once."""
 
 import os
 import re
@@ -80,7 +81,7 @@ def _recycle_process(batch_size: int, connections: int) -> subprocess.Popen:
 			"--site",
 			SITE,
 			"execute",
-			"crm_suite.services.recycle.run_recycle",
+			"crm_suite.services.recycle.run.run_recycle",
 			"--kwargs",
 			f"{{'batch_size': {batch_size}, 'connections': {connections}}}",
 		],
@@ -109,7 +110,7 @@ def test_killed_half_way_then_rerun_ends_like_one_clean_run(stack, admin, team):
 	}
 
 	before = {n["name"] for n in _recycle_notes(admin, owners)}
-	# one row per batch over two connections: slow enough to be killed in the middle
+	# one row per batch, the run and one job: slow enough to be killed in the middle
 	job = _recycle_process(batch_size=1, connections=2)
 	deadline, logged = time.time() + 120, 0
 	while time.time() < deadline and job.poll() is None:
@@ -126,6 +127,8 @@ def test_killed_half_way_then_rerun_ends_like_one_clean_run(stack, admin, team):
 
 	half = _rows(due + kept)
 	_assert_consistent(half)
+	time.sleep(3)
+	assert _rows(due + kept) == half, "a job of the killed run went on moving customers"
 	moved = sum(1 for _o, state, _l in half.values() if state == "Pool")
 	assert 10 <= moved < len(due), moved
 

@@ -153,7 +153,7 @@ def recycle_now() -> str:
 	long queue, once; the admin is notified when it is done."""
 	require_roles(*ADMIN_ROLES, message=frappe._("Only CRM admins can start recycling."))
 	job = frappe.enqueue(
-		"crm_suite.services.recycle.run_now",
+		"crm_suite.services.recycle.run.run_now",
 		queue="long",
 		timeout=3600,
 		job_id="crm_suite_recycle_now",

@@ -9,9 +9,9 @@ from frappe.utils import get_fullname, now_datetime
 from crm_suite.policies.phones import PhoneNumberInvalid, mask_phone, normalise_phone
 from crm_suite.policies.sms import SmsTooLong, render_sms
 from crm_suite.services.call_center import call_settings
-from crm_suite.services.screen_pop import phone_masked_for
 from crm_suite.services.ownership import new_row_names
 from crm_suite.services.phone_index import phone_settings
+from crm_suite.services.screen_pop import phone_masked_for
 
 MAX_RECIPIENTS = 5000
 

@@ -11,6 +11,8 @@ from crm_suite.api import pool as pool_api
 from crm_suite.pools.report.recycle_preview import recycle_preview
 from crm_suite.services import recycle
 from crm_suite.services.pool import claims, errors, membership
+from crm_suite.services.pool.kinds import CUSTOMER
+from crm_suite.services.recycle import batch, notices, rules, run
 from crm_suite.tests.test_pool import make_pool
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
 
@@ -137,15 +139,15 @@ class TestRecycle(CRMTestCase):
 
 	def test_each_former_owner_hears_once_per_run_and_a_dead_runs_moves_are_caught_up(self):
 		sales_b = self.team["sales_b"]
-		announced = recycle.ANNOUNCED_UNTIL[recycle.CUSTOMER.doctype]
+		announced = notices.ANNOUNCED_UNTIL[CUSTOMER.doctype]
 		frappe.db.set_single_value("CRM Suite Settings", announced, NOW - timedelta(days=2))
 		# a run an hour ago committed a batch of one of sales_a's customers, then died before notifying
 		died = owned(self.pool, self.sales, 10)
 		earlier = NOW - timedelta(hours=1)
-		rule = next(r for r in recycle.load_rules(recycle.CUSTOMER) if r.rule_type == recycle.NOT_CONTACTED)
-		home = membership.default_pool(recycle.CUSTOMER.pool_type)
-		due = recycle.due_criterion(recycle.CUSTOMER, rule, earlier, home)
-		moved, _owners = recycle._recycle_batch(recycle.CUSTOMER, rule, due, home, earlier, 100, False)
+		rule = next(r for r in rules.load_rules(CUSTOMER) if r.rule_type == rules.NOT_CONTACTED)
+		home = membership.default_pool(CUSTOMER.pool_type)
+		due = rules.due_criterion(CUSTOMER, rule, earlier, home)
+		moved = batch.recycle_batch(CUSTOMER, rule, due, home, earlier, 100, False)
 		self.assertEqual((moved, state(died)), (1, (None, "Pool")))
 		# tonight: sales_a has customers due under all three rules, sales_b under one
 		owned(self.pool, self.sales, 10)
@@ -158,7 +160,7 @@ class TestRecycle(CRMTestCase):
 		def heard(user):
 			return frappe.get_all(
 				"Notification Log",
-				filters={"for_user": user, "link": recycle._preview_link(NOW)},
+				filters={"for_user": user, "link": notices.preview_link(NOW)},
 				pluck="subject",
 			)
 
@@ -175,14 +177,14 @@ class TestRecycle(CRMTestCase):
 		other = frappe.db.get_connection()  # another process's run holds the site's lock
 		try:
 			cursor = other.cursor()
-			cursor.execute("select get_lock(%s, 0)", (recycle._run_lock_name(),))
+			cursor.execute("select get_lock(%s, 0)", (run.run_lock_name(),))
 			self.assertEqual(cursor.fetchone()[0], 1)
 			self.assertEqual(recycle.run_all(now=NOW), {"skipped": True})
 			self.assertEqual(state(due), (self.sales, "Following"), "the skipped run moved nothing")
 		finally:
 			other.close()  # the server frees a dead connection's lock
-		self.assertTrue(recycle._take_run_lock(), "free again once the holder is gone")
-		recycle._release_run_lock()
+		self.assertTrue(run.take_run_lock(), "free again once the holder is gone")
+		run.release_run_lock()
 		frappe.set_user(self.sales)
 		with self.assertRaises(frappe.PermissionError):
 			pool_api.recycle_now()
@@ -190,12 +192,12 @@ class TestRecycle(CRMTestCase):
 	def test_recycle_now_tells_the_admin_when_the_run_fails(self):
 		admin = self.team.get("admin") or "Administrator"
 		with (
-			patch.object(recycle, "run_all", side_effect=RuntimeError("disk full")),
+			patch.object(run, "run_all", side_effect=RuntimeError("disk full")),
 			patch.object(frappe.db, "commit"),  # stay inside the test's transaction
 			patch.object(frappe.db, "rollback"),
 			self.assertRaises(RuntimeError),
 		):
-			recycle.run_now(admin)
+			run.run_now(admin)
 		subjects = frappe.get_all("Notification Log", filters={"for_user": admin}, pluck="subject")
 		language = frappe.db.get_value("User", admin, "language") or frappe.db.get_default("lang") or "en"
 		self.assertIn(_("Recycling failed; the Error Log has the details.", lang=language), subjects)
@@ -234,20 +236,17 @@ class TestRecycle(CRMTestCase):
 		self.assertTrue(all(log == log.lower() for log in logs))
 
 	def test_rules_are_spread_over_pools_for_parallel_connections(self):
-		rules = [recycle.Rule(p, r, 7) for p in ("A", "B", "C") for r in ("x", "y")] + [
-			recycle.Rule("C", "z", 7)
-		]
-		spread = recycle._spread(rules)
+		given = [rules.Rule(p, r, 7) for p in ("A", "B", "C") for r in ("x", "y")] + [rules.Rule("C", "z", 7)]
 		self.assertEqual(
-			[(r.pool, r.rule_type) for r in spread],
+			[(r.pool, r.rule_type) for r in rules.spread(given)],
 			[("A", "x"), ("B", "x"), ("C", "x"), ("A", "y"), ("B", "y"), ("C", "y"), ("C", "z")],
 		)
 
-	def test_parallel_connections_come_from_the_settings(self):
-		frappe.db.set_single_value("CRM Suite Settings", "recycle_connections", 0)
-		self.assertEqual(recycle.recycle_connections(), recycle.DEFAULT_CONNECTIONS)
-		frappe.db.set_single_value("CRM Suite Settings", "recycle_connections", 1)
-		self.assertEqual(recycle.recycle_connections(), 1)
+	def test_parallel_jobs_come_from_the_settings(self):
+		frappe.db.set_single_value("CRM Suite Settings", "recycle_jobs", 0)
+		self.assertEqual(run.recycle_jobs(), run.DEFAULT_JOBS)
+		frappe.db.set_single_value("CRM Suite Settings", "recycle_jobs", 1)
+		self.assertEqual(run.recycle_jobs(), 1)
 
 	def test_ownership_moves_rewrite_only_the_indexes_reads_need(self):
 		"""Every index on these columns is rewritten by each claim and each recycled row (POOL-05)."""
@@ -286,3 +285,41 @@ class TestRecycle(CRMTestCase):
 			}
 			touched |= {tuple(cols) for cols in indexes.values() if cols[0] in ("customer", "sales_lead")}
 			self.assertEqual(touched, wanted, doctype)
+
+	def test_a_batch_moves_exactly_the_customers_it_logged(self):
+		"""The batch's log rows are the batch: the customers moved are the ones logged, one row each."""
+		names = [owned(self.pool, self.sales, 10 + i) for i in range(5)]
+		rule = next(r for r in rules.load_rules(CUSTOMER) if r.rule_type == rules.NOT_CONTACTED)
+		home = membership.default_pool(CUSTOMER.pool_type)
+		due = rules.due_criterion(CUSTOMER, rule, NOW, home)
+		self.assertEqual(batch.recycle_batch(CUSTOMER, rule, due, home, NOW, 2, False), 2)
+		logged = frappe.get_all(
+			"Customer Ownership Log",
+			filters={"customer": ["in", names], "action": "Recycle"},
+			fields=["customer", "from_salesperson", "to_pool", "reason"],
+		)
+		moved = {n for n in names if state(n) == (None, "Pool")}
+		self.assertEqual({log.customer for log in logged}, moved)
+		self.assertEqual(len(logged), 2)
+		self.assertTrue(
+			all(log.from_salesperson == self.sales and log.to_pool == self.pool for log in logged)
+		)
+		self.assertEqual(logged[0].reason, rule.reason())
+
+	def test_a_job_whose_run_is_gone_moves_nothing(self):
+		"""Jobs help a run only while it holds the site's recycle lock (a killed run's jobs stop)."""
+		due = owned(self.pool, self.sales, 10)
+		home = membership.default_pool(CUSTOMER.pool_type)
+		shared = run.SharedRun.start(CUSTOMER, rules.load_rules(CUSTOMER), home, NOW, 100)
+		try:
+			holder = shared.meta()["holder"]
+			self.assertFalse(run._holds_run_lock(holder), "nobody holds the lock")
+			run.help_run(shared.run_id)
+			self.assertEqual(state(due), (self.sales, "Following"))
+			self.assertEqual(frappe.cache.llen(shared.key("todo")), len(rules.load_rules(CUSTOMER)))
+			self.assertTrue(run.take_run_lock())
+			self.assertTrue(run._holds_run_lock(holder), "held by this connection, as the run's")
+		finally:
+			run.release_run_lock()
+			shared.close()
+		self.assertIsNone(shared.meta(), "closing the run removes its state")

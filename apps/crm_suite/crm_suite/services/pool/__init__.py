@@ -7,10 +7,3 @@ rows in name order; limits are counted with locking reads; the move is one set-b
 bulk INSERT of Customer Ownership Log rows, and the people affected get a Notification Log entry and a
 realtime event.
 """
-
-# Transitional: services/recycle.py and services/customer_import.py are rewritten at the same time and
-# still import these names from here; once they import from the submodules, these lines go.
-from crm_suite.services.pool.kinds import CUSTOMER, KINDS, LEAD, POOL_STATE, Pooled
-from crm_suite.services.pool.limits import owned_count
-from crm_suite.services.pool.locks import lock_user, retry_on_deadlock
-from crm_suite.services.pool.membership import default_pool, strategy_for

@@ -29,7 +29,7 @@ class CRMSuiteSettings(Document):
 		leads_recycle_notified_until: DF.Datetime | None
 		local_area_code: DF.Data | None
 		mask_phone_numbers: DF.Check
-		recycle_connections: DF.Int
+		recycle_jobs: DF.Int
 		required_customer_fields: DF.SmallText | None
 		sender_address: DF.SmallText | None
 		sender_name: DF.Data | None
