@@ -33,6 +33,9 @@ permission_query_conditions = {
 	"Phone Call Record": "crm_suite.permissions.call_center.get_call_permission_query_conditions",
 	"SMS Record": "crm_suite.permissions.call_center.get_sms_permission_query_conditions",
 	"Dial Command": "crm_suite.permissions.call_center.get_dial_permission_query_conditions",
+	"Sales Opportunity": "crm_suite.permissions.sales.opportunity_query_conditions",
+	"Opportunity Stage Log": "crm_suite.permissions.sales.stage_log_query_conditions",
+	"Sales Target": "crm_suite.permissions.sales.target_query_conditions",
 	# History of doctypes with full numbers, for readers without full-number access (SPEC ORG-06).
 	"Version": "crm_suite.permissions.versions.version_query_conditions",
 }
@@ -48,6 +51,9 @@ has_permission = {
 	"Phone Call Record": "crm_suite.permissions.call_center.has_call_permission",
 	"SMS Record": "crm_suite.permissions.call_center.has_sender_permission",
 	"Dial Command": "crm_suite.permissions.call_center.has_sender_permission",
+	"Sales Opportunity": "crm_suite.permissions.sales.opportunity_has_permission",
+	"Opportunity Stage Log": "crm_suite.permissions.sales.stage_log_has_permission",
+	"Sales Target": "crm_suite.permissions.sales.target_has_permission",
 	"Version": "crm_suite.permissions.versions.version_has_permission",
 }
 
@@ -110,6 +116,8 @@ scheduler_events = {
 	"cron": {
 		"* * * * *": ["crm_suite.tasks.mark_missed_calls"],
 	},
+	# Opportunities past their expected close date tell their owner once (SPEC SALE-01).
+	"daily": ["crm_suite.tasks.flag_overdue_opportunities"],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
 }
 

@@ -81,6 +81,14 @@ def seed_defaults():
 	ensure_regions()
 	ensure_settings()
 	ensure_call_center_settings()
+	ensure_sales_defaults()
+
+
+def ensure_sales_defaults():
+	"""The default sales process with its Kanban board, and the loss reasons (SPEC SALE-02)."""
+	from crm_suite.services.sales.processes import ensure_sales_defaults as seed
+
+	seed()
 
 
 def ensure_roles():

@@ -25,3 +25,10 @@ def purge_old_recordings():
 	from crm_suite.services.recordings import purge_old_recordings
 
 	purge_old_recordings()
+
+
+def flag_overdue_opportunities():
+	"""Daily (SPEC SALE-01): open opportunities past their expected close date, one notice per owner."""
+	from crm_suite.services.sales.overdue import flag_overdue_opportunities
+
+	flag_overdue_opportunities()

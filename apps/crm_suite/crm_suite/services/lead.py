@@ -1,6 +1,6 @@
 """Lead conversion (SPEC POOL-12): a qualified lead becomes a customer and a contact, reusing the
 existing customer (same registered name) and contact (same normalised phone or email) — never a
-duplicate contact."""
+duplicate contact — and an opportunity (SALE-01) in the first stage of the customer's sales process."""
 
 import frappe
 from frappe import _
@@ -15,6 +15,7 @@ from crm_suite.services.pool.kinds import LEAD, POOL_STATE
 from crm_suite.services.pool.locks import lock_rows
 from crm_suite.services.pool.membership import manages
 from crm_suite.services.pool.moves import log_moves
+from crm_suite.services.sales.opportunities import make_from_lead
 
 CONVERTIBLE = ("Following", "Qualified")
 
@@ -27,7 +28,11 @@ def convert_lead(name: str) -> dict:
 	(row,) = lock_rows(LEAD, [name])
 	lead = frappe.get_doc("Sales Lead", name)
 	if lead.converted_customer:
-		return {"customer": lead.converted_customer, "contact": lead.converted_contact}
+		return {
+			"customer": lead.converted_customer,
+			"contact": lead.converted_contact,
+			"opportunity": frappe.db.get_value("Sales Opportunity", {"sales_lead": name}, "name"),
+		}
 	actor = frappe.session.user
 	if lead.salesperson != actor and not (lead.salesperson and manages(actor, lead.salesperson)):
 		frappe.throw(_("Only the owner or their manager may convert {0}.").format(name), NotOwner)
@@ -53,7 +58,8 @@ def convert_lead(name: str) -> dict:
 		.run()
 	)
 	log_moves(LEAD, [row], "Convert", customer, to_salesperson=row.salesperson)
-	return {"customer": customer, "contact": contact}
+	opportunity = make_from_lead(lead, customer, contact)
+	return {"customer": customer, "contact": contact, "opportunity": opportunity}
 
 
 def find_or_make_customer(lead) -> str:

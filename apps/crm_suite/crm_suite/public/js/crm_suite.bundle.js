@@ -1,5 +1,6 @@
 // crm_suite Desk glue, included on every Desk page (hooks.app_include_js).
 import "./pool_actions";
+import "./sales_actions";
 
 frappe.provide("crm_suite");
 

@@ -19,5 +19,8 @@ frappe.ui.form.on("Customer Account", {
 			frappe.contacts.clear_address_and_contact(frm);
 		}
 		crm_suite.pool.setup_form(frm);
+		if (!frm.is_new() && frappe.model.can_create("Sales Opportunity")) {
+			frm.add_custom_button(__("Opportunity"), () => crm_suite.sales.new_opportunity({ customer: frm.doc.name }), __("Create"));
+		}
 	},
 });

@@ -21,6 +21,7 @@ class CustomerCategory(Document):
 			"blue", "green", "orange", "red", "purple", "gray", "yellow", "cyan", "pink", "darkgrey"
 		]
 		is_blacklist: DF.Check
+		sales_process: DF.Link | None
 		sort_order: DF.Int
 	# end: auto-generated types
 	pass

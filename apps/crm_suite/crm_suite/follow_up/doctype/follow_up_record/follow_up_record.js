@@ -1,4 +1,9 @@
 frappe.ui.form.on("Follow Up Record", {
+	refresh(frm) {
+		if (!frm.is_new() && frm.doc.customer && frappe.model.can_create("Sales Opportunity")) {
+			frm.add_custom_button(__("Opportunity"), () => crm_suite.sales.new_opportunity({ follow_up: frm.doc.name }), __("Create"));
+		}
+	},
 	template(frm) {
 		if (!frm.doc.template) return;
 		frappe.db.get_doc("Follow Up Template", frm.doc.template).then((t) => {

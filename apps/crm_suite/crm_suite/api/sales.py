@@ -1,0 +1,99 @@
+"""Whitelisted endpoints of the sales pipeline (SPEC SALE-01, SALE-02): thin wrappers over services/sales/,
+which decides, locks and records."""
+
+import json
+
+import frappe
+
+from crm_suite.permissions.roles import STAFF_ROLES, require_roles
+from crm_suite.services.inputs import _invalid
+from crm_suite.services.pool.locks import retry_on_deadlock
+from crm_suite.services.sales import opportunities, stages
+
+
+def _values(values) -> dict | None:
+	if values in (None, "", {}):
+		return None
+	if isinstance(values, str):
+		try:
+			values = json.loads(values)
+		except ValueError:
+			_invalid("values")
+	if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
+		_invalid("values")
+	return values
+
+
+def _text(value, what: str) -> str | None:
+	if value is None or value == "":
+		return None
+	if not isinstance(value, str):
+		_invalid(what)
+	return value
+
+
+@frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
+def move_stage(
+	opportunity: str,
+	to_stage: str,
+	feedback: str | None = None,
+	expected_stage: str | None = None,
+	loss_reason: str | None = None,
+	values: str | dict | None = None,
+) -> dict:
+	"""Advance or jump an opportunity to `to_stage` with the feedback the process asks for; refused (409)
+	when it no longer stands in `expected_stage`, the stage the user saw."""
+	require_roles(*STAFF_ROLES)
+	if not isinstance(opportunity, str) or not opportunity or not isinstance(to_stage, str) or not to_stage:
+		_invalid("stage")
+	return stages.move_stage(
+		opportunity,
+		to_stage,
+		feedback=_text(feedback, "feedback"),
+		expected_stage=_text(expected_stage, "stage") if expected_stage is not None else None,
+		loss_reason=_text(loss_reason, "loss reason"),
+		values=_values(values),
+	)
+
+
+@frappe.whitelist()
+def stage_choices(opportunity: str) -> dict:
+	"""What the Move Stage dialog shows: the process's stages with what each requires."""
+	require_roles(*STAFF_ROLES)
+	doc = frappe.get_doc("Sales Opportunity", opportunity)
+	doc.check_permission("read")
+	return {
+		"stage": doc.stage,
+		"status": doc.status,
+		"stages": [
+			{
+				"stage": s.name,
+				"end_kind": s.end_kind,
+				"probability": s.probability,
+				"feedback_required": s.feedback_required,
+				"required_fields": list(s.required_fields),
+			}
+			for s in stages.load_stages(doc.sales_process)
+		],
+	}
+
+
+@frappe.whitelist()
+def opportunity_values(customer: str | None = None, follow_up: str | None = None) -> dict:
+	"""Values for a new opportunity opened from a customer's or a follow-up's form."""
+	require_roles(*STAFF_ROLES)
+	if follow_up:
+		return opportunities.values_from_follow_up(follow_up)
+	if customer:
+		return opportunities.values_from_customer(customer)
+	_invalid("customer")
+
+
+@frappe.whitelist()
+def target_attainment_card(filters: str | dict | None = None) -> dict:
+	"""The Sales workspace's number card: this month's won amount over the planned amount, in scope."""
+	require_roles(*STAFF_ROLES)
+	from crm_suite.sales.report.sales_target_attainment.sales_target_attainment import month_attainment
+
+	return {"value": month_attainment() or 0, "fieldtype": "Percent"}

@@ -1,0 +1,59 @@
+"""Making opportunities (SPEC SALE-01) from where a sale starts: a customer, a follow-up, a converted lead
+(POOL-12). The form buttons open a new opportunity with these values; lead conversion inserts one."""
+
+import frappe
+from frappe import _
+
+OPPORTUNITY = "Sales Opportunity"
+
+
+def values_from_customer(customer: str) -> dict:
+	frappe.has_permission("Customer Account", "read", customer, throw=True)
+	row = frappe.db.get_value(
+		"Customer Account", customer, ["customer_name", "customer_source"], as_dict=True
+	)
+	return {
+		"doctype": OPPORTUNITY,
+		"customer": customer,
+		"opportunity_title": row.customer_name,
+		"opportunity_source": row.customer_source,
+	}
+
+
+def values_from_follow_up(follow_up: str) -> dict:
+	frappe.has_permission("Follow Up Record", "read", follow_up, throw=True)
+	record = frappe.db.get_value(
+		"Follow Up Record", follow_up, ["customer", "contact", "next_step", "content"], as_dict=True
+	)
+	if not record.customer:
+		frappe.throw(_("This follow-up has no customer to make an opportunity for."), frappe.ValidationError)
+	values = values_from_customer(record.customer)
+	values.update(
+		{
+			"contact": record.contact,
+			"follow_up": follow_up,
+			"next_step": record.next_step,
+			"needs": record.content,
+		}
+	)
+	return values
+
+
+def make_from_lead(lead, customer: str, contact: str | None) -> str:
+	"""The opportunity a converted lead becomes (POOL-12): owned by the lead's salesperson, once per lead."""
+	existing = frappe.db.get_value(OPPORTUNITY, {"sales_lead": lead.name}, "name")
+	if existing:
+		return existing
+	doc = frappe.get_doc(
+		{
+			"doctype": OPPORTUNITY,
+			"opportunity_title": lead.company_name or lead.lead_name,
+			"customer": customer,
+			"contact": contact,
+			"sales_lead": lead.name,
+			"opportunity_source": lead.lead_source,
+			"salesperson": lead.salesperson,
+		}
+	)
+	doc.insert(ignore_permissions=True)  # the converter's right to convert was checked by the lead service
+	return doc.name

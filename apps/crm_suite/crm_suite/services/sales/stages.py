@@ -1,0 +1,310 @@
+"""Stage moves of sales opportunities (SPEC SALE-02): the one way an opportunity changes stage.
+
+Every path ends here — the move endpoint (`move_stage`), a form or REST save that changes `stage`, a Kanban
+drag (Frappe's board saves the card's document) — through the opportunity's validate(), which calls
+`apply_stage_rules`. The pure rules are `policies/sales_rules.py`; this module reads the process, turns a
+refusal into a translated message, sets what the move sets and, after the save, writes exactly one history
+row and the move's side effects (a won deal makes the customer a deal customer, CUS-10).
+
+Concurrency: a save locks the row (`Document.check_if_latest` reads it FOR UPDATE and refuses a copy older
+than the stored one); `move_stage` locks it first and compares the stage the client saw, so of two users
+moving the same opportunity one wins and the other is told the stage changed (409), with one history row.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Coalesce, Count
+from frappe.utils import get_datetime, get_fullname, getdate, now_datetime
+
+from crm_suite.permissions.scope import visible_users
+from crm_suite.policies.sales_rules import (
+	LOST,
+	OPEN,
+	WON,
+	Move,
+	MoveRefused,
+	MoveRequest,
+	Stage,
+	days_between,
+	parse_required_fields,
+	plan_move,
+	plan_start,
+)
+from crm_suite.services.notify import notify_user
+
+OPPORTUNITY = "Sales Opportunity"
+# Derived fields only the stage rules set; a save that changes them without a move gets them back.
+DERIVED_FIELDS = ("status", "stage_entered_on", "furthest_stage_index", "lost_at_stage", "deal_date")
+# Fields the move endpoint fills besides those a stage requires.
+MOVE_FIELDS = frozenset({"next_step", "expected_amount", "expected_close_date", "probability"})
+DEAL_STATE = "Deal"
+DEALABLE_STATES = ("Following", "Pending", "Shelved", DEAL_STATE)
+
+
+class StageMoveRefused(frappe.ValidationError):
+	pass
+
+
+class StageChanged(frappe.ValidationError):
+	"""The opportunity moved since the user looked at it (HTTP 409 Conflict)."""
+
+	http_status_code = 409
+
+
+class NoSalesProcess(frappe.ValidationError):
+	pass
+
+
+def load_stages(process: str) -> list[Stage]:
+	row = frappe.qb.DocType("Sales Process Stage")
+	rows = (
+		frappe.qb.from_(row)
+		.select(row.stage_name, row.probability, row.end_kind, row.feedback_required, row.required_fields)
+		.where((row.parent == process) & (row.parenttype == "Sales Process") & (row.parentfield == "stages"))
+		.orderby(row.idx)
+		.run(as_dict=True)
+	)
+	return [
+		Stage(
+			r.stage_name,
+			float(r.probability or 0),
+			r.end_kind or OPEN,
+			bool(r.feedback_required),
+			parse_required_fields(r.required_fields),
+		)
+		for r in rows
+	]
+
+
+def default_process(customer: str | None = None) -> str | None:
+	"""The process of the customer's category, else the default process, else the first enabled one."""
+	if customer:
+		category = frappe.db.get_value("Customer Account", customer, "customer_category")
+		if category:
+			process = frappe.db.get_value("Customer Category", category, "sales_process")
+			if process and frappe.db.get_value("Sales Process", process, "enabled"):
+				return process
+	process = frappe.db.get_value("Sales Process", {"is_default": 1, "enabled": 1}, "name")
+	return process or frappe.db.get_value("Sales Process", {"enabled": 1}, "name", order_by="creation asc")
+
+
+def refusal_message(refusal: MoveRefused) -> str:
+	p = refusal.params
+	fields = ", ".join(_(frappe.get_meta(OPPORTUNITY).get_label(f)) for f in p.get("fields") or [])
+	messages = {
+		"unknown_stage": lambda: _("Stage {0} is not a stage of this sales process.").format(p["stage"]),
+		"same_stage": lambda: _("The opportunity is already in stage {0}.").format(p["stage"]),
+		"end_is_final": lambda: _(
+			"The opportunity ended as {0} in stage {1}; only a manager may reopen it."
+		).format(_(p["status"]), p["stage"]),
+		"reopen_to_open_only": lambda: _("A closed opportunity can only be reopened into an open stage."),
+		"start_in_end_stage": lambda: _("A new opportunity starts in an open stage, not in {0}.").format(
+			p["stage"]
+		),
+		"missing_fields": lambda: _("Stage {0} requires these fields to be filled in: {1}").format(
+			p["stage"], fields
+		),
+		"missing_feedback": lambda: _("Moving to stage {0} requires a feedback note.").format(p["stage"]),
+		"missing_loss_reason": lambda: _("Moving to stage {0} requires a loss reason.").format(p["stage"]),
+		"process_empty": lambda: _("A sales process needs at least one stage."),
+		"duplicate_stage": lambda: _("Stage names must be unique: {0}").format(", ".join(p["stages"])),
+		"first_stage_not_open": lambda: _("The first stage {0} must be an open stage.").format(p["stage"]),
+		"won_stage_count": lambda: _("A sales process needs exactly one Won stage (it has {0}).").format(
+			p["count"]
+		),
+		"unknown_end_kind": lambda: _("Stage {0} has an unknown end kind {1}.").format(p["stage"], p["kind"]),
+		"probability_range": lambda: _("The probability of stage {0} must be between 0 and 100.").format(
+			p["stage"]
+		),
+		"unknown_required_field": lambda: _(
+			"Stage {0} requires fields the opportunity does not have: {1}"
+		).format(p["stage"], ", ".join(p["fields"])),
+	}
+	return messages[refusal.code]()
+
+
+def refuse(refusal: MoveRefused, exc=StageMoveRefused):
+	frappe.throw(refusal_message(refusal), exc, title=_("Stage Move Not Allowed"))
+
+
+def _filled(doc) -> frozenset[str]:
+	return frozenset(
+		f.fieldname
+		for f in doc.meta.fields
+		if doc.get(f.fieldname) not in (None, "", 0, 0.0) or (f.fieldtype == "Table" and doc.get(f.fieldname))
+	)
+
+
+def _is_manager(user: str, salesperson: str | None) -> bool:
+	"""An admin, or a manager whose scope holds the opportunity's salesperson (reopening, SALE-02)."""
+	users = visible_users(user)
+	if users is None:
+		return True
+	return "CRM Manager" in frappe.get_roles(user) and (not salesperson or salesperson in users)
+
+
+def apply_stage_rules(doc) -> None:
+	"""From the opportunity's validate(): decide a stage change with the process's rules and set what it
+	sets; a save without a stage change keeps the derived fields as stored."""
+	if not doc.sales_process:
+		frappe.throw(_("No sales process is set up; ask an administrator to make one."), NoSalesProcess)
+	feedback = (doc.stage_feedback or "").strip() or None
+	doc.stage_feedback = None  # an input of one move, kept in the history, never carried to the next
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if before and before.stage == doc.stage and before.sales_process == doc.sales_process:
+		for fieldname in DERIVED_FIELDS:
+			doc.set(fieldname, before.get(fieldname))
+		if before.status not in (LOST, "Invalid"):
+			doc.loss_reason = before.loss_reason
+		return
+	stages = load_stages(doc.sales_process)
+	request = MoveRequest(
+		to_stage=doc.stage,
+		feedback=feedback,
+		loss_reason=doc.loss_reason,
+		filled=_filled(doc),
+		is_manager=_is_manager(frappe.session.user, doc.salesperson),
+	)
+	try:
+		if before is None:
+			move = plan_start(stages, request)
+		else:
+			current = before.stage if before.sales_process == doc.sales_process else None
+			if before.sales_process != doc.sales_process and before.status != OPEN:
+				raise MoveRefused("end_is_final", stage=before.stage, status=before.status)
+			move = plan_move(
+				stages, current, before.status or OPEN, before.furthest_stage_index or 0, request
+			)
+	except MoveRefused as refusal:
+		refuse(refusal)
+	_set_move(doc, move, before, feedback)
+
+
+def _set_move(doc, move: Move, before, feedback: str | None) -> None:
+	now = now_datetime()
+	doc.stage = move.to_stage
+	doc.status = move.status
+	if (not doc.probability if before is None else not doc.has_value_changed("probability")) or (
+		move.status != OPEN
+	):
+		doc.probability = move.probability
+	doc.furthest_stage_index = move.furthest_index
+	doc.stage_entered_on = now
+	doc.lost_at_stage = move.lost_at_stage if move.status in (LOST, "Invalid") else None
+	if move.status in (OPEN, WON):
+		doc.loss_reason = None
+	doc.deal_date = getdate(now) if move.status == WON else None
+	entered = before.stage_entered_on if before else None
+	doc.flags.stage_move = {
+		"sales_process": doc.sales_process,
+		"from_stage": move.from_stage,
+		"to_stage": move.to_stage,
+		"to_status": move.status,
+		"moved_by": frappe.session.user,
+		"moved_on": now,
+		"days_in_previous_stage": days_between(
+			get_datetime(entered).timestamp() if entered else None, now.timestamp()
+		)
+		if before
+		else 0,
+		"feedback": feedback,
+		"loss_reason": doc.loss_reason,
+	}
+
+
+def record_move(doc) -> None:
+	"""From the opportunity's on_update(): the move's history row and side effects, once per move."""
+	move = doc.flags.pop("stage_move", None)
+	if not move:
+		return
+	frappe.get_doc(
+		{"doctype": "Opportunity Stage Log", "opportunity": doc.name, "salesperson": doc.salesperson, **move}
+	).insert(ignore_permissions=True, ignore_links=True)
+	if move["to_status"] == WON:
+		mark_customer_deal(doc.customer, doc.deal_date)
+	if move["from_stage"] is not None and doc.salesperson and doc.salesperson != frappe.session.user:
+		notify_user(
+			doc.salesperson,
+			"{0} moved your opportunity {1} to stage {2}",
+			get_fullname(frappe.session.user),
+			doc.opportunity_title or doc.name,
+			doc.stage,
+			doctype=OPPORTUNITY,
+			name=doc.name,
+		)
+
+
+def mark_customer_deal(customer: str, deal_date) -> None:
+	"""A won opportunity makes its customer a deal customer (CUS-10): state Deal, deal date, kind Deal —
+	recycling leaves deal customers alone. The first deal date stays."""
+	t = frappe.qb.DocType("Customer Account")
+	query = (
+		frappe.qb.update(t)
+		.set(t.lifecycle_state, DEAL_STATE)
+		.set(t.deal_on, Coalesce(t.deal_on, deal_date))
+		.set(t.modified, now_datetime())
+		.where((t.name == customer) & t.lifecycle_state.isin(DEALABLE_STATES))
+	)
+	if frappe.db.exists("Customer Kind", DEAL_STATE):
+		query = query.set(t.customer_kind, DEAL_STATE)
+	query.run()
+
+
+def move_stage(
+	name: str,
+	to_stage: str,
+	feedback: str | None = None,
+	expected_stage: str | None = None,
+	loss_reason: str | None = None,
+	values: dict | None = None,
+) -> dict:
+	"""Move one opportunity, refusing when its stage is no longer `expected_stage` (what the user saw)."""
+	stored = frappe.db.get_value(OPPORTUNITY, name, ["stage", "status"], as_dict=True, for_update=True)
+	if not stored:
+		frappe.throw(_("Opportunity {0} not found").format(name), frappe.DoesNotExistError)
+	doc = frappe.get_doc(OPPORTUNITY, name)
+	doc.check_permission("write")
+	if expected_stage is not None and (stored.stage or "") != expected_stage:
+		frappe.throw(
+			_("{0} was moved to stage {1} by someone else meanwhile; reload it and try again.").format(
+				doc.opportunity_title or name, stored.stage
+			),
+			StageChanged,
+			title=_("Stage Changed"),
+		)
+	for fieldname, value in (values or {}).items():
+		if fieldname not in _move_fields(doc.sales_process):
+			frappe.throw(_("Field {0} cannot be set with a stage move.").format(fieldname), StageMoveRefused)
+		doc.set(fieldname, value)
+	doc.stage = to_stage
+	doc.stage_feedback = feedback
+	if loss_reason:
+		doc.loss_reason = loss_reason
+	doc.save()
+	return {
+		"name": doc.name,
+		"stage": doc.stage,
+		"status": doc.status,
+		"probability": doc.probability,
+		"modified": str(doc.modified),
+	}
+
+
+def _move_fields(process: str) -> frozenset[str]:
+	required = {f for s in load_stages(process) for f in s.required_fields}
+	return MOVE_FIELDS | required
+
+
+def stage_counts(process: str, stages: list[str]) -> dict[str, int]:
+	"""How many opportunities stand in each of `stages` of `process`."""
+	if not stages:
+		return {}
+	t = frappe.qb.DocType(OPPORTUNITY)
+	rows = (
+		frappe.qb.from_(t)
+		.select(t.stage, Count("*"))
+		.where((t.sales_process == process) & t.stage.isin(stages))
+		.groupby(t.stage)
+		.run()
+	)
+	return {stage: count for stage, count in rows}
