@@ -79,7 +79,9 @@ class SalesOpportunity(Document):
 			customer_owner = self.customer and frappe.db.get_value(
 				"Customer Account", self.customer, "salesperson"
 			)
-			self.salesperson = customer_owner or frappe.session.user
+			# a customer shared with the maker stays its owner's; the maker owns what they make on it
+			mine = customer_owner and (users is None or customer_owner in users)
+			self.salesperson = customer_owner if mine else frappe.session.user
 		if self.is_new() or self.has_value_changed("salesperson"):
 			self.sales_department = frappe.db.get_value("Sales Staff", self.salesperson, "sales_department")
 
