@@ -343,6 +343,7 @@ class TestScopeAndNotices(SalesTestCase):
 		self.assertEqual(flag_overdue_opportunities().get(self.team["sales_a"]), None, "flagged once")
 
 	def test_lead_conversion_makes_the_opportunity(self):
+		frappe.db.set_single_value("CRM Suite Settings", "required_customer_fields", "customer_name")
 		frappe.set_user(self.team["sales_a"])
 		lead = frappe.get_doc(
 			{

@@ -158,6 +158,8 @@ def apply_stage_rules(doc) -> None:
 			doc.loss_reason = before.loss_reason
 		return
 	stages = load_stages(doc.sales_process)
+	if before is None and doc.stage not in {s.name for s in stages}:
+		doc.stage = None  # Frappe's Select default (another process's first stage): start at this one's
 	request = MoveRequest(
 		to_stage=doc.stage,
 		feedback=feedback,
