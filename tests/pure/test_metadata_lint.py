@@ -54,7 +54,22 @@ FALLBACK_RESERVED_FIELDNAMES = {
 	"optional_fields": ("_user_tags", "_comments", "_assign", "_liked_by", "_seen"),
 }
 
-# ERPNext and frappe/crm own these names; sharing one breaks installing beside them.
+# ERPNext v15, HRMS and Frappe CRM own these names; sharing one breaks installing beside them. The committed
+# lists (tests/pure/foreign_doctypes/<app>.txt, one name a line, # comments) are the reference; the few
+# names below were listed before them and stay.
+FOREIGN_DOCTYPE_LISTS = Path(__file__).resolve().parent / "foreign_doctypes"
+
+
+def read_foreign_doctypes(folder: Path = FOREIGN_DOCTYPE_LISTS) -> dict[str, frozenset[str]]:
+	"""app → its doctype names, from the committed lists."""
+	lists = {}
+	for path in sorted(folder.glob("*.txt")):
+		lines = path.read_text(encoding="utf-8").splitlines()
+		lists[path.stem] = frozenset(l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#"))
+	return lists
+
+
+FOREIGN_DOCTYPES_BY_APP = read_foreign_doctypes()
 FOREIGN_APP_DOCTYPES = frozenset(
 	{
 		"Customer", "Lead", "Opportunity", "Contact", "Department", "Designation", "Territory",
@@ -62,7 +77,7 @@ FOREIGN_APP_DOCTYPES = frozenset(
 		"Prospect", "Contract", "Quotation", "Sales Order", "Item", "Item Group", "Customer Group",
 		"Employee",
 	}
-)  # fmt: skip
+).union(*FOREIGN_DOCTYPES_BY_APP.values())  # fmt: skip
 FRAPPE_CRM_PREFIX = "CRM "
 FRAPPE_CRM_PREFIX_ALLOWED = frozenset({"CRM Suite Settings"})
 
@@ -845,7 +860,10 @@ def check_name_collision(name: str, core_names: set[str]) -> list[str]:
 	if name in core_names:
 		problems.append(f"{name!r} is a Frappe core doctype")
 	if name in FOREIGN_APP_DOCTYPES:
-		problems.append(f"{name!r} is an ERPNext or frappe/crm doctype")
+		owners = sorted(app for app, names in FOREIGN_DOCTYPES_BY_APP.items() if name in names)
+		problems.append(
+			f"{name!r} is an ERPNext, HRMS or frappe/crm doctype ({', '.join(owners) or 'erpnext'})"
+		)
 	if name.startswith(FRAPPE_CRM_PREFIX) and name not in FRAPPE_CRM_PREFIX_ALLOWED:
 		problems.append(f"{name!r} uses frappe/crm's 'CRM ' namespace")
 	return problems
@@ -1070,9 +1088,9 @@ def scoped_without_has_permission(hooks: dict[str, ast.expr]) -> list[str]:
 
 
 def test_every_scoped_doctype_has_a_has_permission_hook():
-	assert scoped_without_has_permission(HOOKS) == [], (
-		"these doctypes are scoped in lists but not per document; add has_permission from the same criterion"
-	)
+	assert (
+		scoped_without_has_permission(HOOKS) == []
+	), "these doctypes are scoped in lists but not per document; add has_permission from the same criterion"
 
 
 def test_lint_detects_a_scoped_doctype_without_has_permission():
@@ -1392,9 +1410,22 @@ def test_lint_detects_unannotated_whitelisted_parameters():
 
 
 def test_lint_detects_name_collisions():
-	assert _has(check_name_collision("Customer", set()), "ERPNext or frappe/crm")
+	assert _has(check_name_collision("Customer", set()), "ERPNext, HRMS or frappe/crm")
 	assert _has(check_name_collision("CRM Deal", set()), "'CRM ' namespace")
 	assert _has(check_name_collision("ToDo", {"ToDo"}), "Frappe core doctype")
+	# the committed lists: ERPNext's, HRMS's and Frappe CRM's names, each read from its own file
+	assert _has(check_name_collision("Opportunity Lost Reason", set()), "(erpnext)")
+	assert _has(check_name_collision("Salary Slip", set()), "(hrms)")
+	assert _has(check_name_collision("CRM Deal", set()), "(frappe_crm)")
+	assert _has(check_name_collision("Target Detail", set()), "(erpnext)")
+
+
+def test_foreign_doctype_lists_are_committed_and_read():
+	assert set(FOREIGN_DOCTYPES_BY_APP) == {"erpnext", "hrms", "frappe_crm"}
+	assert {"Opportunity", "Sales Stage", "Competitor", "Sales Person"} <= FOREIGN_DOCTYPES_BY_APP["erpnext"]
+	assert {"Employee Grievance", "Leave Application"} <= FOREIGN_DOCTYPES_BY_APP["hrms"]
+	assert {"CRM Deal", "CRM Lead", "CRM Deal Status"} <= FOREIGN_DOCTYPES_BY_APP["frappe_crm"]
+	assert not any(name.startswith("#") for names in FOREIGN_DOCTYPES_BY_APP.values() for name in names)
 	assert check_name_collision("CRM Suite Settings", set()) == []
 	if FRAPPE_PACKAGE.is_dir():
 		assert {"User", "Role", "Has Role", "DocType"} <= set(CORE_DOCTYPES)
