@@ -287,4 +287,88 @@ def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0)
 	frappe.db.commit()
 	result = load_customers(customers, seed=seed)
 	print(f"demo data: {result['inserted']} customers in {result['seconds']:.1f}s")
-	return {**org, **result}
+	opportunities = load_opportunities(per_salesperson=8, seed=seed)
+	ensure_demo_targets(org["salespeople"])
+	print(
+		f"demo data: {opportunities['opportunities']} opportunities, {opportunities['history']} stage moves"
+	)
+	return {**org, **result, **opportunities}
+
+
+def ensure_demo_targets(salespeople: list[str], months: int = 3) -> None:
+	"""Monthly deal targets (SPEC SALE-10) for the demo salespeople: this month and the ones before."""
+	first = frappe.utils.get_first_day(frappe.utils.nowdate())
+	for back in range(months):
+		month = frappe.utils.add_months(first, -back)
+		for user in salespeople:
+			if not frappe.db.exists("Sales Target", {"salesperson": user, "target_month": month}):
+				frappe.get_doc(
+					{
+						"doctype": "Sales Target",
+						"salesperson": user,
+						"target_month": month,
+						"planned_amount": 600_000,
+						"planned_count": 3,
+					}
+				).insert(ignore_permissions=True)
+	frappe.db.commit()
+
+
+def load_opportunities(
+	per_salesperson: int = 8,
+	seed: int = 42,
+	salespeople: list[str] | None = None,
+	count: int | None = None,
+	revisit_rate: float = 0.2,
+	commit: bool = True,
+) -> dict:
+	"""Demo opportunities (SPEC SALE-01) on the salespeople's own customers, in the default process, with their
+	stage history: `per_salesperson` each, or `count` spread over them. Appends after those already there."""
+	from crm_suite.demo.sales_generator import ProcessStage, opportunity_rows
+	from crm_suite.services.sales.bulk import bump_series, insert_opportunities
+	from crm_suite.services.sales.stages import default_process, load_stages
+
+	process = default_process()
+	if not process:
+		return {"opportunities": 0, "history": 0}
+	if salespeople is None:
+		salespeople = frappe.get_all(
+			"Sales Staff", filters={"enabled": 1, "manages_subordinates": 0}, pluck="user"
+		)
+	departments = dict(frappe.get_all("Sales Staff", fields=["user", "sales_department"], as_list=True))
+	customers = []
+	for user in salespeople:
+		owned = frappe.get_all(
+			"Customer Account",
+			filters={"salesperson": user},
+			fields=["name", "customer_name"],
+			limit=per_salesperson,
+			order_by="name asc",
+			as_list=True,
+		)
+		customers += [(name, title, user, departments.get(user)) for name, title in owned]
+	if not customers:
+		return {"opportunities": 0, "history": 0}
+	stages = [ProcessStage(s.name, s.probability, s.end_kind) for s in load_stages(process)]
+	reasons = frappe.get_all("Deal Loss Reason", filters={"enabled": 1}, pluck="name", order_by="name asc")
+	now = frappe.utils.now_datetime()
+	start = frappe.db.count("Sales Opportunity", {"name": ("like", f"OPP-{now.year}-%")})
+	began = time.perf_counter()
+	made, history = insert_opportunities(
+		opportunity_rows(
+			customers,
+			process,
+			stages,
+			reasons,
+			count or len(customers),
+			now,
+			seed=seed,
+			start=start,
+			revisit_rate=revisit_rate,
+		),
+		after_chunk=(lambda _done: frappe.db.commit()) if commit else None,
+	)
+	bump_series(now.year, start + made)
+	if commit:
+		frappe.db.commit()
+	return {"opportunities": made, "history": history, "opportunity_seconds": time.perf_counter() - began}
