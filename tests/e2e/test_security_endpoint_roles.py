@@ -36,6 +36,10 @@ EXPECTED = {
 	"crm_suite.api.pool.convert_lead": ("POST", {"lead": "无此线索"}, STAFF),
 	"crm_suite.api.pool.recycle_preview": ("GET", {"pool_name": "无此池"}, STAFF),
 	"crm_suite.api.pool.recycle_now": ("POST", {}, {"crm_admin"}),
+	"crm_suite.api.sales.move_stage": ("POST", {"opportunity": "无此商机", "to_stage": "赢单"}, STAFF),
+	"crm_suite.api.sales.stage_choices": ("GET", {"opportunity": "无此商机"}, STAFF),
+	"crm_suite.api.sales.opportunity_values": ("GET", {"customer": "无此客户"}, STAFF),
+	"crm_suite.api.sales.target_attainment_card": ("GET", {}, STAFF),
 	"crm_suite.api.call_center.dial": ("POST", {"number": "abc"}, STAFF),
 	"crm_suite.api.call_center.dial_customer": ("POST", {"customer": "x", "fieldname": "fax"}, STAFF),
 	"crm_suite.api.call_center.call_back": ("POST", {"call": "无此通话"}, STAFF),
@@ -129,9 +133,9 @@ def whitelisted_endpoints() -> set[str]:
 
 
 def test_every_whitelisted_endpoint_has_expected_roles():
-	assert whitelisted_endpoints() == set(EXPECTED), (
-		"add the new endpoint and the roles it lets through to EXPECTED"
-	)
+	assert whitelisted_endpoints() == set(
+		EXPECTED
+	), "add the new endpoint and the roles it lets through to EXPECTED"
 
 
 @pytest.mark.parametrize("role", ["salesperson", "manager", "crm_admin", "device", "website", "guest"])

@@ -11,7 +11,7 @@ import random
 from itertools import count
 
 import frappe
-from frappe.utils import now_datetime
+from frappe.utils import get_first_day, now_datetime
 
 
 def _raw(doctype: str, name: str, **values) -> str:
@@ -151,6 +151,36 @@ def make_rows(a: str, b: str) -> dict:
 		phones.setdefault("Dial Command", {})[key] = [number]
 		rows.setdefault("SMS Record", {})[key] = _raw(
 			"SMS Record", name(), customer=c, sent_by=user, message=f"矩阵短信{tag}{key}", status="Sent"
+		)
+		opportunity = _raw(
+			"Sales Opportunity",
+			name(),
+			naming_series="OPP-.YYYY.-.#####",
+			opportunity_title=f"矩阵商机{tag}{key}",
+			customer=c,
+			sales_process=frappe.db.get_value("Sales Process", {"is_default": 1}),
+			stage="初步接洽",
+			status="Open",
+			salesperson=user,
+		)
+		rows.setdefault("Sales Opportunity", {})[key] = opportunity
+		rows.setdefault("Opportunity Stage Log", {})[key] = _raw(
+			"Opportunity Stage Log",
+			name(),
+			opportunity=opportunity,
+			to_stage="初步接洽",
+			to_status="Open",
+			moved_by=user,
+			moved_on=now_datetime(),
+			salesperson=user,
+		)
+		rows.setdefault("Sales Target", {})[key] = _raw(
+			"Sales Target",
+			name(),
+			salesperson=user,
+			target_month=get_first_day(now_datetime()),
+			planned_amount=100000,
+			planned_count=1,
 		)
 
 	# unscoped doctypes: one row each (an existing one, or one made here)
