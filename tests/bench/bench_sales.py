@@ -1,0 +1,223 @@
+"""Sales pipeline benchmarks (SPEC SALE-01, SALE-02, SALE-03) at `--scale` opportunities (200k for the issue's
+figures) over the demo organisation with 300 extra salespeople (a manager of 202), about five history rows
+each (1M at 200k).
+
+- sales_kanban_salesperson / sales_kanban_manager: the server call Frappe's Kanban board makes for the
+  default process's board (frappe.desk.reportview.get with the board's filters, the card fields, page length
+  0 as the board asks), p95 as a salesperson and as the manager; baseline: the same call for a user who sees
+  everything (no row scope), same run. Also the call bounded to 500 cards (what a paged board would ask).
+- sales_stage_move: p95 of one move with its history row through crm_suite.api.sales.move_stage's service,
+  as the salesperson (rolled back); baseline: the Kanban drag as Frappe does it (board order saved, then
+  frappe.client.set_value), same opportunities, same run.
+- sales_conversion_report: the Opportunity Stage Conversion report (admin and manager); baseline: the
+  per-document way — every history row read into Python and counted there.
+
+The opportunities and their history are written once, committed, set-based (services/sales/bulk.py, the
+demo loader's writer); later runs reuse them."""
+
+import random
+import statistics
+import time
+
+from harness import emit, emit_latency, median_seconds, wait_for_quiet_database
+
+EXTRA_SALESPEOPLE = 300
+REVISIT_RATE = 1.4  # back-and-forth moves per opportunity: about five history rows each
+
+
+def _shape(frappe, scale: int) -> tuple[dict, str, int, int]:
+	from crm_suite.demo.load import make_demo_org
+	from crm_suite.demo.sales_generator import ProcessStage, opportunity_rows
+	from crm_suite.install import ensure_sales_defaults
+	from crm_suite.services.sales.bulk import bump_series, insert_opportunities
+	from crm_suite.services.sales.stages import default_process, load_stages
+
+	org = make_demo_org(extra_salespeople=EXTRA_SALESPEOPLE)
+	ensure_sales_defaults()
+	frappe.db.commit()
+	process = default_process()
+	have = frappe.db.count("Sales Opportunity")
+	if have < scale:
+		reps = org["salespeople"]
+		departments = dict(frappe.get_all("Sales Staff", fields=["user", "sales_department"], as_list=True))
+		customers = frappe.get_all(
+			"Customer Account",
+			fields=["name", "customer_name"],
+			limit=5000,
+			order_by="name asc",
+			as_list=True,
+		)
+		assert customers, "load demo customers first (crm_suite.demo.load.load_demo)"
+		pairs = [
+			(*customers[i % len(customers)], reps[i % len(reps)], departments.get(reps[i % len(reps)]))
+			for i in range(max(len(customers), len(reps) * 7))
+		]
+		stages = [ProcessStage(s.name, s.probability, s.end_kind) for s in load_stages(process)]
+		reasons = frappe.get_all("Deal Loss Reason", pluck="name", order_by="name asc")
+		now = frappe.utils.now_datetime()
+		start = frappe.db.count("Sales Opportunity", {"name": ("like", f"OPP-{now.year}-%")})
+		began = time.perf_counter()
+		made, history = insert_opportunities(
+			opportunity_rows(
+				pairs,
+				process,
+				stages,
+				reasons,
+				scale - have,
+				now,
+				seed=11,
+				start=start,
+				revisit_rate=REVISIT_RATE,
+			),
+			after_chunk=lambda _done: frappe.db.commit(),
+		)
+		bump_series(now.year, start + made)
+		frappe.db.commit()
+		emit(
+			"sales_bulk_insert_rows_per_second",
+			(made + history) / (time.perf_counter() - began),
+			"rows/s",
+			None,
+			scale=scale,
+			n=made + history,
+			opportunities=made,
+			history_rows=history,
+		)
+		wait_for_quiet_database()
+	total = frappe.db.count("Sales Opportunity")
+	history = frappe.db.count("Opportunity Stage Log")
+	return org, process, total, history
+
+
+def _board_args(frappe, process: str, page_length: int = 0) -> dict:
+	board = frappe.get_doc("Kanban Board", process)
+	fields = [f"`tabSales Opportunity`.`{f}`" for f in ("name", "opportunity_title", "stage", "modified")]
+	fields += [f"`tabSales Opportunity`.`{f}`" for f in frappe.parse_json(board.fields or "[]")]
+	return {
+		"doctype": "Sales Opportunity",
+		"fields": fields,
+		"filters": frappe.parse_json(board.filters or "[]"),
+		"order_by": "`tabSales Opportunity`.`modified` desc",
+		"start": 0,
+		"page_length": page_length,
+		"view": "Report",
+		"with_comment_count": True,
+	}
+
+
+def _board_samples(frappe, user: str, args: dict, repeats: int) -> tuple[list[float], int]:
+	from frappe.desk.reportview import get
+
+	frappe.set_user(user)
+	rows = 0
+	samples = []
+	for _ in range(repeats):
+		frappe.local.form_dict = frappe._dict(args)
+		began = time.perf_counter()
+		result = get()
+		samples.append(time.perf_counter() - began)
+		rows = len(result.get("values") or []) if isinstance(result, dict) else len(result or [])
+	frappe.set_user("Administrator")
+	return samples, rows
+
+
+def run(frappe, scale: int, repeats: int = 3, **_):
+	from crm_suite.sales.report.opportunity_stage_conversion import opportunity_stage_conversion
+	from crm_suite.services.sales import stages as stage_service
+	from frappe.desk.doctype.kanban_board.kanban_board import update_order_for_single_card
+
+	org, process, total, history = _shape(frappe, scale)
+	salesperson, manager = org["salespeople"][2], org["manager"]
+	frappe.db.commit()
+	n = max(20, repeats * 10)
+
+	# --- Kanban board load, as the board asks (page length 0) and bounded to 500 cards
+	for page_length, suffix in ((0, ""), (500, "_500_cards")):
+		args = _board_args(frappe, process, page_length)
+		admin_samples, admin_rows = _board_samples(frappe, "Administrator", args, n)
+		for who, user in (("salesperson", salesperson), ("manager", manager)):
+			samples, rows = _board_samples(frappe, user, args, n)
+			emit_latency(
+				f"sales_kanban_{who}{suffix}_p95_ms",
+				samples,
+				admin_samples,
+				total,
+				"the same board call unscoped (a user who sees everything)",
+				cards=rows,
+				baseline_cards=admin_rows,
+			)
+
+	# --- stage move with its history row (rolled back), vs. Frappe's Kanban drag on the same rows
+	o = frappe.qb.DocType("Sales Opportunity")
+	candidates = (
+		frappe.qb.from_(o)
+		.select(o.name, o.stage)
+		.where((o.salesperson == salesperson) & (o.status == "Open") & (o.stage == "初步接洽"))
+		.limit(2 * n)
+		.run(as_dict=True)
+	)
+	frappe.set_user(salesperson)
+	move_samples, drag_samples = [], []
+	for row in candidates[:n]:
+		began = time.perf_counter()
+		stage_service.move_stage(
+			row.name, "需求确认", feedback="bench", expected_stage=row.stage, values={"needs": "bench"}
+		)
+		move_samples.append(time.perf_counter() - began)
+		frappe.db.rollback()
+	for row in candidates[:n]:
+		frappe.db.set_value("Sales Opportunity", row.name, "needs", "bench", update_modified=False)
+		began = time.perf_counter()
+		try:
+			update_order_for_single_card(process, row.name, row.stage, "需求确认", 0, 0)
+		except frappe.ValidationError:
+			pass  # the drag lacks the feedback note: refused by the same rules, after the same work
+		drag_samples.append(time.perf_counter() - began)
+		frappe.db.rollback()
+	frappe.set_user("Administrator")
+	if move_samples:
+		emit_latency(
+			"sales_stage_move_p95_ms",
+			move_samples,
+			drag_samples,
+			total,
+			"Frappe's Kanban drag (board order saved, frappe.client.set_value) on the same rows",
+			history_rows=history,
+		)
+
+	# --- stage conversion report, vs. reading every history row into Python
+	wait_for_quiet_database()
+	report_admin, _ = median_seconds(lambda: opportunity_stage_conversion.execute({}), repeats)
+	frappe.set_user(manager)
+	report_manager, _ = median_seconds(lambda: opportunity_stage_conversion.execute({}), repeats)
+	frappe.set_user("Administrator")
+
+	def per_document():
+		rows = frappe.get_all(
+			"Opportunity Stage Log",
+			filters={"sales_process": process},
+			fields=["opportunity", "from_stage", "to_stage", "days_in_previous_stage"],
+			limit_page_length=0,
+		)
+		reached: dict[str, set] = {}
+		days: dict[str, list] = {}
+		for r in rows:
+			reached.setdefault(r.to_stage, set()).add(r.opportunity)
+			if r.from_stage:
+				days.setdefault(r.from_stage, []).append(r.days_in_previous_stage)
+		return {s: statistics.median(v) for s, v in days.items()}, {s: len(v) for s, v in reached.items()}
+
+	baseline, _ = median_seconds(per_document, 1)
+	emit(
+		"sales_conversion_report_seconds",
+		report_admin,
+		"s",
+		baseline,
+		scale=total,
+		n=repeats,
+		lower_is_better=True,
+		history_rows=history,
+		manager_seconds=round(report_manager, 4),
+		baseline_name="every history row read into Python and counted there",
+	)
+	random.seed(0)
