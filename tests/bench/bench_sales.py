@@ -29,7 +29,7 @@ def _shape(frappe, scale: int) -> tuple[dict, str, int, int]:
 	from crm_suite.demo.load import make_demo_org
 	from crm_suite.demo.sales_generator import ProcessStage, opportunity_rows
 	from crm_suite.install import ensure_sales_defaults
-	from crm_suite.services.sales.bulk import bump_series, insert_opportunities
+	from crm_suite.services.sales.bulk import bump_series, insert_opportunities, next_series_start
 	from crm_suite.services.sales.stages import default_process, load_stages
 
 	org = make_demo_org(extra_salespeople=EXTRA_SALESPEOPLE)
@@ -55,7 +55,7 @@ def _shape(frappe, scale: int) -> tuple[dict, str, int, int]:
 		stages = [ProcessStage(s.name, s.probability, s.end_kind) for s in load_stages(process)]
 		reasons = frappe.get_all("Deal Loss Reason", pluck="name", order_by="name asc")
 		now = frappe.utils.now_datetime()
-		start = frappe.db.count("Sales Opportunity", {"name": ("like", f"OPP-{now.year}-%")})
+		start = next_series_start(now.year)
 		began = time.perf_counter()
 		made, history = insert_opportunities(
 			opportunity_rows(

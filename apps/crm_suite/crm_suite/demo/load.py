@@ -325,7 +325,7 @@ def load_opportunities(
 	"""Demo opportunities (SPEC SALE-01) on the salespeople's own customers, in the default process, with their
 	stage history: `per_salesperson` each, or `count` spread over them. Appends after those already there."""
 	from crm_suite.demo.sales_generator import ProcessStage, opportunity_rows
-	from crm_suite.services.sales.bulk import bump_series, insert_opportunities
+	from crm_suite.services.sales.bulk import bump_series, insert_opportunities, next_series_start
 	from crm_suite.services.sales.stages import default_process, load_stages
 
 	process = default_process()
@@ -352,7 +352,7 @@ def load_opportunities(
 	stages = [ProcessStage(s.name, s.probability, s.end_kind) for s in load_stages(process)]
 	reasons = frappe.get_all("Deal Loss Reason", filters={"enabled": 1}, pluck="name", order_by="name asc")
 	now = frappe.utils.now_datetime()
-	start = frappe.db.count("Sales Opportunity", {"name": ("like", f"OPP-{now.year}-%")})
+	start = next_series_start(now.year)
 	began = time.perf_counter()
 	made, history = insert_opportunities(
 		opportunity_rows(

@@ -10,12 +10,13 @@ import frappe
 
 from crm_suite.api import call_center as call_center_api
 from crm_suite.api import pool as pool_api
+from crm_suite.api import sales as sales_api
 from crm_suite.permissions.roles import require_roles
 from crm_suite.tests.utils import CRMTestCase, make_sales_team, make_user
 
 
 def _guarded_endpoints():
-	for module in (pool_api, call_center_api):
+	for module in (pool_api, call_center_api, sales_api):
 		for name, fn in inspect.getmembers(module, inspect.isfunction):
 			if fn.__module__ == module.__name__ and fn in frappe.whitelisted:
 				yield f"{module.__name__}.{name}", fn
@@ -43,6 +44,7 @@ class TestRoleGuards(CRMTestCase):
 		endpoints = dict(_guarded_endpoints())
 		self.assertIn("crm_suite.api.pool.claim", endpoints)
 		self.assertIn("crm_suite.api.call_center.dial", endpoints)
+		self.assertIn("crm_suite.api.sales.move_stage", endpoints)
 		for user in (self.website_user, self.device):
 			for path, fn in endpoints.items():
 				with self.subTest(user=user, endpoint=path):

@@ -492,3 +492,39 @@ class TestSalesReports(SalesTestCase):
 		self.assertTrue(rival_win_loss.execute({"relation": "Competitor", "from_date": today})[1])
 		self.assertEqual(rival_win_loss.execute({"relation": "Partner"})[1], [])
 		self.assertIsNotNone(now_datetime())
+
+
+class TestSalesSeedAndDemo(SalesTestCase):
+	def test_seeding_is_idempotent_and_the_board_follows_the_process(self):
+		from crm_suite.install import ensure_sales_defaults
+
+		ensure_sales_defaults()
+		ensure_sales_defaults()
+		self.assertEqual(frappe.db.count("Sales Process", {"name": DEFAULT_PROCESS}), 1)
+		board = frappe.get_doc("Kanban Board", DEFAULT_PROCESS)
+		self.assertEqual(
+			[c.column_name for c in board.columns if c.status == "Active"],
+			[FIRST, NEEDS, QUOTE, NEGOTIATE, WON, LOST, INVALID],
+		)
+		options = frappe.get_meta(OPPORTUNITY).get_field("stage").options.split("\n")
+		self.assertEqual(options[:7], [FIRST, NEEDS, QUOTE, NEGOTIATE, WON, LOST, INVALID])
+
+	def test_demo_opportunities_are_written_with_their_history(self):
+		from crm_suite.demo.load import load_opportunities
+
+		frappe.set_user("Administrator")
+		for _ in range(3):
+			make_customer(salesperson=self.team["sales_a"], lifecycle_state="Following")
+		result = load_opportunities(per_salesperson=3, salespeople=[self.team["sales_a"]], commit=False)
+		self.assertEqual(result["opportunities"], 3)
+		made = frappe.get_all(
+			OPPORTUNITY, filters={"salesperson": self.team["sales_a"]}, fields=["name", "stage", "status"]
+		)
+		self.assertEqual(len(made), 3)
+		self.assertEqual(
+			frappe.db.count("Opportunity Stage Log", {"opportunity": ("in", [m.name for m in made])}),
+			result["history"],
+		)
+		frappe.set_user(self.team["sales_a"])
+		new = self.own_opportunity()
+		self.assertNotIn(new.name, {m.name for m in made}, "the naming series continues after the bulk rows")

@@ -42,6 +42,12 @@ def insert_opportunities(
 	return opportunities, logs
 
 
+def next_series_start(year: int) -> int:
+	"""The last number the OPP-<year>- series gave out (bulk rows continue after it)."""
+	current = frappe.db.get_value("Series", f"OPP-{year}-", "current") or 0
+	return max(int(current), frappe.db.count(OPPORTUNITY, {"name": ("like", f"OPP-{year}-%")}))
+
+
 def bump_series(year: int, value: int) -> None:
 	"""The naming series continues after bulk-written OPP-<year>-nnnnn names."""
 	frappe.db.sql(

@@ -108,7 +108,13 @@ def ensure_kanban_board(process: str) -> None:
 				"field_name": "stage",
 				"private": 0,
 				"show_labels": 1,
-				"filters": frappe.as_json([[OPPORTUNITY, "sales_process", "=", process, False]]),
+				# the board is for the open pipeline; a card dropped on an end column ends it (under the rules)
+				"filters": frappe.as_json(
+					[
+						[OPPORTUNITY, "sales_process", "=", process, False],
+						[OPPORTUNITY, "status", "=", "Open", False],
+					]
+				),
 				"fields": frappe.as_json(["customer_name", "expected_amount", "expected_close_date"]),
 				"columns": [],
 			}

@@ -32,4 +32,9 @@ class OpportunityStageLog(Document):
 
 def on_doctype_update():
 	frappe.db.add_index("Opportunity Stage Log", ["opportunity", "moved_on"])
-	frappe.db.add_index("Opportunity Stage Log", ["sales_process", "from_stage", "days_in_previous_stage"])
+	# the conversion report's medians: an index-only scan, the opportunity for the row scope's semi-join
+	frappe.db.add_index(
+		"Opportunity Stage Log",
+		["sales_process", "from_stage", "days_in_previous_stage", "opportunity"],
+		index_name="stage_days",
+	)

@@ -102,6 +102,12 @@ class SalesOpportunity(Document):
 
 def on_doctype_update():
 	frappe.db.add_index("Sales Opportunity", ["sales_process", "stage"])
+	# the conversion report's counts, read from the index alone
+	frappe.db.add_index(
+		"Sales Opportunity",
+		["sales_process", "furthest_stage_index", "status", "stage", "lost_at_stage", "salesperson"],
+		index_name="conversion_counts",
+	)
 	frappe.db.add_index("Sales Opportunity", ["salesperson", "stage"])
 	frappe.db.add_index("Sales Opportunity", ["status", "expected_close_date"])
 	frappe.db.add_index("Sales Opportunity", ["status", "deal_date", "salesperson"])
