@@ -16,7 +16,7 @@ CALL_EVENT = "crm_suite_call"
 # Doctypes of other modules shown in the screen pop once they exist (SPEC FUP-01, SALE-01).
 FOLLOW_UP_DOCTYPES = ("Follow Up Record", "Customer Follow Up", "Follow Up")
 OPPORTUNITY_DOCTYPES = ("Sales Opportunity", "Business Opportunity", "Opportunity Record")
-CLOSED_STATES = ("Won", "Lost", "Closed", "Cancelled")
+CLOSED_STATES = ("Won", "Lost", "Invalid", "Closed", "Cancelled")
 
 
 def publish_call(doc, users: list[str]):

@@ -41,6 +41,9 @@ class TestCallerIdApi(CRMTestCase):
 
 	def test_known_customer_pops_only_to_the_bound_user_with_the_customer(self):
 		customer = make_customer(mobile_no="13800138001", salesperson=self.team["sales_a"])
+		opportunity = frappe.get_doc(
+			{"doctype": "Sales Opportunity", "opportunity_title": "呼叫中心项目", "customer": customer.name}
+		).insert()
 		result = post(self.device["token"], self.device["user"], number="13800138001", name="ZHANG")
 		self.assertTrue(result["created"])
 		call = frappe.get_doc("Phone Call Record", result["call"])
@@ -57,7 +60,13 @@ class TestCallerIdApi(CRMTestCase):
 		self.assertEqual(pop["customer"]["name"], customer.name)
 		# follow-ups (SPEC FUP-01) show in the pop, read with the bound salesperson's permissions
 		self.assertEqual(pop["customer"]["follow_ups"], {"doctype": "Follow Up Record", "rows": []})
-		self.assertNotIn("opportunities", pop["customer"])  # no opportunity doctype yet
+		# and the open opportunities (SPEC SALE-01), read the same way
+		section = pop["customer"]["opportunities"]
+		self.assertEqual(section["doctype"], "Sales Opportunity")
+		self.assertEqual(
+			[(r["name"], r["title"], r["status"]) for r in section["rows"]],
+			[(opportunity.name, "呼叫中心项目", "Open")],
+		)
 
 	def test_same_event_id_twice_makes_one_record_and_one_pop(self):
 		first = post(

@@ -44,7 +44,8 @@ def insert_opportunities(
 
 def next_series_start(year: int) -> int:
 	"""The last number the OPP-<year>- series gave out (bulk rows continue after it)."""
-	current = frappe.db.get_value("Series", f"OPP-{year}-", "current") or 0
+	series = frappe.db.sql("select `current` from `tabSeries` where `name` = %s", f"OPP-{year}-")
+	current = series[0][0] if series else 0
 	return max(int(current), frappe.db.count(OPPORTUNITY, {"name": ("like", f"OPP-{year}-%")}))
 
 
