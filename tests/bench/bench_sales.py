@@ -47,7 +47,17 @@ def _shape(frappe, scale: int) -> tuple[dict, str, int, int]:
 			order_by="name asc",
 			as_list=True,
 		)
-		assert customers, "load demo customers first (crm_suite.demo.load.load_demo)"
+		if not customers:  # a bare site: demo customers first
+			from crm_suite.demo.load import load_customers
+
+			load_customers(2000, salespeople=reps)
+			customers = frappe.get_all(
+				"Customer Account",
+				fields=["name", "customer_name"],
+				limit=5000,
+				order_by="name asc",
+				as_list=True,
+			)
 		pairs = [
 			(*customers[i % len(customers)], reps[i % len(reps)], departments.get(reps[i % len(reps)]))
 			for i in range(max(len(customers), len(reps) * 7))
@@ -134,9 +144,10 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 	# --- Kanban board load, as the board asks (page length 0) and bounded to 500 cards
 	for page_length, suffix in ((0, ""), (500, "_500_cards")):
 		args = _board_args(frappe, process, page_length)
-		admin_samples, admin_rows = _board_samples(frappe, "Administrator", args, n)
+		samples_n = n if page_length or total <= 50_000 else 10  # an unbounded board at 200k takes seconds
+		admin_samples, admin_rows = _board_samples(frappe, "Administrator", args, samples_n)
 		for who, user in (("salesperson", salesperson), ("manager", manager)):
-			samples, rows = _board_samples(frappe, user, args, n)
+			samples, rows = _board_samples(frappe, user, args, samples_n)
 			emit_latency(
 				f"sales_kanban_{who}{suffix}_p95_ms",
 				samples,
@@ -147,44 +158,50 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 				baseline_cards=admin_rows,
 			)
 
-	# --- stage move with its history row (rolled back), vs. Frappe's Kanban drag on the same rows
+	# --- stage move with its history row (rolled back), vs. Frappe's Kanban drag on the same rows, each as
+	# the opportunity's salesperson; both complete the move (the drag's feedback note is put on the row first)
 	o = frappe.qb.DocType("Sales Opportunity")
 	candidates = (
 		frappe.qb.from_(o)
-		.select(o.name, o.stage)
-		.where((o.salesperson == salesperson) & (o.status == "Open") & (o.stage == "初步接洽"))
-		.limit(2 * n)
+		.select(o.name, o.stage, o.salesperson)
+		.where((o.status == "Open") & (o.stage == "初步接洽"))
+		.orderby(o.name)
+		.limit(n + 5)
 		.run(as_dict=True)
 	)
-	frappe.set_user(salesperson)
 	move_samples, drag_samples = [], []
-	for row in candidates[:n]:
+	for i, row in enumerate(candidates):
+		frappe.set_user(row.salesperson)
 		began = time.perf_counter()
 		stage_service.move_stage(
 			row.name, "需求确认", feedback="bench", expected_stage=row.stage, values={"needs": "bench"}
 		)
-		move_samples.append(time.perf_counter() - began)
+		if i >= 5:  # the first moves warm the caches
+			move_samples.append(time.perf_counter() - began)
 		frappe.db.rollback()
-	for row in candidates[:n]:
-		frappe.db.set_value("Sales Opportunity", row.name, "needs", "bench", update_modified=False)
+	for i, row in enumerate(candidates):
+		frappe.set_user("Administrator")
+		frappe.db.set_value(
+			"Sales Opportunity",
+			row.name,
+			{"needs": "bench", "stage_feedback": "bench"},
+			update_modified=False,
+		)
+		frappe.set_user(row.salesperson)
 		began = time.perf_counter()
-		try:
-			update_order_for_single_card(process, row.name, row.stage, "需求确认", 0, 0)
-		except frappe.ValidationError:
-			pass  # the drag lacks the feedback note: refused by the same rules, after the same work
-		drag_samples.append(time.perf_counter() - began)
+		update_order_for_single_card(process, row.name, row.stage, "需求确认", 0, 0)
+		if i >= 5:
+			drag_samples.append(time.perf_counter() - began)
 		frappe.db.rollback()
 	frappe.set_user("Administrator")
-	if move_samples:
-		emit_latency(
-			"sales_stage_move_p95_ms",
-			move_samples,
-			drag_samples,
-			total,
-			"Frappe's Kanban drag (board order saved, frappe.client.set_value) on the same rows",
-			history_rows=history,
-		)
-
+	emit_latency(
+		"sales_stage_move_p95_ms",
+		move_samples,
+		drag_samples,
+		total,
+		"Frappe's Kanban drag (board order saved, frappe.client.set_value) on the same rows",
+		history_rows=history,
+	)
 	# --- stage conversion report, vs. reading every history row into Python
 	wait_for_quiet_database()
 	report_admin, _ = median_seconds(lambda: opportunity_stage_conversion.execute({}), repeats)
