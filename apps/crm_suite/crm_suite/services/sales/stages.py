@@ -31,6 +31,7 @@ from crm_suite.policies.sales_rules import (
 	plan_start,
 )
 from crm_suite.services.notify import notify_user
+from crm_suite.services.ownership import new_row_names
 
 OPPORTUNITY = "Sales Opportunity"
 # Derived fields only the stage rules set; a save that changes them without a move gets them back.
@@ -151,6 +152,15 @@ def apply_stage_rules(doc) -> None:
 	feedback = (doc.stage_feedback or "").strip() or None
 	doc.stage_feedback = None  # an input of one move, kept in the history, never carried to the next
 	before = None if doc.is_new() else doc.get_doc_before_save()
+	expected = doc.flags.pop("expected_stage", None)
+	if before and expected is not None and (before.stage or "") != expected:
+		frappe.throw(
+			_("{0} was moved to stage {1} by someone else meanwhile; reload it and try again.").format(
+				doc.opportunity_title or doc.name, before.stage
+			),
+			StageChanged,
+			title=_("Stage Changed"),
+		)
 	if before and before.stage == doc.stage and before.sales_process == doc.sales_process:
 		for fieldname in DERIVED_FIELDS:
 			doc.set(fieldname, before.get(fieldname))
@@ -165,7 +175,9 @@ def apply_stage_rules(doc) -> None:
 		feedback=feedback,
 		loss_reason=doc.loss_reason,
 		filled=_filled(doc),
-		is_manager=_is_manager(frappe.session.user, doc.salesperson),
+		# only a reopening asks (checked for end states alone: it costs the scope lookups)
+		is_manager=bool(before and before.status != OPEN)
+		and _is_manager(frappe.session.user, doc.salesperson),
 	)
 	try:
 		if before is None:
@@ -219,9 +231,7 @@ def record_move(doc) -> None:
 	move = doc.flags.pop("stage_move", None)
 	if not move:
 		return
-	frappe.get_doc(
-		{"doctype": "Opportunity Stage Log", "opportunity": doc.name, "salesperson": doc.salesperson, **move}
-	).insert(ignore_permissions=True, ignore_links=True)
+	write_history(doc.name, doc.salesperson, move)
 	if move["to_status"] == WON:
 		mark_customer_deal(doc.customer, doc.deal_date)
 	if move["from_stage"] is not None and doc.salesperson and doc.salesperson != frappe.session.user:
@@ -234,6 +244,25 @@ def record_move(doc) -> None:
 			doctype=OPPORTUNITY,
 			name=doc.name,
 		)
+
+
+def write_history(opportunity: str, salesperson: str | None, move: dict) -> None:
+	"""The move's one history row, written as it is (no controller: the stage service is its only writer)."""
+	user, now = frappe.session.user, now_datetime()
+	row = {
+		"name": new_row_names(1)[0],
+		"opportunity": opportunity,
+		"salesperson": salesperson,
+		**move,
+		"owner": user,
+		"modified_by": user,
+		"creation": now,
+		"modified": now,
+		"docstatus": 0,
+		"idx": 0,
+	}
+	log = frappe.qb.DocType("Opportunity Stage Log")
+	frappe.qb.into(log).columns(*row).insert(*row.values()).run()
 
 
 def mark_customer_deal(customer: str, deal_date) -> None:
@@ -264,16 +293,8 @@ def move_stage(
 	stored = frappe.db.get_value(OPPORTUNITY, name, ["stage", "status"], as_dict=True, for_update=True)
 	if not stored:
 		frappe.throw(_("Opportunity {0} not found").format(name), frappe.DoesNotExistError)
-	doc = frappe.get_doc(OPPORTUNITY, name)
-	doc.check_permission("write")
-	if expected_stage is not None and (stored.stage or "") != expected_stage:
-		frappe.throw(
-			_("{0} was moved to stage {1} by someone else meanwhile; reload it and try again.").format(
-				doc.opportunity_title or name, stored.stage
-			),
-			StageChanged,
-			title=_("Stage Changed"),
-		)
+	doc = frappe.get_doc(OPPORTUNITY, name)  # read after the lock: the stored stage is the current one
+	doc.flags.expected_stage = expected_stage  # compared in apply_stage_rules, after save's permission check
 	for fieldname, value in (values or {}).items():
 		if fieldname not in _move_fields(doc.sales_process):
 			frappe.throw(_("Field {0} cannot be set with a stage move.").format(fieldname), StageMoveRefused)
