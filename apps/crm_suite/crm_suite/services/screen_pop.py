@@ -109,7 +109,11 @@ def related_records(candidates: tuple[str, ...], customer: str, user: str, open_
 		status = next((f for f in ("status", "stage") if meta.has_field(f)), None)
 		if open_only and status:
 			filters[status] = ["not in", CLOSED_STATES]
+		# Frappe's field-level filter of a list query reads the session user's permitted fields: the pop is
+		# built in the device user's request, so the query runs as the bound user for its duration
+		session_user = frappe.session.user
 		try:
+			frappe.set_user(user)
 			# execute() takes the user again (it resets the constructor's to the session user)
 			rows = DatabaseQuery(doctype, user=user).execute(
 				fields=["name", f"{title} as title", "modified"] + ([status] if status else []),
@@ -120,5 +124,7 @@ def related_records(candidates: tuple[str, ...], customer: str, user: str, open_
 			)
 		except frappe.PermissionError:
 			continue
+		finally:
+			frappe.set_user(session_user)
 		return {"doctype": doctype, "rows": [{k: str(v or "") for k, v in r.items()} for r in rows]}
 	return None
