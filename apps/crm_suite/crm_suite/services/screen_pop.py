@@ -111,7 +111,7 @@ def related_records(candidates: tuple[str, ...], customer: str, user: str, open_
 			filters[status] = ["not in", CLOSED_STATES]
 		# Frappe's field-level filter of a list query reads the session user's permitted fields: the pop is
 		# built in the device user's request, so the query runs as the bound user for its duration
-		session_user = frappe.session.user
+		session_user, form_dict = frappe.session.user, frappe.local.form_dict  # set_user clears form_dict
 		try:
 			frappe.set_user(user)
 			# execute() takes the user again (it resets the constructor's to the session user)
@@ -126,5 +126,6 @@ def related_records(candidates: tuple[str, ...], customer: str, user: str, open_
 			continue
 		finally:
 			frappe.set_user(session_user)
+			frappe.local.form_dict = form_dict
 		return {"doctype": doctype, "rows": [{k: str(v or "") for k, v in r.items()} for r in rows]}
 	return None
