@@ -7,8 +7,15 @@ from frappe import _
 OPPORTUNITY = "Sales Opportunity"
 
 
+def _require(doctype: str, name: str) -> None:
+	"""The record exists and the user may read it (404 / 403, never a server error)."""
+	if not frappe.db.exists(doctype, name):
+		frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
+	frappe.has_permission(doctype, "read", name, throw=True)
+
+
 def values_from_customer(customer: str) -> dict:
-	frappe.has_permission("Customer Account", "read", customer, throw=True)
+	_require("Customer Account", customer)
 	row = frappe.db.get_value(
 		"Customer Account", customer, ["customer_name", "customer_source"], as_dict=True
 	)
@@ -21,7 +28,7 @@ def values_from_customer(customer: str) -> dict:
 
 
 def values_from_follow_up(follow_up: str) -> dict:
-	frappe.has_permission("Follow Up Record", "read", follow_up, throw=True)
+	_require("Follow Up Record", follow_up)
 	record = frappe.db.get_value(
 		"Follow Up Record", follow_up, ["customer", "contact", "next_step", "content"], as_dict=True
 	)
