@@ -29,11 +29,15 @@ def _shape(frappe, scale: int) -> tuple[dict, str, int, int]:
 	from crm_suite.demo.load import make_demo_org
 	from crm_suite.demo.sales_generator import ProcessStage, opportunity_rows
 	from crm_suite.install import ensure_sales_defaults
+	from crm_suite.sales.doctype.opportunity_stage_log import opportunity_stage_log
+	from crm_suite.sales.doctype.sales_opportunity import sales_opportunity
 	from crm_suite.services.sales.bulk import bump_series, insert_opportunities, next_series_start
 	from crm_suite.services.sales.stages import default_process, load_stages
 
 	org = make_demo_org(extra_salespeople=EXTRA_SALESPEOPLE)
 	ensure_sales_defaults()
+	sales_opportunity.on_doctype_update()  # the indexes, on a site made before they were added
+	opportunity_stage_log.on_doctype_update()
 	frappe.db.commit()
 	process = default_process()
 	have = frappe.db.count("Sales Opportunity")

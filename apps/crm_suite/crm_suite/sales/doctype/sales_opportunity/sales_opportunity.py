@@ -63,6 +63,15 @@ class SalesOpportunity(Document):
 
 	def on_update(self):
 		record_move(self)
+		self.move_history_with_owner()
+
+	def move_history_with_owner(self):
+		"""The history rows carry the opportunity's salesperson (their row scope): a reassignment takes them."""
+		if not self.is_new() and self.has_value_changed("salesperson"):
+			log = frappe.qb.DocType("Opportunity Stage Log")
+			frappe.qb.update(log).set(log.salesperson, self.salesperson).where(
+				log.opportunity == self.name
+			).run()
 
 	def set_salesperson(self):
 		"""The customer's salesperson owns the opportunity (as customers hold theirs), else its maker; later
