@@ -528,3 +528,18 @@ class TestSalesSeedAndDemo(SalesTestCase):
 		frappe.set_user(self.team["sales_a"])
 		new = self.own_opportunity()
 		self.assertNotIn(new.name, {m.name for m in made}, "the naming series continues after the bulk rows")
+
+	def test_an_admin_reassignment_takes_the_history_along(self):
+		opp = self.own_opportunity("sales_a", needs="CRM")
+		stage_service.move_stage(opp.name, NEEDS, feedback="ok")
+		frappe.set_user(self.team["admin"])
+		doc = frappe.get_doc(OPPORTUNITY, opp.name)
+		doc.salesperson = self.team["sales_b"]
+		doc.save()
+		frappe.set_user(self.team["sales_b"])
+		self.assertEqual(
+			len(frappe.get_list("Opportunity Stage Log", filters={"opportunity": opp.name}, pluck="name")), 2
+		)
+		frappe.set_user(self.team["sales_a"])
+		self.assertEqual(frappe.get_list("Opportunity Stage Log", filters={"opportunity": opp.name}), [])
+		self.assertFalse(frappe.has_permission(OPPORTUNITY, "read", opp.name))
