@@ -122,7 +122,7 @@ def _committed_recycle(frappe, now, jobs: int) -> tuple[float, int, int]:
 	"""One committed run of the daily job's recycling; the database is put back as it was afterwards.
 	Returns (seconds, customers recycled, former owners notified)."""
 	from crm_suite.services.pool.kinds import CUSTOMER
-	from crm_suite.services.recycle import rules, run
+	from crm_suite.services.recycle import notices, rules, run
 
 	shortest = min(r.days for r in rules.load_rules(CUSTOMER))
 	cols = ", ".join(f"`{c}`" for c in RESTORED)
@@ -133,6 +133,9 @@ def _committed_recycle(frappe, now, jobs: int) -> tuple[float, int, int]:
 		where lifecycle_state in ('Following', 'Pending', 'Deal') and claimed_on < %s""",
 		now - timedelta(days=shortest),
 	)
+	# every run announces its own recycling, as each daily run does (the mark is put back afterwards)
+	mark = notices.ANNOUNCED_UNTIL[CUSTOMER.doctype]
+	announced = frappe.db.get_single_value("CRM Suite Settings", mark, cache=False)
 	frappe.db.commit()
 	wait_for_quiet_database()  # the previous run's restore is purged in the background
 	began_at = frappe.utils.now_datetime()
@@ -140,8 +143,8 @@ def _committed_recycle(frappe, now, jobs: int) -> tuple[float, int, int]:
 	result = run.run_recycle(now=now, commit=True, connections=jobs)
 	seconds = time.perf_counter() - began
 	logged = frappe.db.sql(
-		"select count(*), count(distinct customer), sum(customer not in (select name from `%s`)) "
-		"from `tabCustomer Ownership Log` where action = 'Recycle' and done_at = %%s" % SNAPSHOT,
+		f"select count(*), count(distinct customer), sum(customer not in (select name from `{SNAPSHOT}`)) "
+		"from `tabCustomer Ownership Log` where action = 'Recycle' and done_at = %s",
 		now,
 	)[0]
 	assert logged[0] == logged[1] == result["recycled"] and not logged[2], (logged, result)
@@ -154,6 +157,7 @@ def _committed_recycle(frappe, now, jobs: int) -> tuple[float, int, int]:
 		began_at,
 	)
 	frappe.db.sql_ddl(f"drop table `{SNAPSHOT}`")
+	frappe.db.set_single_value("CRM Suite Settings", mark, announced, update_modified=False)
 	frappe.db.commit()
 	return seconds, result["recycled"], result["notified"]
 
