@@ -60,6 +60,7 @@ EXPECTED = {
 	"crm_suite.api.customers.export_customers": ("GET", {"filters": '[["name", "=", "无此客户"]]'}, STAFF),
 	"crm_suite.api.overrides.get_count": ("GET", {"doctype": "Customer Account"}, STAFF),
 	"crm_suite.api.overrides.global_search": ("GET", {"text": "无此客户"}, SIGNED_IN),
+	"crm_suite.api.overrides.reportview_get": ("GET", {"doctype": "无此类型"}, SIGNED_IN),
 	# Frappe's own methods, replaced: like Frappe's, open to signed-in users, each record's permission checked
 	"crm_suite.api.overrides.export_query": ("POST", {"doctype": "无此类型"}, SIGNED_IN),
 	"crm_suite.api.overrides.get_contact_details": ("GET", {"contact": "无此联系人"}, SIGNED_IN),

@@ -64,6 +64,8 @@ standard_queries = {"Customer Account": "crm_suite.customers.search.customer_que
 
 override_whitelisted_methods = {
 	"frappe.client.get_count": "crm_suite.api.overrides.get_count",
+	# the opportunity Kanban board asks for every card: bounded per stage column (SALE-02)
+	"frappe.desk.reportview.get": "crm_suite.api.overrides.reportview_get",
 	"frappe.utils.global_search.search": "crm_suite.api.overrides.global_search",
 	# spreadsheet injection (CUS-07): formulas neutralised in Report View exports
 	"frappe.desk.reportview.export_query": "crm_suite.api.overrides.export_query",

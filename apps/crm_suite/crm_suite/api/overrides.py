@@ -20,6 +20,20 @@ def get_count(
 	return int(rows[0][0]) if rows else 0
 
 
+@frappe.whitelist()
+@frappe.read_only()
+def reportview_get():
+	"""`frappe.desk.reportview.get` (list, report and Kanban views), except the opportunity board's request for
+	every card, which gets a bounded number per stage column (SPEC SALE-02, `services/sales/board.py`)."""
+	from frappe.desk import reportview
+
+	from crm_suite.services.sales import board
+
+	if board.is_board_request(frappe.local.form_dict):
+		return board.get_board()
+	return reportview.get()
+
+
 # Doctypes whose rows are scoped (SPEC ORG-03): global search must not show what lists would hide.
 SCOPED_DOCTYPES = frozenset({"Customer Account", "Contact"})
 

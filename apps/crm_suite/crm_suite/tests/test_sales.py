@@ -2,7 +2,9 @@
 write path, conflicts, concurrent moves, stage deletion, the won customer, scope, notifications, lead
 conversion and the reports' numbers on a small known dataset."""
 
+import json
 import threading
+from unittest.mock import patch
 
 import frappe
 from frappe.utils import add_days, get_first_day, getdate, now_datetime
@@ -303,6 +305,33 @@ class TestScopeAndNotices(SalesTestCase):
 		frappe.set_user(self.team["sales_a"])
 		self.assertTrue(frappe.has_permission(OPPORTUNITY, "read", theirs.name))
 		self.assertFalse(frappe.has_permission(OPPORTUNITY, "write", theirs.name))
+
+	def test_the_board_answers_each_stage_column_bounded_and_scoped(self):
+		from crm_suite.api.overrides import reportview_get
+		from crm_suite.services.sales import board
+
+		first = [self.own_opportunity("sales_a") for _ in range(3)]
+		self.advance_to_quote(first[0].name)
+		theirs = self.own_opportunity("sales_b")
+		request = {
+			"doctype": OPPORTUNITY,
+			"fields": json.dumps([f"`tab{OPPORTUNITY}`.`name`", f"`tab{OPPORTUNITY}`.`stage`"]),
+			"filters": json.dumps([[OPPORTUNITY, "status", "=", "Open"]]),
+			"view": "Kanban",
+			"page_length": 0,
+		}
+		frappe.set_user(self.team["sales_a"])
+		with patch.object(board, "COLUMN_CARDS", 1), patch.dict(frappe.local.form_dict, request, clear=True):
+			answer = reportview_get()
+		names = [row[answer["keys"].index("name")] for row in answer["values"]]
+		stages = [row[answer["keys"].index("stage")] for row in answer["values"]]
+		self.assertEqual(len(names), 2)  # one card of each column that holds the user's opportunities
+		self.assertEqual(sorted(stages), sorted({QUOTE, first[1].stage}))
+		self.assertNotIn(theirs.name, names)
+		# any other view of the list is Frappe's own answer
+		with patch.dict(frappe.local.form_dict, {**request, "view": "List", "page_length": 20}, clear=True):
+			listed = reportview_get()
+		self.assertEqual(len(listed["values"]), 3)
 
 	def test_salesperson_cannot_make_an_opportunity_on_someone_elses_customer(self):
 		frappe.set_user(self.team["sales_b"])

@@ -1,0 +1,63 @@
+"""The opportunity Kanban board's cards (SPEC SALE-02), bounded per column.
+
+Frappe's Kanban view asks `frappe.desk.reportview.get` for every card at once (page length 0). For a
+salesperson that is a few hundred cards; for a manager over a department subtree it is tens of thousands,
+which neither the server nor the browser should carry. The board's request is answered column by column
+instead: each stage gets its cards in the board's own order (most recently modified first by default), at
+most COLUMN_CARDS of them, with the same filters and the same row scope as the list — one query per stage on
+the (salesperson, stage) and (sales_process, stage) indexes."""
+
+import frappe
+from frappe.desk.reportview import compress, execute, get_form_params
+
+OPPORTUNITY = "Sales Opportunity"
+# Cards one column shows; a column holding more shows the first ones (filter the board to see the rest).
+COLUMN_CARDS = 100
+
+
+def is_board_request(form: dict) -> bool:
+	"""The Kanban view's request for the whole board: view Kanban, no page length."""
+	return (
+		form.get("doctype") == OPPORTUNITY
+		and form.get("view") == "Kanban"
+		and not frappe.utils.cint(form.get("page_length"))
+	)
+
+
+def stage_values() -> list[str]:
+	"""Every stage of every process (the Stage field's options, kept in step with the processes)."""
+	options = frappe.get_meta(OPPORTUNITY).get_field("stage").options or ""
+	return [stage for stage in options.split("\n") if stage]
+
+
+def with_stage(filters, stage: str):
+	"""The board's filters (a dict or a list of conditions) and `stage = stage`."""
+	if isinstance(filters, dict):
+		if "stage" in filters:  # the board already filters on the stage: both must hold
+			return [[OPPORTUNITY, key, "=", value] for key, value in filters.items()] + [
+				[OPPORTUNITY, "stage", "=", stage]
+			]
+		return {**filters, "stage": stage}
+	return [*(filters or []), [OPPORTUNITY, "stage", "=", stage]]
+
+
+def board_cards(args: dict, per_column: int | None = None) -> list[dict]:
+	"""At most `per_column` (default COLUMN_CARDS) cards of each stage, as `reportview.execute` returns them."""
+	per_column = per_column or COLUMN_CARDS
+	cards = []
+	for stage in stage_values():
+		cards += execute(
+			**{
+				**args,
+				"filters": with_stage(args.get("filters"), stage),
+				"start": 0,
+				"page_length": per_column,
+			}
+		)
+	return cards
+
+
+def get_board():
+	"""`frappe.desk.reportview.get` for the board request (see `is_board_request`)."""
+	args = get_form_params()
+	return compress(board_cards(args), args=args)
