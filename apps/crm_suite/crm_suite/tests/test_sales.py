@@ -321,13 +321,21 @@ class TestScopeAndNotices(SalesTestCase):
 			"page_length": 0,
 		}
 		frappe.set_user(self.team["sales_a"])
-		with patch.object(board, "COLUMN_CARDS", 1), patch.dict(frappe.local.form_dict, request, clear=True):
+		columns = patch.object(board, "stage_values", return_value=[first[1].stage, QUOTE])
+		form = patch.dict(frappe.local.form_dict, request, clear=True)
+		with columns, form, patch.object(board, "COLUMN_CARDS", 1):  # 3 cards, 2 columns of 1: bounded
 			answer = reportview_get()
 		names = [row[answer["keys"].index("name")] for row in answer["values"]]
 		stages = [row[answer["keys"].index("stage")] for row in answer["values"]]
-		self.assertEqual(len(names), 2)  # one card of each column that holds the user's opportunities
+		self.assertEqual(len(names), 2)  # one card of each column
 		self.assertEqual(sorted(stages), sorted({QUOTE, first[1].stage}))
 		self.assertNotIn(theirs.name, names)
+		with columns, form, patch.object(board, "COLUMN_CARDS", 2):  # room for all 3: every card
+			answer = reportview_get()
+		self.assertEqual(
+			sorted(row[answer["keys"].index("name")] for row in answer["values"]),
+			sorted(o.name for o in first),
+		)
 		# any other view of the list is Frappe's own answer
 		with patch.dict(frappe.local.form_dict, {**request, "view": "List", "page_length": 20}, clear=True):
 			listed = reportview_get()

@@ -111,6 +111,10 @@ class SalesOpportunity(Document):
 
 def on_doctype_update():
 	frappe.db.add_index("Sales Opportunity", ["sales_process", "stage"])
+	# a board column (services/sales/board.py): one process's open cards of one stage, newest first
+	frappe.db.add_index(
+		"Sales Opportunity", ["sales_process", "stage", "status", "modified"], index_name="board_column"
+	)
 	# the conversion report's counts, read from the index alone
 	frappe.db.add_index(
 		"Sales Opportunity",
