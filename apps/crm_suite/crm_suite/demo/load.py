@@ -287,4 +287,7 @@ def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0)
 	frappe.db.commit()
 	result = load_customers(customers, seed=seed)
 	print(f"demo data: {result['inserted']} customers in {result['seconds']:.1f}s")
-	return {**org, **result}
+	from crm_suite.demo.sales_orders import load_sales_demo
+
+	sales = load_sales_demo()
+	return {**org, **result, "sales_orders": sales}
