@@ -18,6 +18,8 @@ from crm_suite.policies.amount_words import amount_in_words
 
 # Who may price a line below the product's floor price.
 FLOOR_APPROVER_ROLES = frozenset({"CRM Manager", "CRM Admin", "System Manager"})
+# Line fields left empty (not zeroed) on new lines so that the product's values fill them in.
+UNPRICED_FIELDS = ("price", "tax_rate", "discount_percent")
 PRODUCT_FIELDS = ("name", "product_name", "unit", "list_price", "floor_price", "default_tax_rate", "enabled")
 
 

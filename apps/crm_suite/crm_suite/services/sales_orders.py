@@ -15,6 +15,7 @@ from collections import defaultdict
 import frappe
 from frappe import _
 from frappe.model.mapper import get_mapped_doc
+from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
 from crm_suite.policies import order_math
@@ -70,18 +71,20 @@ def make_customer_order(quotation: str, target_doc=None):
 	)
 
 
-def remaining_by_line(order) -> dict[str, float]:
-	"""What is left to deliver of each order line, from the order's submitted deliveries."""
-	delivered = delivered_by_line(order.name)
+def remaining_by_line(order, exclude: str | None = None, for_update: bool = False) -> dict[str, float]:
+	"""What is left to deliver of each order line, from the order's submitted deliveries (but `exclude`)."""
+	delivered = delivered_by_line(order.name, exclude, for_update)
 	return {line.name: flt(line.qty) - delivered.get(line.name, 0) for line in order.lines}
 
 
-def delivered_by_line(order_name: str) -> dict[str, float]:
+def delivered_by_line(
+	order_name: str, exclude: str | None = None, for_update: bool = False
+) -> dict[str, float]:
+	"""Delivered qty per order line. Under the order's lock pass for_update: a locking read sees deliveries
+	committed after this transaction's snapshot (MariaDB's repeatable read)."""
 	delivery = frappe.qb.DocType("Order Delivery")
 	line = frappe.qb.DocType("Order Delivery Line")
-	from frappe.query_builder.functions import Sum
-
-	rows = (
+	query = (
 		frappe.qb.from_(line)
 		.join(delivery)
 		.on(delivery.name == line.parent)
@@ -92,8 +95,12 @@ def delivered_by_line(order_name: str) -> dict[str, float]:
 			& (line.parenttype == "Order Delivery")
 		)
 		.groupby(line.order_line)
-		.run()
 	)
+	if exclude:
+		query = query.where(delivery.name != exclude)
+	if for_update:
+		query = query.for_update()
+	rows = query.run()
 	return {order_line: flt(qty) for order_line, qty in rows}
 
 
@@ -146,11 +153,11 @@ def lock_order(order_name: str):
 	frappe.qb.from_(table).select(table.name).where(table.name == order_name).for_update().run()
 
 
-def check_delivery_lines(delivery, order):
+def check_delivery_lines(delivery, order, for_update: bool = False):
 	"""Each delivery line names a line of its order, with a positive qty not above what is left; its
 	product comes from the order line and its warehouse defaults to it."""
 	lines = {line.name: line for line in order.lines}
-	remaining = remaining_by_line(order)
+	remaining = remaining_by_line(order, exclude=delivery.name, for_update=for_update)
 	asked: dict[str, float] = defaultdict(float)
 	for line in delivery.lines:
 		order_line = lines.get(line.order_line)
@@ -184,7 +191,7 @@ def issue_delivery(delivery):
 	lock_order(delivery.customer_order)
 	order = frappe.get_doc("Customer Order", delivery.customer_order)
 	check_order_open(order)
-	check_delivery_lines(delivery, order)
+	check_delivery_lines(delivery, order, for_update=True)
 	stocked = stock.stocked_products(line.product for line in delivery.lines)
 	stock.post(
 		"Order Delivery",
@@ -207,7 +214,7 @@ def return_delivery(delivery):
 
 def update_delivered(order):
 	"""Delivered qty per line, % delivered, shipment status and status, recounted from submitted deliveries."""
-	delivered = delivered_by_line(order.name)
+	delivered = delivered_by_line(order.name, for_update=True)
 	line_table = frappe.qb.DocType("Customer Order Line")
 	pairs = []
 	for line in order.lines:

@@ -35,6 +35,10 @@ class OrderDelivery(Document):
 	shipment status; cancelling it returns the stock."""
 
 	def validate(self):
+		if not self.customer_order:
+			frappe.throw(
+				_("Choose the order to deliver."), frappe.MandatoryError, title=_("Missing Values Required")
+			)
 		order = frappe.get_doc("Customer Order", self.customer_order)
 		order.check_permission("read")
 		sales_orders.check_order_open(order)

@@ -14,3 +14,16 @@ frappe.ui.form.on("Sales Quotation", {
 		}
 	},
 });
+
+// A product fills in its list price and default tax rate (the server does the same for lines sent without them).
+frappe.ui.form.on("Sales Quotation Line", {
+	product(frm, cdt, cdn) {
+		const row = locals[cdt][cdn];
+		if (!row.product) return;
+		frappe.db.get_value("Sales Product", row.product, ["list_price", "default_tax_rate"]).then(({ message }) => {
+			if (!message) return;
+			frappe.model.set_value(cdt, cdn, "price", message.list_price);
+			frappe.model.set_value(cdt, cdn, "tax_rate", message.default_tax_rate);
+		});
+	},
+});

@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from crm_suite.sales_orders.selling import UNPRICED_FIELDS
+
 
 class SalesQuotationLine(Document):
 	# begin: auto-generated types
@@ -30,4 +32,6 @@ class SalesQuotationLine(Document):
 		unit: DF.Link | None
 	# end: auto-generated types
 
-	pass
+	def __setup__(self):
+		# a price or tax rate the client leaves out is the product's (selling.py); an explicit 0 stays 0
+		self.dont_update_if_missing = list(UNPRICED_FIELDS)

@@ -75,7 +75,9 @@ class StockMovement(Document):
 				)
 			seen.add(line.product)
 			line.posted_qty = 0
-		if missing := sorted({line.product for line in self.lines} - stock.stocked_products(seen)):
+		if missing := sorted(
+			{line.product for line in self.lines if line.product} - stock.stocked_products(seen)
+		):
 			frappe.throw(
 				_("Stock is not kept for {0}: mark the product as stocked first.").format(", ".join(missing)),
 				stock.NotStockedError,
