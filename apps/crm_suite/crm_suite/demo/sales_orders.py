@@ -19,7 +19,7 @@ PRODUCTS = (
 OPENING_STOCK = {"CID-100": 200, "CID-400": 50, "TEL-20": 120, "CAB-5M": 80, "HS-01": 300}
 
 
-def load_sales_demo(orders: int = 6) -> dict:
+def load_sales_demo(orders: int = 6, commit: bool = True) -> dict:
 	ensure_sales_order_masters()
 	if frappe.db.exists("Sales Product", {"product_code": PRODUCTS[0][1]}):
 		return {"products": 0}
@@ -56,7 +56,8 @@ def load_sales_demo(orders: int = 6) -> dict:
 	).insert(ignore_permissions=True)
 	movement.submit()
 	made = _quotations_and_orders(codes, orders)
-	frappe.db.commit()
+	if commit:
+		frappe.db.commit()
 	return {"products": len(codes), **made}
 
 

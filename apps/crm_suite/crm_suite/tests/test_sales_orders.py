@@ -241,6 +241,20 @@ class TestStock(SalesOrdersTestCase):
 			self.assertBalance(p, qty, w)
 		self.assertEqual(stock.ledger_mismatches(), [])
 
+	def test_stock_summary_report_shows_balances_beside_the_ledger(self):
+		from crm_suite.sales_orders.report.product_stock_summary.product_stock_summary import execute
+
+		product = make_product(is_stocked=1, category="硬件设备")
+		move("Stock In", [(product, 7)])
+		for filters in ({}, {"product": product}, {"category": "全部产品"}, {"warehouse": DEFAULT_WAREHOUSE}):
+			with self.subTest(filters=filters):
+				columns, data, _message, _chart, summary = execute(filters)
+				row = next(r for r in data if r.product == product)
+				self.assertEqual((row.qty, row.ledger_qty, row.warehouse), (7, 7, DEFAULT_WAREHOUSE))
+				self.assertEqual(summary[1]["value"], 0)
+		self.assertEqual(execute({"category": "软件与服务", "product": product})[1], [])
+		self.assertEqual(execute({"category": "无此分类"})[1], [])
+
 
 class TestOrderStock(SalesOrdersTestCase):
 	def setUp(self):
@@ -446,3 +460,18 @@ class TestScopeAndPrint(SalesOrdersTestCase):
 				html = frappe.get_print(doctype, doc.name, print_format=print_format)
 				self.assertIn("壹万贰仟叁佰肆拾伍元陆角柒分", html)
 				self.assertIn(doc.customer_name, html)
+
+
+class TestDemo(SalesOrdersTestCase):
+	def test_demo_loader_makes_products_stock_quotations_and_confirmed_orders(self):
+		from crm_suite.demo.sales_orders import OPENING_STOCK, load_sales_demo
+
+		if frappe.db.exists("Sales Product", {"product_code": "CID-100"}):
+			self.skipTest("demo products already on this site")
+		made = load_sales_demo(orders=1, commit=False)
+		self.assertEqual(made["products"], 7)
+		self.assertGreaterEqual(made["quotations"], 1)
+		self.assertGreaterEqual(made["orders"], 1)
+		cid = frappe.db.get_value("Sales Product", {"product_code": "CID-100"})
+		self.assertEqual(stock.available(cid, DEFAULT_WAREHOUSE), OPENING_STOCK["CID-100"])
+		self.assertTrue(frappe.db.exists("Customer Order", {"docstatus": 1, "status": "Confirmed"}))
