@@ -141,12 +141,12 @@ class TestPricing(SalesOrdersTestCase):
 		frappe.set_user(self.team["sales_a"])
 		doc = frappe.get_doc("Sales Product", product)
 		doc.apply_fieldlevel_read_permissions()
-		self.assertEqual((doc.floor_price, doc.cost_price), (None, None))
+		self.assertEqual((doc.get("floor_price"), doc.get("cost_price")), (None, None))
 		self.assertEqual(doc.list_price, 100)
 		frappe.set_user(self.team["manager"])
 		doc = frappe.get_doc("Sales Product", product)
 		doc.apply_fieldlevel_read_permissions()
-		self.assertEqual(doc.floor_price, 80)
+		self.assertEqual((doc.get("floor_price"), doc.get("cost_price")), (80, 50))
 
 
 class TestQuotationToOrder(SalesOrdersTestCase):
