@@ -20,7 +20,17 @@ from crm_suite.policies.amount_words import amount_in_words
 FLOOR_APPROVER_ROLES = frozenset({"CRM Manager", "CRM Admin", "System Manager"})
 # Line fields left empty (not zeroed) on new lines so that the product's values fill them in.
 UNPRICED_FIELDS = ("price", "tax_rate", "discount_percent")
-PRODUCT_FIELDS = ("name", "product_name", "unit", "list_price", "floor_price", "default_tax_rate", "enabled")
+PRODUCT_FIELDS = (
+	"name",
+	"product_name",
+	"model",
+	"unit",
+	"is_stocked",
+	"list_price",
+	"floor_price",
+	"default_tax_rate",
+	"enabled",
+)
 
 
 class BelowFloorPriceError(frappe.ValidationError):
@@ -103,8 +113,12 @@ class SellingDocument(Document):
 					InvalidLineError,
 					title=_("Invalid Product"),
 				)
+			# the product's fields come from the one query above, not from per-line fetches
 			line.product_name = product.product_name
+			line.model = product.model
 			line.unit = line.unit or product.unit
+			if line.meta.has_field("is_stocked"):
+				line.is_stocked = product.is_stocked
 			if line.price is None:
 				line.price = product.list_price
 			if line.tax_rate is None:
