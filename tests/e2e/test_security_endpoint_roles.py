@@ -92,6 +92,8 @@ EXPECTED = {
 		},
 		STAFF,
 	),
+	"crm_suite.api.sales_orders.make_customer_order": ("GET", {"source_name": "无此报价"}, STAFF),
+	"crm_suite.api.sales_orders.make_order_delivery": ("GET", {"source_name": "无此订单"}, STAFF),
 }
 
 

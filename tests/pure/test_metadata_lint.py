@@ -1154,7 +1154,8 @@ def test_workspace_links_resolve(meta):
 def test_doctype_is_reachable_from_a_workspace(meta):
 	skip_if_nothing(meta)
 	linked = workspace_doctypes([f.doc for f in WORKSPACE_FILES if f.doc])
-	assert_clean(check_workspace_coverage(meta.doc, linked))
+	problems = check_workspace_coverage(meta.doc, linked)
+	assert_clean(problems)
 
 
 # 11. zh translations

@@ -38,6 +38,10 @@ permission_query_conditions = {
 	"Sales Target": "crm_suite.permissions.sales.target_query_conditions",
 	# History of doctypes with full numbers, for readers without full-number access (SPEC ORG-06).
 	"Version": "crm_suite.permissions.versions.version_query_conditions",
+	# Quotations, orders and deliveries follow the customer's and the document's salesperson (SALE-04).
+	"Sales Quotation": "crm_suite.permissions.sales_orders.quotation_query_conditions",
+	"Customer Order": "crm_suite.permissions.sales_orders.order_query_conditions",
+	"Order Delivery": "crm_suite.permissions.sales_orders.delivery_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -55,10 +59,16 @@ has_permission = {
 	"Opportunity Stage Log": "crm_suite.permissions.sales.stage_log_has_permission",
 	"Sales Target": "crm_suite.permissions.sales.target_has_permission",
 	"Version": "crm_suite.permissions.versions.version_has_permission",
+	"Sales Quotation": "crm_suite.permissions.sales_orders.selling_has_permission",
+	"Customer Order": "crm_suite.permissions.sales_orders.selling_has_permission",
+	"Order Delivery": "crm_suite.permissions.sales_orders.selling_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
 global_search_doctypes = {"Default": [{"doctype": "Customer Account", "index": 0}]}
+
+# Print formats write amounts in capital numerals (大写金额, SPEC SALE-04).
+jinja = {"methods": ["crm_suite.policies.amount_words.amount_in_words"]}
 
 standard_queries = {"Customer Account": "crm_suite.customers.search.customer_query"}
 

@@ -28,6 +28,11 @@ DEFAULT_LEAD_POOL = "Lead Pool"
 DEFAULT_STRATEGY = "Default Strategy"
 FOLLOW_UP_METHODS = [("Phone", 0), ("Visit", 1), ("WeChat", 0), ("Email", 0), ("SMS", 0), ("Meeting", 1)]
 ROOT_DEPARTMENT = "All Departments"
+# Products and stock (SPEC SALE-07): master data in Chinese, as the team names it.
+PRODUCT_UNITS = ("个", "台", "套", "箱", "件")
+ROOT_PRODUCT_CATEGORY = "全部产品"
+PRODUCT_CATEGORIES = ("硬件设备", "软件与服务", "耗材配件")
+DEFAULT_WAREHOUSE = "总仓"
 
 
 def after_install():
@@ -82,6 +87,7 @@ def seed_defaults():
 	ensure_settings()
 	ensure_call_center_settings()
 	ensure_sales_defaults()
+	ensure_sales_order_masters()
 
 
 def ensure_sales_defaults():
@@ -186,6 +192,23 @@ def ensure_call_center_settings():
 			changed = True
 	if changed or settings.is_new():
 		settings.save(ignore_permissions=True)
+
+
+def ensure_sales_order_masters():
+	"""Units, the product category tree and the default warehouse 总仓 (SPEC SALE-07), added when missing."""
+	for unit in PRODUCT_UNITS:
+		_ensure("Product Unit", unit, enabled=1)
+	if not frappe.db.exists("Sales Product Category", ROOT_PRODUCT_CATEGORY):
+		frappe.get_doc(
+			{"doctype": "Sales Product Category", "category_name": ROOT_PRODUCT_CATEGORY, "is_group": 1}
+		).insert(ignore_permissions=True)
+	for category in PRODUCT_CATEGORIES:
+		_ensure("Sales Product Category", category, parent_sales_product_category=ROOT_PRODUCT_CATEGORY)
+	if not frappe.db.exists("Product Warehouse", {"is_default": 1}):
+		if frappe.db.exists("Product Warehouse", DEFAULT_WAREHOUSE):
+			frappe.db.set_value("Product Warehouse", DEFAULT_WAREHOUSE, "is_default", 1)
+		else:
+			_ensure("Product Warehouse", DEFAULT_WAREHOUSE, is_default=1, enabled=1)
 
 
 def before_uninstall():

@@ -292,7 +292,10 @@ def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0)
 	print(
 		f"demo data: {opportunities['opportunities']} opportunities, {opportunities['history']} stage moves"
 	)
-	return {**org, **result, **opportunities}
+	from crm_suite.demo.sales_orders import load_sales_demo
+
+	sales = load_sales_demo()
+	return {**org, **result, **opportunities, "sales_orders": sales}
 
 
 def ensure_demo_targets(salespeople: list[str], months: int = 3) -> None:

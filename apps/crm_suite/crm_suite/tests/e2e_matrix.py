@@ -182,6 +182,14 @@ def make_rows(a: str, b: str) -> dict:
 			planned_amount=100000,
 			planned_count=1,
 		)
+		# quotations, orders and deliveries follow their salesperson and customer (SALE-04)
+		for doctype in ("Sales Quotation", "Customer Order"):
+			rows.setdefault(doctype, {})[key] = _raw(
+				doctype, name(), customer=c, salesperson=user, currency="CNY", status="Draft"
+			)
+		rows.setdefault("Order Delivery", {})[key] = _raw(
+			"Order Delivery", name(), customer_order=rows["Customer Order"][key], customer=c, salesperson=user
+		)
 
 	# unscoped doctypes: one row each (an existing one, or one made here)
 	for meta_name in frappe.get_all("DocType", filters={"module": ("in", _app_modules())}, pluck="name"):

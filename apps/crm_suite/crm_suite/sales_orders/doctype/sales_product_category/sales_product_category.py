@@ -1,0 +1,27 @@
+# Copyright (c) 2026, crm_suite contributors
+# For license information, please see license.txt
+
+from frappe.utils.nestedset import NestedSet
+
+
+class SalesProductCategory(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		category_name: DF.Data
+		description: DF.SmallText | None
+		is_group: DF.Check
+		lft: DF.Int
+		old_parent: DF.Link | None
+		parent_sales_product_category: DF.Link | None
+		rgt: DF.Int
+	# end: auto-generated types
+
+	"""A product category (产品分类, SPEC SALE-07), a node of a nested-set tree."""
+
+	nsm_parent_field = "parent_sales_product_category"
