@@ -35,6 +35,7 @@ permission_query_conditions = {
 	"Dial Command": "crm_suite.permissions.call_center.get_dial_permission_query_conditions",
 	# History of doctypes with full numbers, for readers without full-number access (SPEC ORG-06).
 	"Version": "crm_suite.permissions.versions.version_query_conditions",
+	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -49,6 +50,7 @@ has_permission = {
 	"SMS Record": "crm_suite.permissions.call_center.has_sender_permission",
 	"Dial Command": "crm_suite.permissions.call_center.has_sender_permission",
 	"Version": "crm_suite.permissions.versions.version_has_permission",
+	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -111,6 +113,8 @@ scheduler_events = {
 		"* * * * *": ["crm_suite.tasks.mark_missed_calls"],
 	},
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
+	# visit plans of past days are flagged overdue, owners told once (SPEC FUP-03)
+	"daily": ["crm_suite.tasks.flag_overdue_visit_plans"],
 }
 
 # The audit trail and the phone index outlive a deleted customer (SPEC ORG-05, CUS-11).

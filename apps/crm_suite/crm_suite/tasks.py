@@ -25,3 +25,10 @@ def purge_old_recordings():
 	from crm_suite.services.recordings import purge_old_recordings
 
 	purge_old_recordings()
+
+
+def flag_overdue_visit_plans():
+	"""Daily (SPEC FUP-03): open plans of past days become Overdue, their owners get one notice."""
+	from crm_suite.services.visit_plan import flag_overdue_plans
+
+	flag_overdue_plans()

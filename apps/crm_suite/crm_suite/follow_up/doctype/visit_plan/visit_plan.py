@@ -1,0 +1,106 @@
+# Copyright (c) 2026, crm_suite contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import get_datetime, getdate, today
+
+from crm_suite.services.inputs import parse_date, parse_filters
+from crm_suite.services.visit_plan import calendar_events, check_assignment
+
+
+class PlanTimesInvalid(frappe.ValidationError):
+	pass
+
+
+class VisitPlan(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		auto_repeat: DF.Link | None
+		completed_by: DF.Link | None
+		completed_on: DF.Datetime | None
+		contact: DF.Link | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		end_time: DF.Time | None
+		is_key: DF.Check
+		method: DF.Link | None
+		overdue_notified: DF.Check
+		planned_date: DF.Date
+		planned_end: DF.Datetime | None
+		planned_start: DF.Datetime | None
+		purpose: DF.Text | None
+		sales_department: DF.Link | None
+		salesperson: DF.Link | None
+		start_time: DF.Time | None
+		status: DF.Literal["Planned", "Done", "Overdue", "Cancelled"]
+		subject: DF.Data
+	# end: auto-generated types
+	"""A planned visit or call (SPEC FUP-03) of one customer by one salesperson on one day."""
+
+	def validate(self):
+		self.set_salesperson()
+		self.validate_customer_access()
+		self.set_schedule()
+		self.set_status()
+
+	def set_salesperson(self):
+		self.salesperson = self.salesperson or frappe.session.user
+		if self.is_new() or self.has_value_changed("salesperson"):
+			check_assignment(self.salesperson)
+			self.sales_department = frappe.db.get_value("Sales Staff", self.salesperson, "sales_department")
+
+	def validate_customer_access(self):
+		if self.is_new() or self.has_value_changed("customer"):
+			frappe.has_permission("Customer Account", "read", self.customer, throw=True)
+
+	def set_schedule(self):
+		"""Start and end as datetimes for the calendar (the day alone when no time is given)."""
+		day = getdate(self.planned_date)
+		self.planned_start = get_datetime(f"{day} {self.start_time or '00:00:00'}")
+		self.planned_end = get_datetime(f"{day} {self.end_time}") if self.end_time else None
+		if self.planned_end and self.planned_end < self.planned_start:
+			frappe.throw(
+				_("The end time must not be before the start time."),
+				PlanTimesInvalid,
+				title=_("Invalid Input"),
+			)
+
+	def set_status(self):
+		if self.is_new():
+			# a copy (Auto Repeat, Duplicate) starts open and unannounced
+			self.status = "Planned"
+			self.completed_by = self.completed_on = None
+			self.overdue_notified = 0
+		elif self.has_value_changed("planned_date") and self.status == "Overdue":
+			if getdate(self.planned_date) >= getdate(today()):
+				self.status = "Planned"  # moved to a later day: open again, and may be announced again
+				self.overdue_notified = 0
+		if self.status == "Done" and not self.completed_by and self.has_value_changed("status"):
+			frappe.throw(
+				_("A visit plan is done when a follow-up is logged against it."),
+				frappe.ValidationError,
+				title=_("Invalid Input"),
+			)
+
+
+def on_doctype_update():
+	# calendar and "my day" by salesperson and day; the daily overdue run by state
+	frappe.db.add_index("Visit Plan", ["salesperson", "planned_date"])
+	frappe.db.add_index("Visit Plan", ["status", "overdue_notified", "planned_date"])
+	frappe.db.add_index("Visit Plan", ["planned_date"])
+
+
+@frappe.whitelist()
+def get_events(start: str, end: str, filters: str | list | dict | None = None) -> list[dict]:
+	"""Calendar view events (SPEC FUP-03), within the user's row scope."""
+	if not (parse_date(start) and parse_date(end)):
+		frappe.throw(_("Invalid {0}.").format(_("date")), frappe.ValidationError, title=_("Invalid Input"))
+	return calendar_events(start, end, parse_filters(filters))
