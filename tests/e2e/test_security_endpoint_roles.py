@@ -73,6 +73,7 @@ EXPECTED = {
 		{"doctype": "Customer Account", "name": "无此客户"},
 		SIGNED_IN,
 	),
+	"crm_suite.api.follow_up.visit_plan_events": ("GET", {"start": "bad", "end": "bad"}, STAFF),
 	"crm_suite.api.system.ping": ("GET", {}, SIGNED_IN),
 	"crm_suite.api.system.realtime_echo": ("POST", {}, SIGNED_IN),
 	"crm_suite.customers.search.customer_query": (

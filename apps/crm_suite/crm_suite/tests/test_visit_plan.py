@@ -3,7 +3,7 @@
 import frappe
 from frappe.utils import add_days, getdate, today
 
-from crm_suite.follow_up.doctype.visit_plan.visit_plan import get_events
+from crm_suite.api.follow_up import visit_plan_events as get_events
 from crm_suite.follow_up.report.follow_up_query import follow_up_query
 from crm_suite.services.visit_plan import PlanAssignmentRefused, PlanNotOpen, flag_overdue_plans
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team

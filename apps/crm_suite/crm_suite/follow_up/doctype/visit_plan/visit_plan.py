@@ -6,8 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, today
 
-from crm_suite.services.inputs import parse_date, parse_filters
-from crm_suite.services.visit_plan import calendar_events, check_assignment
+from crm_suite.services.visit_plan import check_assignment
 
 
 class PlanTimesInvalid(frappe.ValidationError):
@@ -96,11 +95,3 @@ def on_doctype_update():
 	frappe.db.add_index("Visit Plan", ["salesperson", "planned_date"])
 	frappe.db.add_index("Visit Plan", ["status", "overdue_notified", "planned_date"])
 	frappe.db.add_index("Visit Plan", ["planned_date"])
-
-
-@frappe.whitelist()
-def get_events(start: str, end: str, filters: str | list | dict | None = None) -> list[dict]:
-	"""Calendar view events (SPEC FUP-03), within the user's row scope."""
-	if not (parse_date(start) and parse_date(end)):
-		frappe.throw(_("Invalid {0}.").format(_("date")), frappe.ValidationError, title=_("Invalid Input"))
-	return calendar_events(start, end, parse_filters(filters))

@@ -17,5 +17,5 @@ frappe.views.calendar["Visit Plan"] = {
 		{ fieldname: "salesperson", fieldtype: "Link", options: "User", label: __("Salesperson") },
 		{ fieldname: "sales_department", fieldtype: "Link", options: "Sales Department", label: __("Sales Department") },
 	],
-	get_events_method: "crm_suite.follow_up.doctype.visit_plan.visit_plan.get_events",
+	get_events_method: "crm_suite.api.follow_up.visit_plan_events",
 };
