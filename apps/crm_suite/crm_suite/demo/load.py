@@ -287,4 +287,8 @@ def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0)
 	frappe.db.commit()
 	result = load_customers(customers, seed=seed)
 	print(f"demo data: {result['inserted']} customers in {result['seconds']:.1f}s")
+	from crm_suite.demo.visit_plans import load_visit_plans  # FUP-03
+
+	result["visit_plans"] = load_visit_plans(org["salespeople"])
+	frappe.db.commit()
 	return {**org, **result}

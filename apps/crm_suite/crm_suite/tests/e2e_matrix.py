@@ -152,6 +152,15 @@ def make_rows(a: str, b: str) -> dict:
 		rows.setdefault("SMS Record", {})[key] = _raw(
 			"SMS Record", name(), customer=c, sent_by=user, message=f"矩阵短信{tag}{key}", status="Sent"
 		)
+		rows.setdefault("Visit Plan", {})[key] = _raw(
+			"Visit Plan",
+			name(),
+			customer=c,
+			subject=f"矩阵拜访{tag}{key}",
+			planned_date=now_datetime().date(),
+			status="Planned",
+			salesperson=user,
+		)
 
 	# unscoped doctypes: one row each (an existing one, or one made here)
 	for meta_name in frappe.get_all("DocType", filters={"module": ("in", _app_modules())}, pluck="name"):
