@@ -58,6 +58,7 @@ EXPECTED = {
 	"crm_suite.api.overrides.global_search": ("GET", {"text": "无此客户"}, SIGNED_IN),
 	# Frappe's own methods, replaced: like Frappe's, open to signed-in users, each record's permission checked
 	"crm_suite.api.overrides.export_query": ("POST", {"doctype": "无此类型"}, SIGNED_IN),
+	"crm_suite.api.overrides.export_report": ("POST", {"report_name": "无此报表"}, SIGNED_IN),
 	"crm_suite.api.overrides.get_contact_details": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcard": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcards": ("GET", {"contacts": '["无此联系人"]'}, SIGNED_IN),
@@ -130,9 +131,9 @@ def whitelisted_endpoints() -> set[str]:
 
 
 def test_every_whitelisted_endpoint_has_expected_roles():
-	assert whitelisted_endpoints() == set(EXPECTED), (
-		"add the new endpoint and the roles it lets through to EXPECTED"
-	)
+	assert whitelisted_endpoints() == set(
+		EXPECTED
+	), "add the new endpoint and the roles it lets through to EXPECTED"
 
 
 @pytest.mark.parametrize("role", ["salesperson", "manager", "crm_admin", "device", "website", "guest"])

@@ -140,7 +140,7 @@ def test_role_guards_and_bad_input_are_4xx(demo_url):
 			"subject": "x",
 			"planned_date": TODAY,
 			"start_time": "11:00",
-			"end_time": "10:00",
+			"duration": -5,
 		},
 		{"customer": "无此客户", "subject": "x", "planned_date": TODAY},
 		{"customer": customer, "planned_date": TODAY},

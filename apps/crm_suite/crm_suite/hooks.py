@@ -71,6 +71,8 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.get_docinfo": "crm_suite.api.overrides.get_docinfo",
 	"frappe.desk.form.save.savedocs": "crm_suite.api.overrides.savedocs",
 	"frappe.desk.form.save.cancel": "crm_suite.api.overrides.cancel",
+	# script report export (the follow-up query, FUP-05) formula-safe like the Report View's (CUS-07)
+	"frappe.desk.query_report.export_query": "crm_suite.api.overrides.export_report",
 }
 
 # Frappe 15 skips the field-level check of the field after one it removes from a list query (ORG-03, ORG-06):

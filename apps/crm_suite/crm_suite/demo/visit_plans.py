@@ -9,7 +9,7 @@ PLANS = (
 	(-2, "10:00:00", "上门拜访，了解采购计划", 0),
 	(0, "09:30:00", "电话回访报价反馈", 0),
 	(1, "14:00:00", "产品演示", 1),
-	(3, None, "签约前商务沟通", 1),
+	(3, "15:00:00", "签约前商务沟通", 1),
 )
 
 
@@ -36,7 +36,6 @@ def load_visit_plans(salespeople: list[str]) -> int:
 					"method": visit,
 					"planned_date": add_days(today(), days),
 					"start_time": start,
-					"end_time": None,
 					"is_key": key,
 				}
 			).insert(ignore_permissions=True)

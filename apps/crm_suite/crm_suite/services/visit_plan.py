@@ -14,7 +14,7 @@
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import add_to_date, get_datetime, getdate, now_datetime, today
+from frappe.utils import get_datetime, getdate, now_datetime, today
 
 from crm_suite.permissions.scope import visible_users
 from crm_suite.services.notify import notify_users
@@ -144,7 +144,7 @@ def calendar_events(start: str, end: str, filters=None) -> list[dict]:
 	list condition and sharing) on the (salesperson, planned_date) / planned_date indexes."""
 	filters = list(filters or [])
 	filters += [["planned_date", ">=", getdate(start)], ["planned_date", "<=", getdate(end)]]
-	events = frappe.get_list(
+	return frappe.get_list(
 		"Visit Plan",
 		filters=filters,
 		fields=[
@@ -156,13 +156,7 @@ def calendar_events(start: str, end: str, filters=None) -> list[dict]:
 			"is_key",
 			"planned_start",
 			"planned_end",
-			"start_time",
 		],
 		order_by="planned_start asc",
 		limit_page_length=2000,
 	)
-	for event in events:
-		# a plan without a time is a whole-day event; one without an end lasts an hour
-		event.all_day = 0 if event.pop("start_time") else 1
-		event.planned_end = event.planned_end or add_to_date(event.planned_start, hours=1)
-	return events

@@ -4,9 +4,11 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_datetime, getdate, today
+from frappe.utils import add_to_date, cint, get_datetime, getdate, today
 
 from crm_suite.services.visit_plan import check_assignment
+
+MAX_DURATION = 24 * 60
 
 
 class PlanTimesInvalid(frappe.ValidationError):
@@ -28,7 +30,7 @@ class VisitPlan(Document):
 		contact: DF.Link | None
 		customer: DF.Link
 		customer_name: DF.Data | None
-		end_time: DF.Time | None
+		duration: DF.Int
 		is_key: DF.Check
 		method: DF.Link | None
 		overdue_notified: DF.Check
@@ -38,7 +40,7 @@ class VisitPlan(Document):
 		purpose: DF.Text | None
 		sales_department: DF.Link | None
 		salesperson: DF.Link | None
-		start_time: DF.Time | None
+		start_time: DF.Time
 		status: DF.Literal["Planned", "Done", "Overdue", "Cancelled"]
 		subject: DF.Data
 	# end: auto-generated types
@@ -61,16 +63,15 @@ class VisitPlan(Document):
 			frappe.has_permission("Customer Account", "read", self.customer, throw=True)
 
 	def set_schedule(self):
-		"""Start and end as datetimes for the calendar (the day alone when no time is given)."""
-		day = getdate(self.planned_date)
-		self.planned_start = get_datetime(f"{day} {self.start_time or '00:00:00'}")
-		self.planned_end = get_datetime(f"{day} {self.end_time}") if self.end_time else None
-		if self.planned_end and self.planned_end < self.planned_start:
+		"""Start and end as datetimes for the calendar and the reminders, from the day, time and length."""
+		if not 0 < cint(self.duration) <= MAX_DURATION:
 			frappe.throw(
-				_("The end time must not be before the start time."),
+				_("The duration must be between 1 and {0} minutes.").format(MAX_DURATION),
 				PlanTimesInvalid,
 				title=_("Invalid Input"),
 			)
+		self.planned_start = get_datetime(f"{getdate(self.planned_date)} {self.start_time or '00:00:00'}")
+		self.planned_end = add_to_date(self.planned_start, minutes=cint(self.duration))
 
 	def set_status(self):
 		if self.is_new():

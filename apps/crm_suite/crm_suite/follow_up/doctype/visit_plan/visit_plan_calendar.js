@@ -4,7 +4,6 @@ frappe.views.calendar["Visit Plan"] = {
 		end: "planned_end",
 		id: "name",
 		title: "subject",
-		allDay: "all_day",
 		status: "status",
 	},
 	style_map: {
