@@ -114,17 +114,21 @@ def complete_plan(plan: str, follow_up: str, completed_on) -> bool:
 	return True
 
 
-def flag_overdue_plans(on_date=None) -> dict[str, int]:
-	"""The daily run: open plans of past days become Overdue; each salesperson gets one notice counting their
-	plans not announced before. Returns {salesperson: count announced}."""
-	day = getdate(on_date or today())
+def overdue_update(day):
+	"""The one UPDATE of the daily run, on the (status, overdue_notified, planned_date) index."""
 	p = frappe.qb.DocType("Visit Plan")
-	(
+	return (
 		frappe.qb.update(p)
 		.set(p.status, "Overdue")
 		.where((p.status == "Planned") & (p.overdue_notified == 0) & (p.planned_date < day))
-		.run()
 	)
+
+
+def flag_overdue_plans(on_date=None) -> dict[str, int]:
+	"""The daily run: open plans of past days become Overdue; each salesperson gets one notice counting their
+	plans not announced before. Returns {salesperson: count announced}."""
+	overdue_update(getdate(on_date or today())).run()
+	p = frappe.qb.DocType("Visit Plan")
 	unannounced = (p.status == "Overdue") & (p.overdue_notified == 0)
 	counts = dict(
 		frappe.qb.from_(p)

@@ -5,7 +5,12 @@ from frappe.utils import add_days, getdate, today
 
 from crm_suite.api.follow_up import visit_plan_events as get_events
 from crm_suite.follow_up.report.follow_up_query import follow_up_query
-from crm_suite.services.visit_plan import PlanAssignmentRefused, PlanNotOpen, flag_overdue_plans
+from crm_suite.services.visit_plan import (
+	PlanAssignmentRefused,
+	PlanNotOpen,
+	flag_overdue_plans,
+	overdue_update,
+)
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
 
 
@@ -32,6 +37,12 @@ def log_follow_up(customer: str, **values):
 			**values,
 		}
 	).insert()
+
+
+def possible_keys(sql: str, table: str) -> set[str]:
+	"""The indexes MariaDB could use for `table` in `sql` (stable however few rows the test site has)."""
+	rows = frappe.db.sql(f"EXPLAIN {sql}", as_dict=True)
+	return {key for row in rows if row.table == table for key in (row.possible_keys or "").split(",") if key}
 
 
 def overdue_notices(user: str) -> int:
@@ -140,6 +151,10 @@ class TestVisitPlan(CRMTestCase):
 		log_follow_up(self.customer, visit_plan=late)
 		self.assertEqual(frappe.db.get_value("Visit Plan", late, "status"), "Done")
 
+	def test_overdue_update_can_use_its_index(self):
+		sql = overdue_update(getdate(today())).get_sql()
+		self.assertIn("status_overdue_notified_planned_date_index", possible_keys(sql, "tabVisit Plan"))
+
 	def test_rescheduled_overdue_plan_is_open_again(self):
 		plan = make_plan(self.customer, planned_date=add_days(today(), -1))
 		flag_overdue_plans()
@@ -239,6 +254,17 @@ class TestFollowUpQuery(CRMTestCase):
 		self.assertNotIn(
 			self.record_a, self.names(from_date=add_days(today(), -10), to_date=add_days(today(), -5))
 		)
+
+	def test_queries_can_use_an_index(self):
+		period = {"from_date": add_days(today(), -30), "to_date": today()}
+		frappe.set_user(self.team["manager"])  # scope: a list of salespeople
+		sql = follow_up_query.build_query(period).get_sql()
+		self.assertIn("salesperson_followed_on_index", possible_keys(sql, "tabFollow Up Record"))
+		sql = follow_up_query.build_query({**period, "customer": self.customer_a}).get_sql()
+		self.assertIn("customer", possible_keys(sql, "tabFollow Up Record"))
+		frappe.set_user(self.team["admin"])  # everyone: the date range
+		sql = follow_up_query.build_query(period).get_sql()
+		self.assertIn("followed_on_index", possible_keys(sql, "tabFollow Up Record"))
 
 	def test_bad_filters_are_validation_errors(self):
 		frappe.set_user(self.team["manager"])
