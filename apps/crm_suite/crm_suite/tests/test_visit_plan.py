@@ -66,6 +66,21 @@ class TestVisitPlan(CRMTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			make_plan(self.customer, start_time="11:00:00", duration=0)
 
+	def test_calendar_drag_moves_day_time_and_length(self):
+		plan = make_plan(self.customer, start_time="09:00:00", duration=60)
+		later = add_days(today(), 2)
+		plan.planned_start, plan.planned_end = (
+			f"{later} 15:00:00",
+			f"{later} 16:30:00",
+		)  # as update_event does
+		plan.save()
+		self.assertEqual((str(plan.planned_date), plan.duration), (later, 90))
+		self.assertEqual(str(plan.planned_start), f"{later} 15:00:00")
+		plan.reload()
+		plan.start_time = "08:00:00"  # a form edit of the time wins over the stored start
+		plan.save()
+		self.assertEqual(str(plan.planned_start), f"{later} 08:00:00")
+
 	def test_salesperson_cannot_assign_to_a_colleague(self):
 		with self.assertRaises(PlanAssignmentRefused):
 			make_plan(self.customer, salesperson=self.team["sales_b"])

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import add_to_date, cint, get_datetime, getdate, today
+from frappe.utils import add_to_date, cint, get_datetime, get_time, getdate, today
 
 from crm_suite.services.visit_plan import check_assignment
 
@@ -49,6 +49,7 @@ class VisitPlan(Document):
 	def validate(self):
 		self.set_salesperson()
 		self.validate_customer_access()
+		self.take_calendar_move()
 		self.set_schedule()
 		self.set_status()
 
@@ -61,6 +62,27 @@ class VisitPlan(Document):
 	def validate_customer_access(self):
 		if self.is_new() or self.has_value_changed("customer"):
 			frappe.has_permission("Customer Account", "read", self.customer, throw=True)
+
+	def take_calendar_move(self):
+		"""A plan dragged or resized in the Calendar arrives with a new start / end only (Frappe's
+		update_event): day, time and length follow them. Edits of day or time in the form win."""
+		before = self.get_doc_before_save()
+		if not before or not self.planned_start:
+			return
+		start = get_datetime(self.planned_start)
+		end = get_datetime(self.planned_end) if self.planned_end else None
+		moved = start != get_datetime(before.planned_start) or (
+			end and before.planned_end and end != get_datetime(before.planned_end)
+		)
+		edited = getdate(self.planned_date) != getdate(before.planned_date) or get_time(
+			self.start_time
+		) != get_time(before.start_time)
+		if not moved or edited:
+			return
+		self.planned_date = start.date()
+		self.start_time = start.strftime("%H:%M:%S")
+		if end and end > start:
+			self.duration = int((end - start).total_seconds() // 60)
 
 	def set_schedule(self):
 		"""Start and end as datetimes for the calendar and the reminders, from the day, time and length."""
