@@ -63,6 +63,7 @@ EXPECTED = {
 	"crm_suite.api.overrides.reportview_get": ("GET", {"doctype": "无此类型"}, SIGNED_IN),
 	# Frappe's own methods, replaced: like Frappe's, open to signed-in users, each record's permission checked
 	"crm_suite.api.overrides.export_query": ("POST", {"doctype": "无此类型"}, SIGNED_IN),
+	"crm_suite.api.overrides.export_report": ("POST", {"report_name": "无此报表"}, SIGNED_IN),
 	"crm_suite.api.overrides.get_contact_details": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcard": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcards": ("GET", {"contacts": '["无此联系人"]'}, SIGNED_IN),
@@ -78,6 +79,7 @@ EXPECTED = {
 		{"doctype": "Customer Account", "name": "无此客户"},
 		SIGNED_IN,
 	),
+	"crm_suite.api.follow_up.visit_plan_events": ("GET", {"start": "bad", "end": "bad"}, STAFF),
 	"crm_suite.api.system.ping": ("GET", {}, SIGNED_IN),
 	"crm_suite.api.system.realtime_echo": ("POST", {}, SIGNED_IN),
 	"crm_suite.customers.search.customer_query": (

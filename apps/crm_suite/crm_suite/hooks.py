@@ -42,6 +42,7 @@ permission_query_conditions = {
 	"Sales Quotation": "crm_suite.permissions.sales_orders.quotation_query_conditions",
 	"Customer Order": "crm_suite.permissions.sales_orders.order_query_conditions",
 	"Order Delivery": "crm_suite.permissions.sales_orders.delivery_query_conditions",
+	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -62,6 +63,7 @@ has_permission = {
 	"Sales Quotation": "crm_suite.permissions.sales_orders.selling_has_permission",
 	"Customer Order": "crm_suite.permissions.sales_orders.selling_has_permission",
 	"Order Delivery": "crm_suite.permissions.sales_orders.selling_has_permission",
+	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -87,6 +89,8 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.get_docinfo": "crm_suite.api.overrides.get_docinfo",
 	"frappe.desk.form.save.savedocs": "crm_suite.api.overrides.savedocs",
 	"frappe.desk.form.save.cancel": "crm_suite.api.overrides.cancel",
+	# script report export (the follow-up query, FUP-05) formula-safe like the Report View's (CUS-07)
+	"frappe.desk.query_report.export_query": "crm_suite.api.overrides.export_report",
 }
 
 # Frappe 15 skips the field-level check of the field after one it removes from a list query (ORG-03, ORG-06):
@@ -128,8 +132,9 @@ scheduler_events = {
 	"cron": {
 		"* * * * *": ["crm_suite.tasks.mark_missed_calls"],
 	},
-	# Opportunities past their expected close date tell their owner once (SPEC SALE-01).
-	"daily": ["crm_suite.tasks.flag_overdue_opportunities"],
+	# Opportunities past their expected close date (SPEC SALE-01) and visit plans of past days (SPEC FUP-03)
+	# are flagged overdue, their owners told once.
+	"daily": ["crm_suite.tasks.flag_overdue_opportunities", "crm_suite.tasks.flag_overdue_visit_plans"],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
 }
 

@@ -32,3 +32,10 @@ def flag_overdue_opportunities():
 	from crm_suite.services.sales.overdue import flag_overdue_opportunities
 
 	flag_overdue_opportunities()
+
+
+def flag_overdue_visit_plans():
+	"""Daily (SPEC FUP-03): open plans of past days become Overdue, their owners get one notice."""
+	from crm_suite.services.visit_plan import flag_overdue_plans
+
+	flag_overdue_plans()

@@ -76,8 +76,28 @@ def export_query():
 	from frappe.desk import reportview
 
 	_existing_doctype(frappe.form_dict.get("doctype"))
-	delimiter = (str(frappe.form_dict.get("csv_delimiter") or ",") or ",")[0]
 	reportview.export_query()
+	_neutralise_exported_file()
+
+
+@frappe.whitelist()
+def export_report():
+	"""Script and query report export (`frappe.desk.query_report.export_query`, e.g. the Follow Up Query of
+	SPEC FUP-05), made formula-safe the same way as the Report View export above."""
+	from frappe.desk import query_report
+
+	report = frappe.form_dict.get("report_name")
+	if not isinstance(report, str) or not report or not frappe.db.exists("Report", report, cache=True):
+		frappe.throw(
+			_("{0} {1} not found").format(_("Report"), report if isinstance(report, str) else ""),
+			frappe.DoesNotExistError,
+		)
+	query_report.export_query()
+	_neutralise_exported_file()
+
+
+def _neutralise_exported_file():
+	delimiter = (str(frappe.form_dict.get("csv_delimiter") or ",") or ",")[0]
 	content, filename = frappe.response.get("filecontent"), str(frappe.response.get("filename") or "")
 	if not isinstance(content, bytes):
 		return

@@ -295,6 +295,10 @@ def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0)
 	from crm_suite.demo.sales_orders import load_sales_demo
 
 	sales = load_sales_demo()
+	from crm_suite.demo.visit_plans import load_visit_plans  # FUP-03
+
+	result["visit_plans"] = load_visit_plans(org["salespeople"])
+	frappe.db.commit()
 	return {**org, **result, **opportunities, "sales_orders": sales}
 
 

@@ -190,6 +190,15 @@ def make_rows(a: str, b: str) -> dict:
 		rows.setdefault("Order Delivery", {})[key] = _raw(
 			"Order Delivery", name(), customer_order=rows["Customer Order"][key], customer=c, salesperson=user
 		)
+		rows.setdefault("Visit Plan", {})[key] = _raw(
+			"Visit Plan",
+			name(),
+			customer=c,
+			subject=f"矩阵拜访{tag}{key}",
+			planned_date=now_datetime().date(),
+			status="Planned",
+			salesperson=user,
+		)
 
 	# unscoped doctypes: one row each (an existing one, or one made here)
 	for meta_name in frappe.get_all("DocType", filters={"module": ("in", _app_modules())}, pluck="name"):

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_suite.services.follow_up import apply_template, touch_last_contact
+from crm_suite.services.visit_plan import complete_plan, plan_for_follow_up
 
 
 class FollowUpTargetMissing(frappe.ValidationError):
@@ -34,6 +35,7 @@ class FollowUpRecord(Document):
 		sales_lead: DF.Link | None
 		salesperson: DF.Link | None
 		template: DF.Link | None
+		visit_plan: DF.Link | None
 	# end: auto-generated types
 	"""One follow-up (跟进/拜访, SPEC FUP-01) of a customer, contact or lead."""
 
@@ -42,8 +44,11 @@ class FollowUpRecord(Document):
 		self.set_salesperson()
 		apply_template(self)
 		self.validate_target_access()
+		self.visit_plan = plan_for_follow_up(self)
 
 	def on_update(self):
+		if self.visit_plan and self.has_value_changed("visit_plan"):
+			complete_plan(self.visit_plan, self.name, self.followed_on)  # FUP-03, same transaction
 		if self.customer:
 			touch_last_contact("Customer Account", self.customer, self.followed_on)
 		if self.sales_lead:
@@ -77,3 +82,5 @@ class FollowUpRecord(Document):
 
 def on_doctype_update():
 	frappe.db.add_index("Follow Up Record", ["salesperson", "followed_on"])
+	# follow-up queries (FUP-05) over a date range for those who see everyone
+	frappe.db.add_index("Follow Up Record", ["followed_on"])
