@@ -29,6 +29,8 @@ def reportview_get():
 
 	from crm_suite.services.sales import board
 
+	if not isinstance(frappe.local.form_dict.get("doctype"), str) or not frappe.local.form_dict.doctype:
+		frappe.throw(_("Which document type to list is missing."), frappe.ValidationError)
 	if board.is_board_request(frappe.local.form_dict):
 		return board.get_board()
 	return reportview.get()

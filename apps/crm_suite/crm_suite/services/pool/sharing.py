@@ -15,7 +15,9 @@ def share(name: str, users: list[str], write: bool = False):
 
 	Obeys System Settings → Disable Document Sharing, as Frappe's own share does; colleagues are enabled
 	Desk users (not Website Users, not disabled, not unknown), never the sharer."""
-	if frappe.get_system_settings("disable_document_sharing"):
+	# read from the database: the cached System Settings can be a save behind (a request or job that read the
+	# document between another request's cache clear and its commit caches the old value)
+	if frappe.db.get_single_value("System Settings", "disable_document_sharing", cache=False):
 		frappe.throw(
 			_("Document sharing is disabled on this site."), frappe.PermissionError, title=_("Not Allowed")
 		)
