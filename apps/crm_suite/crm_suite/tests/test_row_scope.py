@@ -3,7 +3,7 @@ definition (permissions/rows.py), so a row hidden from the list is not readable 
 
 import frappe
 
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+from crm_suite.tests.utils import CRMTestCase, listed_and_readable, make_customer, make_sales_team
 
 
 class TestRowScopeSingleSource(CRMTestCase):
@@ -11,26 +11,17 @@ class TestRowScopeSingleSource(CRMTestCase):
 		super().setUp()
 		self.team = make_sales_team()
 
-	def listed_and_readable(self, doctype: str, name: str, user: str) -> tuple[bool, bool]:
-		frappe.set_user(user)
-		try:
-			listed = bool(frappe.get_list(doctype, filters={"name": name}, pluck="name"))
-			readable = frappe.has_permission(doctype, "read", doc=name, user=user)
-		finally:
-			frappe.set_user("Administrator")
-		return listed, readable
-
 	def test_ownership_log_of_another_owners_customer_is_not_readable_by_name(self):
 		customer = make_customer(salesperson=self.team["sales_b"]).name
 		log = frappe.get_all("Customer Ownership Log", filters={"customer": customer}, pluck="name")[0]
 		self.assertEqual(
-			self.listed_and_readable("Customer Ownership Log", log, self.team["sales_a"]), (False, False)
+			listed_and_readable("Customer Ownership Log", log, self.team["sales_a"]), (False, False)
 		)
 		self.assertEqual(
-			self.listed_and_readable("Customer Ownership Log", log, self.team["sales_b"]), (True, True)
+			listed_and_readable("Customer Ownership Log", log, self.team["sales_b"]), (True, True)
 		)
 		self.assertEqual(
-			self.listed_and_readable("Customer Ownership Log", log, self.team["manager"]), (True, True)
+			listed_and_readable("Customer Ownership Log", log, self.team["manager"]), (True, True)
 		)
 
 	def test_lead_its_maker_no_longer_owns_is_hidden_by_name_as_in_the_list(self):
@@ -47,9 +38,7 @@ class TestRowScopeSingleSource(CRMTestCase):
 		).insert()
 		frappe.set_user("Administrator")
 		frappe.db.set_value("Sales Lead", lead.name, "salesperson", self.team["outsider"])
-		self.assertEqual(
-			self.listed_and_readable("Sales Lead", lead.name, self.team["sales_a"]), (False, False)
-		)
+		self.assertEqual(listed_and_readable("Sales Lead", lead.name, self.team["sales_a"]), (False, False))
 
 	def test_a_save_cannot_move_a_customer_out_of_the_savers_scope(self):
 		customer = make_customer(salesperson=self.team["sales_a"])

@@ -11,7 +11,7 @@ from crm_suite.install import DEFAULT_WAREHOUSE
 from crm_suite.sales_orders.selling import BelowFloorPriceError, InvalidLineError
 from crm_suite.services import sales_orders, stock
 from crm_suite.services.stock import NegativeStockError, NotStockedError
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+from crm_suite.tests.utils import CRMTestCase, listed_and_readable, make_customer, make_sales_team
 
 
 def make_product(**values) -> str:
@@ -444,15 +444,6 @@ class TestConcurrentIssues(CRMTestCase):
 
 
 class TestScopeAndPrint(SalesOrdersTestCase):
-	def visible(self, doctype: str, name: str, user: str) -> tuple[bool, bool]:
-		frappe.set_user(user)
-		try:
-			listed = bool(frappe.get_list(doctype, filters={"name": name}, pluck="name"))
-			readable = frappe.has_permission(doctype, "read", doc=name, user=user)
-		finally:
-			frappe.set_user("Administrator")
-		return listed, readable
-
 	def test_quotations_and_orders_follow_the_customer_and_salesperson_scope(self):
 		product = make_product()
 		# a quotation of sales_a's customer, made by the admin: sales_a sees it through the customer
@@ -462,11 +453,11 @@ class TestScopeAndPrint(SalesOrdersTestCase):
 		frappe.set_user("Administrator")
 		for doctype, name in (("Sales Quotation", quotation.name), ("Customer Order", order.name)):
 			with self.subTest(doctype=doctype):
-				self.assertEqual(self.visible(doctype, name, self.team["sales_a"]), (True, True))
-				self.assertEqual(self.visible(doctype, name, self.team["sales_b"]), (False, False))
-				self.assertEqual(self.visible(doctype, name, self.team["outsider"]), (False, False))
-				self.assertEqual(self.visible(doctype, name, self.team["manager"]), (True, True))
-				self.assertEqual(self.visible(doctype, name, self.team["admin"]), (True, True))
+				self.assertEqual(listed_and_readable(doctype, name, self.team["sales_a"]), (True, True))
+				self.assertEqual(listed_and_readable(doctype, name, self.team["sales_b"]), (False, False))
+				self.assertEqual(listed_and_readable(doctype, name, self.team["outsider"]), (False, False))
+				self.assertEqual(listed_and_readable(doctype, name, self.team["manager"]), (True, True))
+				self.assertEqual(listed_and_readable(doctype, name, self.team["admin"]), (True, True))
 
 	def test_a_salesperson_cannot_quote_a_customer_they_cannot_see(self):
 		other = make_customer(salesperson=self.team["sales_b"]).name

@@ -100,3 +100,14 @@ def drop_customer_fields(*fieldnames: str):
 			frappe.delete_doc("Custom Field", name, ignore_permissions=True)
 	frappe.db.commit()
 	frappe.clear_cache(doctype="Customer Account")
+
+
+def listed_and_readable(doctype: str, name: str, user: str) -> tuple[bool, bool]:
+	"""(in the user's list view, readable by name) for one document: the two sides of row scope (ORG-03)."""
+	frappe.set_user(user)
+	try:
+		listed = bool(frappe.get_list(doctype, filters={"name": name}, pluck="name"))
+		readable = frappe.has_permission(doctype, "read", doc=name, user=user)
+	finally:
+		frappe.set_user("Administrator")
+	return listed, readable

@@ -74,3 +74,22 @@ crm_suite.sales.move_stage_dialog = function (frm, preset_stage) {
 		},
 	});
 };
+
+// Quotation and order lines (SPEC SALE-04): a product fills in its name, model, unit, list price and default
+// tax rate (the server does the same for lines sent without them).
+crm_suite.sales.fill_line_from_product = function (cdt, cdn) {
+	const row = locals[cdt][cdn];
+	if (!row.product) return;
+	frappe.db
+		.get_value("Sales Product", row.product, ["product_name", "model", "unit", "list_price", "default_tax_rate"])
+		.then(({ message }) => {
+			if (!message) return;
+			frappe.model.set_value(cdt, cdn, {
+				product_name: message.product_name,
+				model: message.model,
+				unit: row.unit || message.unit,
+				price: message.list_price,
+				tax_rate: message.default_tax_rate,
+			});
+		});
+};

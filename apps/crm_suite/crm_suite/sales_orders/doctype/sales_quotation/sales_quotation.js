@@ -15,22 +15,9 @@ frappe.ui.form.on("Sales Quotation", {
 	},
 });
 
-// A product fills in its name, model, unit, list price and default tax rate (the server does the same for lines sent without them).
+// A product fills in the line (crm_suite.sales.fill_line_from_product, public/js/sales_actions.js).
 frappe.ui.form.on("Sales Quotation Line", {
 	product(frm, cdt, cdn) {
-		const row = locals[cdt][cdn];
-		if (!row.product) return;
-		frappe.db
-			.get_value("Sales Product", row.product, ["product_name", "model", "unit", "list_price", "default_tax_rate"])
-			.then(({ message }) => {
-				if (!message) return;
-				frappe.model.set_value(cdt, cdn, {
-					product_name: message.product_name,
-					model: message.model,
-					unit: row.unit || message.unit,
-					price: message.list_price,
-					tax_rate: message.default_tax_rate,
-				});
-			});
+		crm_suite.sales.fill_line_from_product(cdt, cdn);
 	},
 });
