@@ -27,13 +27,11 @@ REVISIT_RATE = 1.4  # back-and-forth moves per opportunity: about five history r
 
 
 def _shape(frappe, scale: int) -> tuple[dict, str, int, int]:
-	from crm_suite.demo.load import make_demo_org
-	from crm_suite.demo.sales_generator import ProcessStage, opportunity_rows
+	from crm_suite.demo.load import make_demo_org, write_opportunities
 	from crm_suite.install import ensure_sales_defaults
 	from crm_suite.sales.doctype.opportunity_stage_log import opportunity_stage_log
 	from crm_suite.sales.doctype.sales_opportunity import sales_opportunity
-	from crm_suite.services.sales.bulk import bump_series, insert_opportunities, next_series_start
-	from crm_suite.services.sales.stages import default_process, load_stages
+	from crm_suite.services.sales.stages import default_process
 
 	org = make_demo_org(extra_salespeople=EXTRA_SALESPEOPLE)
 	ensure_sales_defaults()
@@ -67,30 +65,11 @@ def _shape(frappe, scale: int) -> tuple[dict, str, int, int]:
 			(*customers[i % len(customers)], reps[i % len(reps)], departments.get(reps[i % len(reps)]))
 			for i in range(max(len(customers), len(reps) * 7))
 		]
-		stages = [ProcessStage(s.name, s.probability, s.end_kind) for s in load_stages(process)]
-		reasons = frappe.get_all("Deal Loss Reason", pluck="name", order_by="name asc")
-		now = frappe.utils.now_datetime()
-		start = next_series_start(now.year)
-		began = time.perf_counter()
-		made, history = insert_opportunities(
-			opportunity_rows(
-				pairs,
-				process,
-				stages,
-				reasons,
-				scale - have,
-				now,
-				seed=11,
-				start=start,
-				revisit_rate=REVISIT_RATE,
-			),
-			after_chunk=lambda _done: frappe.db.commit(),
-		)
-		bump_series(now.year, start + made)
-		frappe.db.commit()
+		written = write_opportunities(pairs, scale - have, seed=11, revisit_rate=REVISIT_RATE)
+		made, history = written["opportunities"], written["history"]
 		emit(
 			"sales_bulk_insert_rows_per_second",
-			(made + history) / (time.perf_counter() - began),
+			(made + history) / written["opportunity_seconds"],
 			"rows/s",
 			None,
 			scale=scale,

@@ -331,13 +331,6 @@ def load_opportunities(
 ) -> dict:
 	"""Demo opportunities (SPEC SALE-01) on the salespeople's own customers, in the default process, with their
 	stage history: `per_salesperson` each, or `count` spread over them. Appends after those already there."""
-	from crm_suite.demo.sales_generator import ProcessStage, opportunity_rows
-	from crm_suite.services.sales.bulk import bump_series, insert_opportunities, next_series_start
-	from crm_suite.services.sales.stages import default_process, load_stages
-
-	process = default_process()
-	if not process:
-		return {"opportunities": 0, "history": 0}
 	if salespeople is None:
 		salespeople = frappe.get_all(
 			"Sales Staff", filters={"enabled": 1, "manages_subordinates": 0}, pluck="user"
@@ -354,7 +347,21 @@ def load_opportunities(
 			as_list=True,
 		)
 		customers += [(name, title, user, departments.get(user)) for name, title in owned]
-	if not customers:
+	return write_opportunities(customers, count or len(customers), seed, revisit_rate, commit)
+
+
+def write_opportunities(
+	pairs: list[tuple], count: int, seed: int, revisit_rate: float, commit: bool = True
+) -> dict:
+	"""`count` opportunities with their stage history, in the default process, on (customer, customer name,
+	salesperson, department) `pairs` taken in turn, through the one bulk writer (services/sales/bulk.py);
+	appended after those already there. Shared by the demo loader and the sales benchmark."""
+	from crm_suite.demo.sales_generator import ProcessStage, opportunity_rows
+	from crm_suite.services.sales.bulk import bump_series, insert_opportunities, next_series_start
+	from crm_suite.services.sales.stages import default_process, load_stages
+
+	process = default_process()
+	if not process or not pairs:
 		return {"opportunities": 0, "history": 0}
 	stages = [ProcessStage(s.name, s.probability, s.end_kind) for s in load_stages(process)]
 	reasons = frappe.get_all("Deal Loss Reason", filters={"enabled": 1}, pluck="name", order_by="name asc")
@@ -363,15 +370,7 @@ def load_opportunities(
 	began = time.perf_counter()
 	made, history = insert_opportunities(
 		opportunity_rows(
-			customers,
-			process,
-			stages,
-			reasons,
-			count or len(customers),
-			now,
-			seed=seed,
-			start=start,
-			revisit_rate=revisit_rate,
+			pairs, process, stages, reasons, count, now, seed=seed, start=start, revisit_rate=revisit_rate
 		),
 		after_chunk=(lambda _done: frappe.db.commit()) if commit else None,
 	)
