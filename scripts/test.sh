@@ -10,7 +10,8 @@
 # serving throughout; it is checked before and after.
 #   setup     scripts/setup.sh itself: its checks (always), and on a scratch bench beside the bench a first
 #             run killed part-way, the rerun, a login shell finding `bench`, a third run (needs a bench)
-# Options: --layers pure,frappe,e2e,setup   (default: all). CRM_E2E_ARGS: extra pytest arguments for
+# Options: --layers pure,frappe,e2e,setup   (default: all). CRM_E2E_TESTS: e2e test files to run instead of
+# all of them. CRM_E2E_ARGS: extra pytest arguments for
 # e2e (e.g. "-k desk"); CRM_FRAPPE_ARGS: extra run-tests arguments (e.g. "--module crm_suite.tests.test_pool").
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -287,9 +288,15 @@ if want frappe || want e2e; then
 				tail -30 "$OUT/demo-site.log" >&2; failed_step "install: demo site $DEMO_TEST_SITE as setup.sh makes it"
 			fi
 			log "Layer: e2e (web :$WEB_PORT, socketio :$SOCKETIO_PORT, worker, scheduler)"
+			# CRM_E2E_TESTS: test files of tests/e2e to run instead of all of them (e.g. "test_sales_rest.py")
+			E2E_TARGETS=("$REPO_ROOT/tests/e2e")
+			if [ -n "${CRM_E2E_TESTS:-}" ]; then
+				E2E_TARGETS=()
+				for t in $CRM_E2E_TESTS; do E2E_TARGETS+=("$REPO_ROOT/tests/e2e/$t"); done
+			fi
 			CRM_BENCH="$BENCH" CRM_TEST_BENCH="$TB" CRM_SITE="$TEST_SITE" CRM_WEB_PORT="$WEB_PORT" \
 				CRM_SOCKETIO_PORT="$SOCKETIO_PORT" \
-				"$VENV/bin/pytest" -q -rs -p no:cacheprovider "$REPO_ROOT/tests/e2e" --junitxml="$OUT/e2e.xml" ${CRM_E2E_ARGS:-}
+				"$VENV/bin/pytest" -q -rs -p no:cacheprovider "${E2E_TARGETS[@]}" --junitxml="$OUT/e2e.xml" ${CRM_E2E_ARGS:-}
 			record e2e $? "$OUT/e2e.xml"
 		fi
 	fi
