@@ -854,13 +854,20 @@ def check_translations(doc: dict, translations: dict[str, str]) -> list[str]:
 	return [f"no zh translation for {missing}"] if missing else []
 
 
+FOREIGN_FOLDED = frozenset(n.casefold() for n in FOREIGN_APP_DOCTYPES)
+
+
 def check_name_collision(name: str, core_names: set[str]) -> list[str]:
-	"""12. Stay out of the names of Frappe core, ERPNext and frappe/crm."""
+	"""12. Stay out of the names of Frappe core, ERPNext and frappe/crm — in any letter case, as MariaDB's
+	collation and Frappe's doctype lookup ignore it ("SMS log" takes ERPNext's "SMS Log")."""
 	problems = []
-	if name in core_names:
+	folded = name.casefold()
+	if folded in {n.casefold() for n in core_names}:
 		problems.append(f"{name!r} is a Frappe core doctype")
-	if name in FOREIGN_APP_DOCTYPES:
-		owners = sorted(app for app, names in FOREIGN_DOCTYPES_BY_APP.items() if name in names)
+	if folded in FOREIGN_FOLDED:
+		owners = sorted(
+			app for app, names in FOREIGN_DOCTYPES_BY_APP.items() if folded in {n.casefold() for n in names}
+		)
 		problems.append(
 			f"{name!r} is an ERPNext, HRMS or frappe/crm doctype ({', '.join(owners) or 'erpnext'})"
 		)
@@ -1419,6 +1426,10 @@ def test_lint_detects_name_collisions():
 	assert _has(check_name_collision("Salary Slip", set()), "(hrms)")
 	assert _has(check_name_collision("CRM Deal", set()), "(frappe_crm)")
 	assert _has(check_name_collision("Target Detail", set()), "(erpnext)")
+	# letter case does not make a name one's own: MariaDB and Frappe look doctypes up ignoring it
+	assert _has(check_name_collision("SMS log", set()), "(erpnext)")
+	assert _has(check_name_collision("todo", {"ToDo"}), "Frappe core doctype")
+	assert check_name_collision("Sales Opportunity", {"ToDo"}) == []
 
 
 def test_foreign_doctype_lists_are_committed_and_read():
