@@ -231,3 +231,20 @@ def download_vcards(contacts: str):
 	frappe.response["filename"] = f"{now()[:19]} Contacts.vcf"
 	frappe.response["filecontent"] = "\n".join(vcards).encode("utf-8")
 	frappe.response["type"] = "binary"
+
+
+@frappe.whitelist(methods=["POST"])
+def save_report(reference_report: str, report_name: str, columns: str, filters: str):
+	"""Frappe's *Save As* on a script / query report: CRM Managers and Admins save variants of the app's reports
+	without Script Manager (services/report_variants.py); other reports and users: Frappe's own."""
+	from frappe.desk import query_report
+
+	from crm_suite.services import report_variants
+
+	if not isinstance(reference_report, str) or not reference_report:
+		frappe.throw(_("Which report to save is missing."), frappe.ValidationError)
+	if report_variants.is_app_report(reference_report) and set(report_variants.VARIANT_ROLES) & set(
+		frappe.get_roles()
+	):
+		return report_variants.save_variant(reference_report, report_name, columns, filters)
+	return query_report.save_report(reference_report, report_name, columns, filters)
