@@ -7,9 +7,10 @@ each (1M at 200k).
   page length 0 as the board asks), answered where the app routes it (each stage column bounded), p95 as a
   salesperson and as the manager; baseline: Frappe's own reportview.get of the same request (every card), same
   user, same run.
-- sales_stage_move: p95 of one move with its history row through crm_suite.api.sales.move_stage's service,
-  as the salesperson (rolled back); baseline: the Kanban drag as Frappe does it (board order saved, then
-  frappe.client.set_value), same opportunities, same run.
+- sales_stage_move: p95 of one move with its history row and Version through crm_suite.api.sales.move_stage's
+  service (services/sales/stages.save_move), as the salesperson (rolled back); baseline: the Kanban drag as
+  Frappe does it (board order saved, then frappe.client.set_value), same opportunities, same run; beside it
+  the same move as a full Document.save (document_save_p95_ms).
 - sales_conversion_report: the Opportunity Stage Conversion report (admin and manager); baseline: the
   per-document way — every history row read into Python and counted there.
 
@@ -20,7 +21,7 @@ import random
 import statistics
 import time
 
-from harness import emit, emit_latency, median_seconds, wait_for_quiet_database
+from harness import emit, emit_latency, median_seconds, percentile, wait_for_quiet_database
 
 EXTRA_SALESPEOPLE = 300
 REVISIT_RATE = 1.4  # back-and-forth moves per opportunity: about five history rows each
@@ -180,6 +181,18 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		if i >= 5:
 			drag_samples.append(time.perf_counter() - began)
 		frappe.db.rollback()
+	# the same move as a full Document.save (how moves were saved before save_move), same rows
+	save_samples = []
+	for i, row in enumerate(candidates):
+		frappe.set_user(row.salesperson)
+		began = time.perf_counter()
+		doc = frappe.get_doc("Sales Opportunity", row.name)
+		doc.flags.expected_stage = row.stage
+		doc.needs, doc.stage, doc.stage_feedback = "bench", "需求确认", "bench"
+		doc.save()
+		if i >= 5:
+			save_samples.append(time.perf_counter() - began)
+		frappe.db.rollback()
 	frappe.set_user("Administrator")
 	emit_latency(
 		"sales_stage_move_p95_ms",
@@ -188,6 +201,8 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		total,
 		"Frappe's Kanban drag (board order saved, frappe.client.set_value) on the same rows",
 		history_rows=history,
+		document_save_p95_ms=round(percentile(save_samples, 95) * 1000, 3),
+		document_save_p50_ms=round(percentile(save_samples, 50) * 1000, 3),
 	)
 	# --- stage conversion report, vs. reading every history row into Python
 	wait_for_quiet_database()

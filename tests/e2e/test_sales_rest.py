@@ -129,6 +129,43 @@ def test_scope_and_role_guards(sales, role_clients):
 		assert client.resource(OPPORTUNITY, opp["name"]).status_code in (401, 403), role
 
 
+KANBAN_DRAG = "frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card"
+BOARD = "标准销售流程"
+
+
+def drag(client: Client, name: str, from_stage: str, to_stage: str, **answers):
+	"""The call Frappe's Kanban board makes when a card is dropped, with what the app's drag dialog adds."""
+	return client.call(
+		KANBAN_DRAG,
+		board_name=BOARD,
+		docname=name,
+		from_colname=from_stage,
+		to_colname=to_stage,
+		old_index=0,
+		new_index=0,
+		**answers,
+	)
+
+
+def test_a_kanban_drag_asks_and_moves_under_the_stage_rules(sales):
+	a, b = sales["clients"]["a"], sales["clients"]["b"]
+	opp = new_opportunity(sales)
+	r = a.call("crm_suite.api.sales.move_requirements", http="GET", opportunity=opp["name"], to_stage=NEEDS)
+	assert r.status_code == 200, r.text
+	needs = r.json()["message"]
+	assert needs["feedback"] and [f["fieldname"] for f in needs["fields"]] == ["needs"], needs
+	r = drag(a, opp["name"], FIRST, NEEDS)  # dropped without the dialog's answers
+	assert r.status_code == 417 and exc_type(r) == "StageMoveRefused", r.text
+	assert drag(b, opp["name"], FIRST, NEEDS, feedback="x").status_code == 403  # not b's
+	r = drag(a, opp["name"], FIRST, NEEDS, feedback="看板拖动", values=json.dumps({"needs": "CRM"}))
+	assert r.status_code == 200, r.text
+	column = next(c for c in r.json()["message"]["columns"] if c["column_name"] == NEEDS)
+	assert opp["name"] in json.loads(column["order"])
+	assert a.resource(OPPORTUNITY, opp["name"]).json()["data"]["stage"] == NEEDS
+	r = drag(a, opp["name"], FIRST, QUOTE, values=json.dumps({"expected_amount": 1}))  # the stale column
+	assert r.status_code == 409 and exc_type(r) == "StageChanged", r.text
+
+
 @pytest.mark.parametrize(
 	"params, status",
 	[

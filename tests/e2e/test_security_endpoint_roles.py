@@ -38,6 +38,13 @@ EXPECTED = {
 	"crm_suite.api.pool.recycle_now": ("POST", {}, {"crm_admin"}),
 	"crm_suite.api.sales.move_stage": ("POST", {"opportunity": "无此商机", "to_stage": "赢单"}, STAFF),
 	"crm_suite.api.sales.stage_choices": ("GET", {"opportunity": "无此商机"}, STAFF),
+	"crm_suite.api.sales.move_requirements": ("GET", {"opportunity": "无此商机", "to_stage": "赢单"}, STAFF),
+	# an unknown board is Frappe's own drag (its board lookup answers 404 to anyone signed in)
+	"crm_suite.api.sales.kanban_move": (
+		"POST",
+		{"board_name": "无此看板", "docname": "x", "from_colname": "a", "to_colname": "b"},
+		SIGNED_IN,
+	),
 	"crm_suite.api.sales.opportunity_values": ("GET", {"customer": "无此客户"}, STAFF),
 	"crm_suite.api.sales.target_attainment_card": ("GET", {}, STAFF),
 	"crm_suite.api.call_center.dial": ("POST", {"number": "abc"}, STAFF),
@@ -74,6 +81,12 @@ EXPECTED = {
 		SIGNED_IN,
 	),
 	"crm_suite.api.overrides.savedocs": ("POST", {"doc": "{}", "action": "Save"}, SIGNED_IN),
+	# an unknown report is Frappe's own Save As (its report lookup answers 404 to anyone signed in)
+	"crm_suite.api.overrides.save_report": (
+		"POST",
+		{"reference_report": "无此报表", "report_name": "x", "columns": "[]", "filters": "{}"},
+		SIGNED_IN,
+	),
 	"crm_suite.api.overrides.cancel": (
 		"POST",
 		{"doctype": "Customer Account", "name": "无此客户"},

@@ -11,6 +11,8 @@ from crm_suite.policies.sales_rules import (
 	Stage,
 	check_process,
 	days_between,
+	missing,
+	move_needs,
 	parse_required_fields,
 	plan_move,
 	plan_start,
@@ -194,3 +196,69 @@ def test_any_sequence_of_moves_keeps_the_invariants(targets, manager):
 		if move.status == OPEN:
 			assert move.probability == next(s.probability for s in STAGES if s.name == move.to_stage)
 		stage, status, furthest = move.to_stage, move.status, move.furthest_index
+
+
+# --- what a move asks for (the Kanban drag's and the Move Stage dialog's questions) ------------------------
+
+
+def test_needs_of_a_jump_are_every_passed_stage_s():
+	needs = move_needs(STAGES, "初步接洽", OPEN, "商务谈判")
+	assert needs.fields == ("needs", "expected_amount")
+	assert needs.feedback and not needs.loss_reason and needs.direction == "forward"
+
+
+def test_needs_of_an_advance_without_requirements_are_none():
+	needs = move_needs(STAGES, "方案报价", OPEN, "商务谈判")
+	assert needs.fields == () and needs.feedback  # 商务谈判 asks for a note
+	needs = move_needs(STAGES, "需求确认", OPEN, "方案报价")
+	assert needs.fields == ("expected_amount",) and not needs.feedback
+
+
+def test_needs_of_lost_and_back_and_reopen():
+	lost = move_needs(STAGES, "方案报价", OPEN, "输单")
+	assert lost.loss_reason and lost.feedback and lost.direction == "end"
+	back = move_needs(STAGES, "商务谈判", OPEN, "需求确认")
+	assert back.feedback and back.direction == "backward" and back.fields == ("needs",)
+	reopen = move_needs(STAGES, "输单", LOST, "方案报价", is_manager=True)
+	assert reopen.feedback and reopen.direction == "reopen"
+	won = move_needs(STAGES, "商务谈判", OPEN, "赢单")
+	assert won.direction == "end" and won.target.end_kind == WON and not won.loss_reason
+
+
+def test_needs_refuse_what_no_input_allows():
+	refused("end_is_final", move_needs, STAGES, "输单", LOST, "方案报价")
+	refused("reopen_to_open_only", move_needs, STAGES, "输单", LOST, "赢单", True)
+	refused("same_stage", move_needs, STAGES, "方案报价", OPEN, "方案报价")
+	refused("unknown_stage", move_needs, STAGES, "方案报价", OPEN, "不存在")
+
+
+def test_missing_names_the_first_unmet_requirement():
+	needs = move_needs(STAGES, "初步接洽", OPEN, "商务谈判")
+	assert missing(needs, MoveRequest("商务谈判")).code == "missing_fields"
+	assert missing(needs, MoveRequest("商务谈判", filled=frozenset(FIELDS))).code == "missing_feedback"
+	assert missing(needs, MoveRequest("商务谈判", feedback="ok", filled=frozenset(FIELDS))) is None
+	lost = move_needs(STAGES, "方案报价", OPEN, "输单")
+	assert missing(lost, MoveRequest("输单", feedback="x")).code == "missing_loss_reason"
+
+
+@given(
+	current=st.sampled_from([s.name for s in STAGES if s.end_kind == OPEN]),
+	target=st.sampled_from([s.name for s in STAGES]),
+	feedback=st.sampled_from([None, "", "note"]),
+	reason=st.sampled_from([None, "价格"]),
+	filled=st.sets(st.sampled_from(sorted(FIELDS))),
+)
+def test_plan_move_refuses_exactly_when_needs_are_unmet(current, target, feedback, reason, filled):
+	"""The dialog's questions and the server's refusals come from one place: a request meeting every need
+	moves, one missing any need is refused with that need's code."""
+	request = MoveRequest(target, feedback=feedback, loss_reason=reason, filled=frozenset(filled))
+	try:
+		needs = move_needs(STAGES, current, OPEN, target)
+	except MoveRefused as refusal:
+		assert refused(refusal.code, plan_move, STAGES, current, OPEN, 0, request) == refusal.params
+		return
+	gap = missing(needs, request)
+	if gap:
+		assert refused(gap.code, plan_move, STAGES, current, OPEN, 0, request) == gap.params
+	else:
+		assert plan_move(STAGES, current, OPEN, 0, request).to_stage == target

@@ -78,6 +78,8 @@ override_whitelisted_methods = {
 	"frappe.client.get_count": "crm_suite.api.overrides.get_count",
 	# the opportunity Kanban board asks for every card: bounded per stage column (SALE-02)
 	"frappe.desk.reportview.get": "crm_suite.api.overrides.reportview_get",
+	# a drag on the opportunity board is a stage move under the process's rules, with its dialog's input
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card": "crm_suite.api.sales.kanban_move",
 	"frappe.utils.global_search.search": "crm_suite.api.overrides.global_search",
 	# spreadsheet injection (CUS-07): formulas neutralised in Report View exports
 	"frappe.desk.reportview.export_query": "crm_suite.api.overrides.export_query",
@@ -91,6 +93,8 @@ override_whitelisted_methods = {
 	"frappe.desk.form.save.cancel": "crm_suite.api.overrides.cancel",
 	# script report export (the follow-up query, FUP-05) formula-safe like the Report View's (CUS-07)
 	"frappe.desk.query_report.export_query": "crm_suite.api.overrides.export_report",
+	# Save As on the app's reports for CRM Managers / Admins, without Script Manager (RPT-12)
+	"frappe.desk.query_report.save_report": "crm_suite.api.overrides.save_report",
 }
 
 # Frappe 15 skips the field-level check of the field after one it removes from a list query (ORG-03, ORG-06):

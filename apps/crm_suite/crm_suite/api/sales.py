@@ -8,6 +8,7 @@ import frappe
 from crm_suite.permissions.roles import STAFF_ROLES, require_roles
 from crm_suite.services.inputs import _invalid
 from crm_suite.services.pool.locks import retry_on_deadlock
+from crm_suite.services.sales import board as board_service
 from crm_suite.services.sales import opportunities, stages
 
 
@@ -77,6 +78,56 @@ def stage_choices(opportunity: str) -> dict:
 			for s in stages.load_stages(doc.sales_process)
 		],
 	}
+
+
+@frappe.whitelist()
+def move_requirements(opportunity: str, to_stage: str) -> dict:
+	"""What a move to `to_stage` asks for (the Kanban drag's and the Move Stage dialog's fields)."""
+	require_roles(*STAFF_ROLES)
+	if not isinstance(opportunity, str) or not opportunity or not isinstance(to_stage, str) or not to_stage:
+		_invalid("stage")
+	return stages.move_requirements(opportunity, to_stage)
+
+
+@frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
+def kanban_move(
+	board_name: str,
+	docname: str,
+	from_colname: str,
+	to_colname: str,
+	old_index: int | str = 0,
+	new_index: int | str = 0,
+	feedback: str | None = None,
+	loss_reason: str | None = None,
+	values: str | dict | None = None,
+):
+	"""Frappe's Kanban drag (`update_order_for_single_card`, routed here). On an opportunity board the card's
+	move is a stage move under the process's rules, with what the drag's dialog asked for (SALE-02): the stage
+	the card stood in is the one the user saw (409 when it moved meanwhile). Other boards: Frappe's own."""
+	from frappe.desk.doctype.kanban_board import kanban_board
+
+	if not isinstance(board_name, str) or not board_name:
+		_invalid("board")
+	board = frappe.db.get_value("Kanban Board", board_name, ["reference_doctype", "field_name"], as_dict=True)
+	if not board or board.reference_doctype != "Sales Opportunity" or board.field_name != "stage":
+		return kanban_board.update_order_for_single_card(
+			board_name, docname, from_colname, to_colname, old_index, new_index
+		)
+	require_roles(*STAFF_ROLES)
+	for value in (docname, from_colname, to_colname):
+		if not isinstance(value, str) or not value:
+			_invalid("stage")
+	if from_colname != to_colname:
+		stages.move_stage(
+			docname,
+			to_colname,
+			feedback=_text(feedback, "feedback"),
+			expected_stage=from_colname,
+			loss_reason=_text(loss_reason, "loss reason"),
+			values=_values(values),
+		)
+	return board_service.place_card(board_name, docname, from_colname, to_colname, old_index, new_index)
 
 
 @frappe.whitelist()

@@ -149,48 +149,84 @@ def plan_start(stages: list[Stage], request: MoveRequest) -> Move:
 	return Move(None, target.name, OPEN, target.probability, to, direction="start")
 
 
-def plan_move(
-	stages: list[Stage], current: str | None, current_status: str, furthest: int, request: MoveRequest
-) -> Move:
-	"""Decide a move of an existing opportunity from `current` to `request.to_stage`."""
-	to = _index(stages, request.to_stage)
+@dataclass(frozen=True)
+class Needs:
+	"""What a move from the opportunity's stage to a target asks of the user, before any value is given:
+	the fields that must hold a value (of the target and of every stage a jump passes), a feedback note, a
+	loss reason. The move endpoint, the form's dialog and the Kanban drag's dialog all ask from this."""
+
+	target: Stage
+	fields: tuple[str, ...] = ()
+	feedback: bool = False
+	loss_reason: bool = False
+	direction: str = "forward"  # forward | backward | end | reopen
+
+
+def move_needs(
+	stages: list[Stage], current: str | None, current_status: str, to_stage: str, is_manager: bool = False
+) -> Needs:
+	"""What moving from `current` to `to_stage` requires; refuses (MoveRefused) a move no input can make
+	allowed: an unknown or the same stage, an end state reopened by a non-manager or into an end stage."""
+	to = _index(stages, to_stage)
 	if to < 0:
-		raise MoveRefused("unknown_stage", stage=request.to_stage)
+		raise MoveRefused("unknown_stage", stage=to_stage)
 	target = stages[to]
 	at = _index(stages, current)
 	if at == to:
 		raise MoveRefused("same_stage", stage=target.name)
 	if current_status in END_KINDS:
-		if not request.is_manager:
+		if not is_manager:
 			raise MoveRefused("end_is_final", stage=current, status=current_status)
 		if target.end_kind != OPEN:
 			raise MoveRefused("reopen_to_open_only", stage=target.name)
-		_check_feedback(request, [target], note_needed=True)
-		return Move(current, target.name, OPEN, target.probability, max(furthest, to), direction="reopen")
+		return Needs(target, tuple(_requirements([target])[0]), feedback=True, direction="reopen")
 	# at == -1: the stage is gone from the process (process changed); every stage up to the target is passed
 	if target.end_kind in NEEDS_REASON:
-		return _end(stages, current, to, request, furthest)
+		fields, note = _requirements([target])
+		return Needs(target, tuple(fields), note, loss_reason=True, direction="end")
 	if to < at:
-		_check_feedback(request, [target], note_needed=True)
+		return Needs(target, tuple(_requirements([target])[0]), feedback=True, direction="backward")
+	fields, note = _requirements([s for s in stages[at + 1 : to + 1] if s.end_kind in (OPEN, WON)])
+	return Needs(target, tuple(fields), note, direction="end" if target.end_kind == WON else "forward")
+
+
+def missing(needs: Needs, request: MoveRequest) -> MoveRefused | None:
+	"""The first requirement `request` leaves unmet, as the refusal the move would get; None when met."""
+	if needs.loss_reason and not request.loss_reason:
+		return MoveRefused("missing_loss_reason", stage=needs.target.name)
+	absent = [f for f in needs.fields if f not in request.filled]
+	if absent:
+		return MoveRefused("missing_fields", stage=needs.target.name, fields=absent)
+	if needs.feedback and not (request.feedback or "").strip():
+		return MoveRefused("missing_feedback", stage=needs.target.name)
+	return None
+
+
+def plan_move(
+	stages: list[Stage], current: str | None, current_status: str, furthest: int, request: MoveRequest
+) -> Move:
+	"""Decide a move of an existing opportunity from `current` to `request.to_stage`."""
+	needs = move_needs(stages, current, current_status, request.to_stage, request.is_manager)
+	refusal = missing(needs, request)
+	if refusal:
+		raise refusal
+	target, to = needs.target, _index(stages, needs.target.name)
+	if needs.direction == "reopen":
+		return Move(current, target.name, OPEN, target.probability, max(furthest, to), direction="reopen")
+	if needs.direction == "end" and target.end_kind in NEEDS_REASON:
+		return Move(
+			current, target.name, target.end_kind, 0, furthest, lost_at_stage=current, direction="end"
+		)
+	if needs.direction == "backward":
 		return Move(current, target.name, OPEN, target.probability, furthest, direction="backward")
-	passed = [s for s in stages[at + 1 : to + 1] if s.end_kind in (OPEN, WON)]
-	_check_feedback(request, passed)
 	return Move(
 		current,
 		target.name,
 		target.end_kind,
 		target.probability,
 		max(furthest, to),
-		direction="end" if target.end_kind == WON else "forward",
+		direction=needs.direction,
 	)
-
-
-def _end(stages: list[Stage], current: str | None, to: int, request: MoveRequest, furthest: int) -> Move:
-	target = stages[to]
-	if not request.loss_reason:
-		raise MoveRefused("missing_loss_reason", stage=target.name)
-	_check_feedback(request, [target])
-	return Move(current, target.name, target.end_kind, 0, furthest, lost_at_stage=current, direction="end")
 
 
 def days_between(start_ts: float | None, end_ts: float) -> float:

@@ -231,6 +231,84 @@ class TestStageRules(SalesTestCase):
 		self.assertRaisesRegex(stage_service.StageMoveRefused, "反馈|feedback", doc.save)
 
 
+class TestKanbanDrag(SalesTestCase):
+	"""The board's drag, routed to crm_suite.api.sales.kanban_move (hooks.override_whitelisted_methods), is a
+	stage move with what the drag's dialog asked for; crm_suite.api.sales.move_requirements is the dialog."""
+
+	def drag(self, name, from_stage, to_stage, **answers):
+		from crm_suite.api.sales import kanban_move
+
+		return kanban_move(DEFAULT_PROCESS, name, from_stage, to_stage, 0, 0, **answers)
+
+	def test_the_board_drag_is_routed_to_the_app(self):
+		self.assertEqual(
+			frappe.get_hooks("override_whitelisted_methods")[
+				"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card"
+			][-1],
+			"crm_suite.api.sales.kanban_move",
+		)
+
+	def test_the_dialog_asks_what_the_move_needs(self):
+		from crm_suite.api.sales import move_requirements
+
+		opp = self.own_opportunity()
+		needs = move_requirements(opp.name, NEGOTIATE)
+		fields = [f["fieldname"] for f in needs["fields"]]
+		self.assertEqual(fields[:2], ["needs", "expected_amount"])  # 需求确认's, then 方案报价's
+		self.assertTrue(needs["feedback"])
+		self.assertFalse(needs["loss_reason"])
+		lost = move_requirements(opp.name, LOST)
+		self.assertTrue(lost["loss_reason"])
+		self.assertEqual(lost["end_kind"], "Lost")
+		self.assertIn("refused", move_requirements(opp.name, FIRST))  # the stage it stands in
+
+	def test_a_drag_with_the_dialog_s_answers_moves_and_places_the_card(self):
+		opp = self.own_opportunity()
+		self.assertRaises(stage_service.StageMoveRefused, self.drag, opp.name, FIRST, NEEDS)
+		board = self.drag(opp.name, FIRST, NEEDS, feedback="电话确认", values=json.dumps({"needs": "CRM"}))
+		self.assertEqual(frappe.db.get_value(OPPORTUNITY, opp.name, "stage"), NEEDS)
+		column = next(c for c in board.columns if c.column_name == NEEDS)
+		self.assertEqual(json.loads(column.order)[0], opp.name)
+		source = next(c for c in board.columns if c.column_name == FIRST)
+		self.assertNotIn(opp.name, json.loads(source.order or "[]"))
+		log = frappe.get_all(
+			"Opportunity Stage Log", {"opportunity": opp.name, "to_stage": NEEDS}, ["feedback", "from_stage"]
+		)
+		self.assertEqual([(r.feedback, r.from_stage) for r in log], [("电话确认", FIRST)])
+
+	def test_a_drag_from_a_stale_column_is_a_conflict(self):
+		opp = self.own_opportunity(needs="CRM")
+		stage_service.move_stage(opp.name, NEEDS, feedback="ok")
+		with self.assertRaises(stage_service.StageChanged):
+			self.drag(opp.name, FIRST, QUOTE, values=json.dumps({"expected_amount": 5}))
+
+	def test_a_drag_to_lost_needs_a_reason_and_ends_it(self):
+		opp = self.own_opportunity()
+		self.assertRaises(stage_service.StageMoveRefused, self.drag, opp.name, FIRST, LOST, feedback="x")
+		reason = frappe.get_all("Deal Loss Reason", pluck="name", limit=1)[0]
+		self.drag(opp.name, FIRST, LOST, feedback="价格太高", loss_reason=reason)
+		self.assertEqual(
+			frappe.db.get_value(OPPORTUNITY, opp.name, ["status", "loss_reason"]), ("Lost", reason)
+		)
+
+	def test_an_unknown_link_in_the_answers_is_refused(self):
+		opp = self.own_opportunity()
+		with self.assertRaises(frappe.ValidationError):
+			self.drag(opp.name, FIRST, LOST, feedback="x", loss_reason="无此原因")
+		self.assertEqual(frappe.db.get_value(OPPORTUNITY, opp.name, "stage"), FIRST)
+
+	def test_a_move_writes_one_version_with_the_changed_fields(self):
+		opp = self.own_opportunity(needs="CRM")
+		stage_service.move_stage(opp.name, NEEDS, feedback="ok", values={"next_step": "发方案"})
+		versions = frappe.get_all(
+			"Version", {"ref_doctype": OPPORTUNITY, "docname": opp.name}, ["data"], order_by="creation desc"
+		)
+		changed = {row[0]: row[2] for row in json.loads(versions[0].data)["changed"]}
+		self.assertEqual((changed["stage"], changed["next_step"]), (NEEDS, "发方案"))
+		self.assertIn("probability", changed)  # Frappe's Version keeps values as formatted ("30.0%")
+		self.assertNotIn("stage_feedback", changed)
+
+
 class TestConcurrentMoves(SalesTestCase):
 	def test_two_users_moving_at_once_one_wins_and_history_has_one_row(self):
 		opp = self.own_opportunity(needs="CRM")

@@ -75,6 +75,126 @@ crm_suite.sales.move_stage_dialog = function (frm, preset_stage) {
 	});
 };
 
+// What a move asks for, asked in a dialog (SPEC SALE-02): the feedback note, a loss reason, the fields the
+// target and every passed stage require (with their current values), and a confirmation when the move ends the
+// opportunity. Resolves with the move's input, or with null when nothing needs asking; rejects when the user
+// cancels or the server refuses the move outright.
+crm_suite.sales.ask_move = function (opportunity, to_stage, title) {
+	return new Promise((resolve, reject) => {
+		frappe
+			.call({ method: "crm_suite.api.sales.move_requirements", args: { opportunity, to_stage } })
+			.then((r) => {
+				const needs = r.message;
+				if (needs.refused) {
+					frappe.msgprint({ title: __("Stage Move Not Allowed"), message: needs.refused, indicator: "red" });
+					reject(new Error(needs.refused));
+					return;
+				}
+				const missing = needs.fields.filter((f) => !f.filled);
+				const ends = needs.end_kind && needs.end_kind !== "Open";
+				if (!needs.feedback && !needs.loss_reason && !missing.length && !ends) {
+					resolve(null);
+					return;
+				}
+				const meta = {};
+				frappe.get_meta("Sales Opportunity").fields.forEach((df) => (meta[df.fieldname] = df));
+				const esc = frappe.utils.escape_html;
+				const fields = [
+					{
+						fieldtype: "HTML",
+						fieldname: "summary",
+						options: `<p class="crm-move-summary">${__("Move {0} from {1} to {2}", [
+							esc(title || opportunity),
+							esc(needs.stage || ""),
+							esc(needs.to_stage),
+						])}</p>${
+							ends
+								? `<p class="text-warning crm-move-ends">${__(
+										"This ends the opportunity as {0}; only a manager can reopen it.",
+										[__(needs.end_kind)]
+								  )}</p>`
+								: ""
+						}`,
+					},
+				];
+				if (needs.loss_reason)
+					fields.push({ fieldname: "loss_reason", fieldtype: "Link", options: "Deal Loss Reason", label: __("Loss Reason"), reqd: 1 });
+				missing.forEach((f) => {
+					const df = meta[f.fieldname];
+					if (!df) return;
+					fields.push({
+						fieldname: f.fieldname,
+						fieldtype: ["Text", "Text Editor", "Long Text"].includes(df.fieldtype) ? "Small Text" : df.fieldtype,
+						label: __(df.label),
+						options: df.fieldtype === "Currency" ? undefined : df.options,
+						reqd: 1,
+					});
+				});
+				fields.push({ fieldname: "feedback", fieldtype: "Small Text", label: __("Feedback"), reqd: needs.feedback ? 1 : 0 });
+				let answered = false;
+				const dialog = new frappe.ui.Dialog({
+					title: __("Move Stage"),
+					fields,
+					primary_action_label: ends ? __("Confirm") : __("Move"),
+					primary_action(values) {
+						answered = true;
+						dialog.hide();
+						const update = {};
+						missing.forEach((f) => {
+							if (values[f.fieldname] !== undefined) update[f.fieldname] = values[f.fieldname];
+						});
+						resolve({ feedback: values.feedback, loss_reason: values.loss_reason, values: update });
+					},
+				});
+				dialog.onhide = () => {
+					if (!answered) reject(new Error("cancelled"));
+				};
+				dialog.$wrapper.addClass("crm-move-dialog");
+				dialog.$wrapper.on("hidden.bs.modal", () => dialog.$wrapper.remove()); // one question, one dialog
+				dialog.show();
+			}, reject);
+	});
+};
+
+// A drag on the opportunity Kanban board (Frappe's own board, routed to crm_suite.api.sales.kanban_move on the
+// server) asks first what the move needs; cancelling puts the card back, as a refused move does.
+crm_suite.sales.KANBAN_MOVE = "frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card";
+crm_suite.sales.wrap_kanban_drag = function () {
+	if (frappe.call.crm_suite_wrapped) return;
+	const original = frappe.call;
+	const wrapped = function (opts) {
+		const route = frappe.get_route ? frappe.get_route() : [];
+		if (
+			opts &&
+			typeof opts === "object" &&
+			opts.method === crm_suite.sales.KANBAN_MOVE &&
+			route[1] === "Sales Opportunity" &&
+			opts.args &&
+			opts.args.from_colname !== opts.args.to_colname
+		) {
+			const deferred = $.Deferred();
+			// the board froze the page for its call: the dialog goes above, the freeze returns for the call
+			frappe.dom.unfreeze();
+			const card = (window.cur_list && cur_list.data || []).find((d) => d.name === opts.args.docname);
+			crm_suite.sales
+				.ask_move(opts.args.docname, opts.args.to_colname, card && (card.opportunity_title || card.name))
+				.then(
+					(answer) => {
+						Object.assign(opts.args, answer ? { ...answer, values: JSON.stringify(answer.values || {}) } : {});
+						frappe.dom.freeze();
+						original.call(frappe, opts).then(deferred.resolve, deferred.reject);
+					},
+					(error) => deferred.reject(error)
+				);
+			return deferred.promise();
+		}
+		return original.apply(this, arguments);
+	};
+	wrapped.crm_suite_wrapped = true;
+	frappe.call = wrapped;
+};
+$(document).on("app_ready", () => crm_suite.sales.wrap_kanban_drag());
+
 // Quotation and order lines (SPEC SALE-04): a product fills in its name, model, unit, list price and default
 // tax rate (the server does the same for lines sent without them).
 crm_suite.sales.fill_line_from_product = function (cdt, cdn) {

@@ -82,3 +82,32 @@ def get_board():
 	"""`frappe.desk.reportview.get` for the board request (see `is_board_request`)."""
 	args = get_form_params()
 	return compress(board_cards(args), args=args)
+
+
+def place_card(board_name: str, docname: str, from_column: str, to_column: str, old_index, new_index):
+	"""A dragged card's place in its column: Frappe's board keeps each column's card order on the Kanban
+	Board; the card leaves its old column's order and enters the new one's at the drop position. The board row
+	is locked first, so two drags at once queue instead of failing on the board's timestamp."""
+	board = frappe.get_doc("Kanban Board", board_name, for_update=True)
+	columns = {column.column_name: column for column in board.columns}
+	source, target = columns.get(from_column), columns.get(to_column)
+	if source is None or target is None:
+		frappe.throw(
+			frappe._("Column {0} is not on board {1}.").format(
+				to_column if target is None else from_column, board_name
+			),
+			frappe.ValidationError,
+		)
+
+	def order_of(column) -> list[str]:
+		order = frappe.parse_json(column.order or "[]") or []
+		return [name for name in order if isinstance(name, str) and name != docname]
+
+	source_order = order_of(source)
+	target_order = source_order if source is target else order_of(target)
+	position = max(0, min(frappe.utils.cint(new_index), len(target_order)))
+	target_order.insert(position, docname)
+	source.order = frappe.as_json(source_order)
+	target.order = frappe.as_json(target_order)
+	board.save(ignore_permissions=True)
+	return board

@@ -26,6 +26,7 @@ from crm_suite.policies.sales_rules import (
 	MoveRequest,
 	Stage,
 	days_between,
+	move_needs,
 	parse_required_fields,
 	plan_move,
 	plan_start,
@@ -290,26 +291,94 @@ def move_stage(
 	values: dict | None = None,
 ) -> dict:
 	"""Move one opportunity, refusing when its stage is no longer `expected_stage` (what the user saw)."""
-	stored = frappe.db.get_value(OPPORTUNITY, name, ["stage", "status"], as_dict=True, for_update=True)
-	if not stored:
-		frappe.throw(_("Opportunity {0} not found").format(name), frappe.DoesNotExistError)
-	doc = frappe.get_doc(OPPORTUNITY, name)  # read after the lock: the stored stage is the current one
-	doc.flags.expected_stage = expected_stage  # compared in apply_stage_rules, after save's permission check
+	# loaded with its row locked: the stored stage is the current one until the move commits
+	doc = frappe.get_doc(OPPORTUNITY, name, for_update=True)
+	doc.check_permission("write")
+	doc._doc_before_save = frappe.get_doc(doc.as_dict())  # the copy the rules compare with, as locked
+	doc.flags.expected_stage = expected_stage  # compared in apply_stage_rules
+	allowed = _move_fields(doc.sales_process)
 	for fieldname, value in (values or {}).items():
-		if fieldname not in _move_fields(doc.sales_process):
+		if fieldname not in allowed:
 			frappe.throw(_("Field {0} cannot be set with a stage move.").format(fieldname), StageMoveRefused)
 		doc.set(fieldname, value)
 	doc.stage = to_stage
 	doc.stage_feedback = feedback
 	if loss_reason:
 		doc.loss_reason = loss_reason
-	doc.save()
+	save_move(doc)
 	return {
 		"name": doc.name,
 		"stage": doc.stage,
 		"status": doc.status,
 		"probability": doc.probability,
 		"modified": str(doc.modified),
+	}
+
+
+def save_move(doc) -> None:
+	"""`Document.save` of a stage move, without what a move cannot change: the row was read under its lock a
+	moment ago (no second read for `check_if_latest` and the before-copy), only the changed columns are
+	written (not every column and child row), and only changed links are checked. Everything else a save does
+	happens as usual: the permission-level guard, the controller's and hooks' validate / before_save (the stage
+	rules among them), the field checks (mandatory, lengths, selects, sanitising), then on_update / on_change
+	with notifications, webhooks and server scripts, the Version row, the realtime update."""
+	before = doc.get_doc_before_save()
+	meta = doc.meta
+	fetched_from = {(df.fetch_from or "").split(".")[0] for df in meta.fields if df.fetch_from}
+	doc._action = "save"
+	doc.flags.notifications_executed = []
+	doc.set_user_and_timestamp()
+	doc.validate_higher_perm_levels()
+	for df in meta.get_link_fields():
+		value = doc.get(df.fieldname)
+		if value and value != before.get(df.fieldname):
+			if df.fieldname in fetched_from:  # values fetched from the link: Frappe's full link check
+				doc._validate_links()
+			elif not frappe.db.exists(df.options, value):
+				frappe.throw(
+					_("Could not find {0}: {1}").format(_(df.label), value), frappe.LinkValidationError
+				)
+	doc.run_before_save_methods()
+	doc._validate()
+	changed = {
+		df.fieldname: doc.get(df.fieldname)
+		for df in meta.fields
+		if df.fieldtype not in frappe.model.no_value_fields
+		and df.fieldtype not in frappe.model.table_fields
+		and doc.get(df.fieldname) != before.get(df.fieldname)
+	}
+	changed.update(modified=doc.modified, modified_by=doc.modified_by)
+	frappe.db.set_value(OPPORTUNITY, doc.name, changed, update_modified=False)
+	doc.run_post_save_methods()
+
+
+def move_requirements(name: str, to_stage: str) -> dict:
+	"""What moving `name` to `to_stage` asks of the user, for the Move Stage and Kanban drag dialogs: the
+	feedback note, a loss reason, the fields the passed stages require with their current values, whether the
+	target ends the opportunity; or the reason no input can make the move allowed."""
+	doc = frappe.get_doc(OPPORTUNITY, name)
+	doc.check_permission("read")
+	stages = load_stages(doc.sales_process)
+	status = doc.status or OPEN
+	try:
+		needs = move_needs(
+			stages,
+			doc.stage,
+			status,
+			to_stage,
+			is_manager=status != OPEN and _is_manager(frappe.session.user, doc.salesperson),
+		)
+	except MoveRefused as refusal:
+		return {"stage": doc.stage, "to_stage": to_stage, "refused": refusal_message(refusal)}
+	filled = _filled(doc)
+	return {
+		"stage": doc.stage,
+		"to_stage": needs.target.name,
+		"end_kind": needs.target.end_kind,
+		"direction": needs.direction,
+		"feedback": needs.feedback,
+		"loss_reason": needs.loss_reason,
+		"fields": [{"fieldname": f, "value": doc.get(f), "filled": f in filled} for f in needs.fields],
 	}
 
 
