@@ -100,7 +100,7 @@ def test_cancelling_the_dialog_puts_the_card_back(board):
 	drag(page, other, FIRST, NEEDS)
 	dialog = page.locator(".crm-move-dialog.show")
 	dialog.wait_for(state="visible", timeout=30_000)
-	page.keyboard.press("Escape")
+	dialog.locator(".btn-modal-close").click()  # the dialog's ×
 	page.locator(".crm-move-dialog").wait_for(state="detached", timeout=10_000)
 	card(page, FIRST, other).wait_for(timeout=10_000)
 	assert stage_of(page, other) == FIRST
