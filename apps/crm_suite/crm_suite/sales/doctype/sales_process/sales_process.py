@@ -13,7 +13,7 @@ from crm_suite.policies.sales_rules import (
 	removed_stages,
 )
 from crm_suite.services.sales.processes import sync_process
-from crm_suite.services.sales.stages import refuse, stage_counts
+from crm_suite.services.sales.stages import refuse, stage_counts, stages_changed
 
 
 class StageInUse(frappe.ValidationError):
@@ -45,7 +45,11 @@ class SalesProcess(Document):
 		self.validate_removed_stages()
 
 	def on_update(self):
+		stages_changed(self.name)
 		sync_process(self)
+
+	def on_trash(self):
+		stages_changed(self.name)
 
 	def validate_stages(self):
 		stages = [
