@@ -276,10 +276,20 @@ def cancel_document(doc):
 
 
 def target_of(doc) -> tuple[str, str] | None:
+	"""The order or contract a payment or refund counts against. A refund of a cancelled order's payment names
+	only the payment (Frappe refuses links to cancelled documents): it counts against the payment's target."""
 	if doc.get("customer_order"):
 		return ("Customer Order", doc.customer_order)
 	if doc.get("sales_contract"):
 		return ("Sales Contract", doc.sales_contract)
+	if doc.doctype == "Customer Refund" and doc.get("customer_payment"):
+		paid = frappe.db.get_value(
+			"Customer Payment", doc.customer_payment, ["customer_order", "sales_contract"], as_dict=True
+		)
+		if paid and paid.customer_order:
+			return ("Customer Order", paid.customer_order)
+		if paid and paid.sales_contract:
+			return ("Sales Contract", paid.sales_contract)
 	return None
 
 
@@ -374,8 +384,9 @@ def check_target_open(doctype: str, name: str):
 
 
 def after_money_change(doc):
-	if doc.get("customer_order"):
-		update_order_payment(doc.customer_order)
+	target = target_of(doc)
+	if target and target[0] == "Customer Order":
+		update_order_payment(target[1])
 	if doc.doctype == "Customer Payment" and doc.get("plan_instalment"):
 		update_instalments([doc.plan_instalment])
 

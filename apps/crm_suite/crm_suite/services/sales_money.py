@@ -118,8 +118,9 @@ def check_positive(doc):
 
 
 def admin_threshold() -> float:
-	value = frappe.db.get_single_value("CRM Suite Settings", "contract_admin_threshold")
-	return flt(value) if value not in (None, "") else DEFAULT_ADMIN_THRESHOLD
+	"""The setting; 0 or unset (a settings form saved before the field existed stores 0) is the default."""
+	value = flt(frappe.db.get_single_value("CRM Suite Settings", "contract_admin_threshold"))
+	return value if value > 0 else DEFAULT_ADMIN_THRESHOLD
 
 
 def validate_contract(contract):
@@ -328,9 +329,20 @@ def validate_refund(refund):
 				_("Payment {0} is not a submitted payment of this customer.").format(refund.customer_payment),
 				_("Wrong Payment"),
 			)
-		refund.customer_order, refund.sales_contract = paid.customer_order, paid.sales_contract
+		# the payment's order or contract is named only while it is not cancelled (Frappe refuses a link to a
+		# cancelled document); the refund still counts against it through the payment (receivables.target_of)
+		refund.customer_order = (
+			paid.customer_order if _is_active("Customer Order", paid.customer_order) else None
+		)
+		refund.sales_contract = (
+			paid.sales_contract if _is_active("Sales Contract", paid.sales_contract) else None
+		)
 	validate_target(refund, allow_none=True)
 	set_amount_in_words(refund)
+
+
+def _is_active(doctype: str, name: str | None) -> bool:
+	return bool(name) and frappe.db.get_value(doctype, name, "docstatus") != 2
 
 
 def validate_target(doc, allow_none: bool):

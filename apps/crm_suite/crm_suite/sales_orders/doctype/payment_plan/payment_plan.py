@@ -1,7 +1,6 @@
 # Copyright (c) 2026, crm_suite contributors
 # For license information, please see license.txt
 
-import frappe
 from frappe.model.document import Document
 
 from crm_suite.services import sales_money
@@ -40,7 +39,3 @@ class PaymentPlan(Document):
 
 	def validate(self):
 		sales_money.validate_plan(self)
-
-
-def on_doctype_update():
-	frappe.db.add_index("Payment Plan Instalment", ["status", "due_date"])

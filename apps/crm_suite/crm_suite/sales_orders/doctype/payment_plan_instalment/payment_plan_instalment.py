@@ -1,6 +1,7 @@
 # Copyright (c) 2026, crm_suite contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 
@@ -23,4 +24,9 @@ class PaymentPlanInstalment(Document):
 		status: DF.Literal["", "Unpaid", "Partly Paid", "Paid", "Overdue"]
 	# end: auto-generated types
 
-	pass
+	"""One instalment of a payment plan (SPEC SALE-06): its paid amount and status follow its payments."""
+
+
+def on_doctype_update():
+	# the daily overdue run filters on these (services/sales_money.flag_overdue_instalments)
+	frappe.db.add_index("Payment Plan Instalment", ["status", "due_date"])
