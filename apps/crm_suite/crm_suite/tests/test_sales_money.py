@@ -277,7 +277,7 @@ class TestPayments(MoneyTestCase):
 	def test_the_ledger_equals_the_balances_after_a_random_sequence(self):
 		rng = random.Random(15)
 		orders = [self.confirmed_order(qty=rng.randint(1, 5)) for _ in range(4)]
-		payments, refunds = [], []
+		payments = []
 		for _ in range(60):
 			open_orders = [
 				o for o in orders if frappe.db.get_value("Customer Order", o.name, "docstatus") == 1
