@@ -147,6 +147,9 @@ def validate_contract(contract):
 	if flt(contract.contract_amount) <= 0:
 		_refuse(_("Enter the contract amount or add lines."), _("Invalid Amount"))
 	set_amount_in_words(contract, "contract_amount", "contract_amount_in_words")
+	contract.gross_margin = (
+		float(dec(contract.contract_amount) - dec(contract.estimated_cost)) if contract.estimated_cost else 0
+	)
 	contract.needs_admin_approval = int(
 		rules.needs_admin_approval(contract.contract_amount, admin_threshold())
 	)

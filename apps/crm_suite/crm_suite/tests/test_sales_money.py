@@ -145,6 +145,16 @@ class TestContractApproval(MoneyTestCase):
 			with self.subTest(values=values), self.assertRaises(frappe.ValidationError):
 				self.contract(**values)
 
+	def test_cost_and_margin_are_for_managers_only(self):
+		frappe.set_user(self.team["manager"])
+		contract = self.contract(amount=10000, estimated_cost=6500)
+		self.assertEqual(contract.gross_margin, 3500)
+		frappe.set_user(self.team["sales_a"])
+		doc = frappe.get_doc("Sales Contract", contract.name)
+		doc.apply_fieldlevel_read_permissions()
+		self.assertEqual((doc.get("estimated_cost"), doc.get("gross_margin")), (None, None))
+		self.assertEqual(doc.contract_amount, 10000)
+
 	def test_cancelling_an_approved_contract_reverses_its_receivable_once(self):
 		contract = self.contract(amount=5000)
 		frappe.set_user(self.team["manager"])

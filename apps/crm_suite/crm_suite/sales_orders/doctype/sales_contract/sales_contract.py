@@ -30,6 +30,8 @@ class SalesContract(Document):
 		customer_order: DF.Link | None
 		customer_signer: DF.Data | None
 		end_date: DF.Date
+		estimated_cost: DF.Currency
+		gross_margin: DF.Currency
 		lines: DF.Table[SalesContractLine]
 		naming_series: DF.Literal["HT-.YYYY.-"]
 		needs_admin_approval: DF.Check
