@@ -83,6 +83,7 @@ def _fill(frappe, tag: str, count: int, customer_sql: str, salespeople: list[str
 			from {seq} where seq % {ORDER_EVERY} = 0"""
 		)
 		frappe.db.commit()
+		print(f"# {tag}: {last} payments", flush=True)
 	return True
 
 
@@ -224,3 +225,23 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		baseline_name="get_list over Customer Payment and the ledger's confirmations + Python grouping",
 		lower_is_better=True,
 	)
+
+	# the same report as a manager: the row scope (salesperson or customer in the subtree) on every row
+	manager = frappe.db.get_value("Sales Staff", {"manages_subordinates": 1, "enabled": 1}, "user")
+	if manager:
+		frappe.set_user(manager)
+		try:
+			collection_rate.execute(filters)
+			scoped, _m = median_seconds(lambda: collection_rate.execute(filters), max(3, repeats))
+		finally:
+			frappe.set_user("Administrator")
+		emit(
+			"collection_rate_report_manager",
+			scoped,
+			"s",
+			statistics.median(report_samples),
+			scale=scale,
+			n=max(3, repeats),
+			baseline_name="the same report as a CRM Admin (unscoped), same run",
+			lower_is_better=True,
+		)

@@ -224,17 +224,26 @@ def reverse(doc, posting_date=None) -> bool:
 
 def figures(balance_of: str, name: str) -> Figures:
 	"""A customer's, order's or contract's figures (no lock: for display and reports)."""
-	row = frappe.db.get_value(
-		BALANCE,
-		balance_name(balance_of, name),
-		["receivable_amount", "collected_amount", "refunded_amount", "balance"],
+	table = frappe.qb.DocType(BALANCE)
+	rows = (
+		frappe.qb.from_(table)
+		.select(table.receivable_amount, table.collected_amount, table.refunded_amount, table.balance)
+		.where(table.name == balance_name(balance_of, name))
+		.run()
 	)
-	return Figures(*(dec(v) for v in row)) if row else NO_FIGURES
+	return Figures(*(dec(v) for v in rows[0])) if rows else NO_FIGURES
 
 
 def customer_balance(customer: str) -> Decimal:
-	"""What the customer owes now (negative: a credit) — one primary-key read."""
-	return dec(frappe.db.get_value(BALANCE, balance_name(CUSTOMER, customer), "balance"))
+	"""What the customer owes now (negative: a credit) — one primary-key read, however many payments."""
+	table = frappe.qb.DocType(BALANCE)
+	rows = (
+		frappe.qb.from_(table)
+		.select(table.balance)
+		.where(table.name == balance_name(CUSTOMER, customer))
+		.run()
+	)
+	return dec(rows[0][0]) if rows else ZERO
 
 
 # --- confirmations -----------------------------------------------------------------------------------------

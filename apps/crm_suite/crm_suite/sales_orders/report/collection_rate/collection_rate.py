@@ -7,7 +7,7 @@ applied as in its list."""
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Function, Sum
+from frappe.query_builder.functions import Sum
 from frappe.utils import add_months, flt, get_first_day, get_last_day, getdate
 
 from crm_suite.permissions.rows import where_in_scope
@@ -16,11 +16,6 @@ from crm_suite.policies import receivables as rules
 
 LEDGER = "Receivable Ledger Entry"
 NO_DEPARTMENT = "—"
-
-
-class DateFormat(Function):
-	def __init__(self, date, fmt, alias=None):
-		super().__init__("DATE_FORMAT", date, fmt, alias=alias)
 
 
 def execute(filters=None):
@@ -65,30 +60,33 @@ def execute(filters=None):
 
 
 def collection(start, end, filters) -> dict[tuple[str, str], dict]:
-	"""(salesperson, period) → due, collected (net of refunds), refunded; one grouped query on the ledger."""
+	"""(salesperson, period) → due, collected (net of refunds), refunded. One query grouped by day and
+	salesperson — the covering index's own order, so MariaDB streams the groups without a temporary table or
+	a sort — folded into months or years here (a few thousand rows)."""
 	ledger = frappe.qb.DocType(LEDGER)
 	by_month = filters.group_by_month not in (0, "0", False)
-	period = DateFormat(ledger.posting_date, "%Y-%m") if by_month else DateFormat(ledger.posting_date, "%Y")
 	due = Sum(Case().when(ledger.entry_type.isin([rules.ORDER, rules.CONTRACT]), ledger.amount).else_(0))
 	paid = Sum(Case().when(ledger.entry_type == rules.PAYMENT, -ledger.amount).else_(0))
 	refunded = Sum(Case().when(ledger.entry_type == rules.REFUND, ledger.amount).else_(0))
 	query = (
 		frappe.qb.from_(ledger)
-		.select(ledger.salesperson, period.as_("period"), due, paid, refunded)
+		.select(ledger.posting_date, ledger.salesperson, due, paid, refunded)
 		.where((ledger.posting_date >= start) & (ledger.posting_date <= end))
-		.groupby(ledger.salesperson, period)
+		.groupby(ledger.posting_date, ledger.salesperson)
 	)
 	if filters.salesperson:
 		query = query.where(ledger.salesperson == filters.salesperson)
 	query = where_in_scope(query, MONEY_SCOPES[LEDGER](table=ledger))
-	return {
-		(salesperson or "", period_key): {
-			"due": flt(d),
-			"collected": flt(p) - flt(r),
-			"refunded": flt(r),
-		}
-		for salesperson, period_key, d, p, r in query.run()
-	}
+	rows: dict[tuple[str, str], dict] = {}
+	for day, salesperson, d, p, r in query.run():
+		period_key = str(day)[:7] if by_month else str(day)[:4]
+		row = rows.setdefault(
+			(salesperson or "", period_key), {"due": 0.0, "collected": 0.0, "refunded": 0.0}
+		)
+		row["due"] += flt(d)
+		row["collected"] += flt(p) - flt(r)
+		row["refunded"] += flt(r)
+	return rows
 
 
 def departments() -> list[frappe._dict]:
