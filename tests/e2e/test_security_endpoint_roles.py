@@ -109,6 +109,7 @@ EXPECTED = {
 	),
 	"crm_suite.api.sales_orders.make_customer_order": ("GET", {"source_name": "无此报价"}, STAFF),
 	"crm_suite.api.sales_orders.make_order_delivery": ("GET", {"source_name": "无此订单"}, STAFF),
+	"crm_suite.api.sales_money.customer_receivable": ("GET", {"customer": "无此客户"}, STAFF),
 }
 
 

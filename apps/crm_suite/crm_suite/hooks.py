@@ -43,6 +43,13 @@ permission_query_conditions = {
 	"Customer Order": "crm_suite.permissions.sales_orders.order_query_conditions",
 	"Order Delivery": "crm_suite.permissions.sales_orders.delivery_query_conditions",
 	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_query_conditions",
+	# Contracts, payment plans, payments received, refunds and receivables (SALE-05, SALE-06).
+	"Sales Contract": "crm_suite.permissions.sales_money.contract_query_conditions",
+	"Payment Plan": "crm_suite.permissions.sales_money.plan_query_conditions",
+	"Customer Payment": "crm_suite.permissions.sales_money.payment_query_conditions",
+	"Customer Refund": "crm_suite.permissions.sales_money.refund_query_conditions",
+	"Receivable Ledger Entry": "crm_suite.permissions.sales_money.ledger_query_conditions",
+	"Receivable Balance": "crm_suite.permissions.sales_money.balance_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -64,6 +71,12 @@ has_permission = {
 	"Customer Order": "crm_suite.permissions.sales_orders.selling_has_permission",
 	"Order Delivery": "crm_suite.permissions.sales_orders.selling_has_permission",
 	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_has_permission",
+	"Sales Contract": "crm_suite.permissions.sales_money.money_has_permission",
+	"Payment Plan": "crm_suite.permissions.sales_money.money_has_permission",
+	"Customer Payment": "crm_suite.permissions.sales_money.money_has_permission",
+	"Customer Refund": "crm_suite.permissions.sales_money.money_has_permission",
+	"Receivable Ledger Entry": "crm_suite.permissions.sales_money.money_has_permission",
+	"Receivable Balance": "crm_suite.permissions.sales_money.money_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -138,7 +151,13 @@ scheduler_events = {
 	},
 	# Opportunities past their expected close date (SPEC SALE-01) and visit plans of past days (SPEC FUP-03)
 	# are flagged overdue, their owners told once.
-	"daily": ["crm_suite.tasks.flag_overdue_opportunities", "crm_suite.tasks.flag_overdue_visit_plans"],
+	# Overdue payment instalments and contracts due for renewal (SPEC SALE-05, SALE-06): flagged, owners told once.
+	"daily": [
+		"crm_suite.tasks.flag_overdue_opportunities",
+		"crm_suite.tasks.flag_overdue_visit_plans",
+		"crm_suite.tasks.flag_overdue_instalments",
+		"crm_suite.tasks.remind_contract_renewals",
+	],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
 }
 
@@ -146,9 +165,15 @@ scheduler_events = {
 ignore_links_on_delete = ["Customer Ownership Log", "Phone Number Index"]
 
 # Approvals (SPEC POOL-02a, POOL-07, POOL-08): the app owns these workflows, their states and actions.
-WORKFLOWS = ["Claim Application Approval", "Customer Transfer Approval", "Invalid Customer Approval"]
+# Contracts (SPEC SALE-05): approved by a manager up to the amount threshold, by a CRM Admin above it.
+WORKFLOWS = [
+	"Claim Application Approval",
+	"Customer Transfer Approval",
+	"Invalid Customer Approval",
+	"Sales Contract Approval",
+]
 fixtures = [
-	{"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Approved", "Rejected"]]]},
+	{"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Approved", "Rejected", "Cancelled"]]]},
 	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Approve", "Reject"]]]},
 	{"dt": "Workflow", "filters": [["name", "in", WORKFLOWS]]},
 ]

@@ -39,3 +39,17 @@ def flag_overdue_visit_plans():
 	from crm_suite.services.visit_plan import flag_overdue_plans
 
 	flag_overdue_plans()
+
+
+def flag_overdue_instalments():
+	"""Daily (SPEC SALE-06): unpaid instalments past their due date become Overdue, their owners told once."""
+	from crm_suite.services.sales_money import flag_overdue_instalments
+
+	flag_overdue_instalments()
+
+
+def remind_contract_renewals():
+	"""Daily (SPEC SALE-05): contracts within their renewal reminder days, one notice per owner; ended ones expire."""
+	from crm_suite.services.sales_money import remind_contract_renewals
+
+	remind_contract_renewals()

@@ -199,6 +199,64 @@ def make_rows(a: str, b: str) -> dict:
 			status="Planned",
 			salesperson=user,
 		)
+		# contracts, plans, payments, refunds and receivables follow their salesperson and customer (SALE-05/06)
+		rows.setdefault("Sales Contract", {})[key] = _raw(
+			"Sales Contract",
+			name(),
+			naming_series="HT-.YYYY.-",
+			contract_title=f"矩阵合同{tag}{key}",
+			customer=c,
+			currency="CNY",
+			start_date=now_datetime().date(),
+			end_date=now_datetime().date(),
+			contract_amount=1000,
+			estimated_cost=600,
+			gross_margin=400,
+			status="Pending",
+			salesperson=user,
+		)
+		rows.setdefault("Payment Plan", {})[key] = _raw(
+			"Payment Plan",
+			name(),
+			naming_series="PP-.YYYY.-",
+			customer_order=rows["Customer Order"][key],
+			customer=c,
+			salesperson=user,
+		)
+		for doctype, series, extra in (
+			("Customer Payment", "HK-.YYYY.-", {}),
+			("Customer Refund", "TK-.YYYY.-", {"reason": "矩阵"}),
+		):
+			rows.setdefault(doctype, {})[key] = _raw(
+				doctype,
+				name(),
+				naming_series=series,
+				customer=c,
+				customer_order=rows["Customer Order"][key],
+				posting_date=now_datetime().date(),
+				amount=100,
+				currency="CNY",
+				salesperson=user,
+				**extra,
+			)
+		rows.setdefault("Receivable Ledger Entry", {})[key] = _raw(
+			"Receivable Ledger Entry",
+			name(),
+			posting_date=now_datetime().date(),
+			customer=c,
+			entry_type="Payment",
+			amount=-100,
+			salesperson=user,
+		)
+		rows.setdefault("Receivable Balance", {})[key] = _raw(
+			"Receivable Balance",
+			f"Customer Account-{c}",
+			balance_of="Customer Account",
+			balance_name=c,
+			customer=c,
+			salesperson=user,
+			balance=-100,
+		)
 
 	# unscoped doctypes: one row each (an existing one, or one made here)
 	for meta_name in frappe.get_all("DocType", filters={"module": ("in", _app_modules())}, pluck="name"):

@@ -20,6 +20,7 @@ class CRMSuiteSettings(Document):
 		from frappe.types import DF
 
 		company_name: DF.Data | None
+		contract_admin_threshold: DF.Currency
 		customers_recycle_notified_until: DF.Datetime | None
 		default_phone_region: DF.Data | None
 		duplicate_name_policy: DF.Literal["Off", "Warn", "Ban"]

@@ -24,3 +24,18 @@ frappe.ui.form.on("Customer Account", {
 		}
 	},
 });
+
+// The customer's receivable balance on the 360° view (SPEC CUS-05, SALE-06): one primary-key read.
+frappe.ui.form.on("Customer Account", {
+	refresh(frm) {
+		if (frm.is_new() || !frappe.model.can_read("Receivable Balance")) return;
+		frappe
+			.call({ method: "crm_suite.api.sales_money.customer_receivable", type: "GET", args: { customer: frm.doc.name } })
+			.then(({ message }) => {
+				if (!message || (!message.receivable && !message.collected)) return;
+				const color = message.balance > 0 ? "orange" : "green";
+				frm.dashboard.add_indicator(__("Receivable Balance: {0}", [format_currency(message.balance)]), color);
+				frm.dashboard.add_indicator(__("Collected: {0}", [format_currency(message.collected - message.refunded)]), "blue");
+			});
+	},
+});

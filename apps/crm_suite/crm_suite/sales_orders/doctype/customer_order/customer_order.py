@@ -4,7 +4,7 @@
 import frappe
 
 from crm_suite.sales_orders.selling import SellingDocument
-from crm_suite.services import sales_orders
+from crm_suite.services import receivables, sales_orders
 
 
 class CustomerOrder(SellingDocument):
@@ -34,7 +34,7 @@ class CustomerOrder(SellingDocument):
 		net_total: DF.Currency
 		opportunity: DF.Link | None
 		paid_amount: DF.Currency
-		payment_status: DF.Literal["", "Unpaid", "Partly Paid", "Paid"]
+		payment_status: DF.Literal["", "Unpaid", "Partly Paid", "Paid", "Refunded"]
 		per_delivered: DF.Percent
 		quotation: DF.Link | None
 		remarks: DF.SmallText | None
@@ -76,11 +76,21 @@ class CustomerOrder(SellingDocument):
 
 	def on_submit(self):
 		sales_orders.quotation_ordered(self.quotation, ordered=True)
+		receivables.confirm_order(self)
 
 	def on_cancel(self):
 		sales_orders.cancel_deliveries(self)
 		self.db_set("status", "Cancelled")
 		sales_orders.quotation_ordered(self.quotation, ordered=False)
+		# the receivable is reversed once; payments stay submitted and can be refunded (SALE-06)
+		self.ignore_linked_doctypes = (
+			"Customer Payment",
+			"Customer Refund",
+			"Payment Plan",
+			"Sales Contract",
+			"Receivable Ledger Entry",
+		)
+		receivables.cancel_document(self)
 
 
 def on_doctype_update():

@@ -1,0 +1,27 @@
+# Copyright (c) 2026, crm_suite contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class SalesContractLine(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amount: DF.Currency
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		price: DF.Currency
+		product: DF.Link
+		product_name: DF.Data | None
+		qty: DF.Float
+		unit: DF.Link | None
+	# end: auto-generated types
+
+	pass
