@@ -43,6 +43,12 @@ permission_query_conditions = {
 	"Customer Order": "crm_suite.permissions.sales_orders.order_query_conditions",
 	"Order Delivery": "crm_suite.permissions.sales_orders.delivery_query_conditions",
 	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_query_conditions",
+	# Points and redemptions follow the customer, expenses the salesperson and the customer (SALE-08, SALE-11).
+	"Customer Points Entry": "crm_suite.permissions.loyalty.points_entry_query_conditions",
+	"Customer Points Balance": "crm_suite.permissions.loyalty.points_balance_query_conditions",
+	"Gift Redemption": "crm_suite.permissions.loyalty.redemption_query_conditions",
+	"Points Edit Log": "crm_suite.permissions.loyalty.edit_log_query_conditions",
+	"Sales Expense": "crm_suite.permissions.loyalty.expense_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -64,6 +70,11 @@ has_permission = {
 	"Customer Order": "crm_suite.permissions.sales_orders.selling_has_permission",
 	"Order Delivery": "crm_suite.permissions.sales_orders.selling_has_permission",
 	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_has_permission",
+	"Customer Points Entry": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Customer Points Balance": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Gift Redemption": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Points Edit Log": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Sales Expense": "crm_suite.permissions.loyalty.loyalty_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -124,6 +135,18 @@ doc_events = {
 		"on_update": "crm_suite.services.call_center.clear_settings_cache",
 		"on_trash": "crm_suite.services.call_center.clear_settings_cache",
 	},
+	# Loyalty points (SPEC SALE-08): line points on every draft save (hand edits audited), accrual on confirm,
+	# reversal on cancel; refunds (SALE-06's Customer Refund) take back points in proportion.
+	"Customer Order": {
+		"validate": "crm_suite.services.loyalty.set_order_points",
+		"on_update": "crm_suite.services.loyalty.write_edit_logs",
+		"on_submit": "crm_suite.services.loyalty.accrue_order",
+		"on_cancel": "crm_suite.services.loyalty.reverse_order",
+	},
+	"Customer Refund": {
+		"on_submit": "crm_suite.services.loyalty.refund_submitted",
+		"on_cancel": "crm_suite.services.loyalty.refund_cancelled",
+	},
 }
 
 # Overdue customers and leads return to their pools (SPEC POOL-05), warnings first; call centre
@@ -134,7 +157,11 @@ scheduler_events = {
 	},
 	# Opportunities past their expected close date (SPEC SALE-01) and visit plans of past days (SPEC FUP-03)
 	# are flagged overdue, their owners told once.
-	"daily": ["crm_suite.tasks.flag_overdue_opportunities", "crm_suite.tasks.flag_overdue_visit_plans"],
+	"daily": [
+		"crm_suite.tasks.flag_overdue_opportunities",
+		"crm_suite.tasks.flag_overdue_visit_plans",
+		"crm_suite.tasks.expire_points",
+	],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
 }
 
@@ -142,7 +169,12 @@ scheduler_events = {
 ignore_links_on_delete = ["Customer Ownership Log", "Phone Number Index"]
 
 # Approvals (SPEC POOL-02a, POOL-07, POOL-08): the app owns these workflows, their states and actions.
-WORKFLOWS = ["Claim Application Approval", "Customer Transfer Approval", "Invalid Customer Approval"]
+WORKFLOWS = [
+	"Claim Application Approval",
+	"Customer Transfer Approval",
+	"Invalid Customer Approval",
+	"Sales Expense Approval",  # SPEC SALE-11
+]
 fixtures = [
 	{"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Approved", "Rejected"]]]},
 	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Approve", "Reject"]]]},

@@ -39,3 +39,10 @@ def flag_overdue_visit_plans():
 	from crm_suite.services.visit_plan import flag_overdue_plans
 
 	flag_overdue_plans()
+
+
+def expire_points():
+	"""Daily (SPEC SALE-08): unspent points of accruals past their expiry date expire, once."""
+	from crm_suite.services.loyalty import expire_points
+
+	expire_points()

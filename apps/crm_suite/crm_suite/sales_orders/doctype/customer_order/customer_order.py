@@ -43,6 +43,7 @@ class CustomerOrder(SellingDocument):
 		shipment_status: DF.Literal["", "Not Delivered", "Partly Delivered", "Fully Delivered"]
 		status: DF.Literal["", "Draft", "Confirmed", "Completed", "Cancelled"]
 		tax_total: DF.Currency
+		total_points: DF.Int
 		total_qty: DF.Float
 		transaction_date: DF.Date
 		warehouse: DF.Link | None
