@@ -298,6 +298,9 @@ def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0)
 	from crm_suite.demo.visit_plans import load_visit_plans  # FUP-03
 
 	result["visit_plans"] = load_visit_plans(org["salespeople"])
+	from crm_suite.demo.loyalty import load_loyalty_demo  # SALE-08, SALE-11
+
+	result["loyalty"] = load_loyalty_demo(commit=False)
 	frappe.db.commit()
 	return {**org, **result, **opportunities, "sales_orders": sales}
 

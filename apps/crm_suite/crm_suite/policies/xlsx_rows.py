@@ -133,7 +133,9 @@ def _rows(data: bytes, cells: _Cells, width: int) -> Iterator[tuple]:
 		for cell in _CELL.finditer(row.group(2) or b""):
 			letters, style, kind, plain, inline, general_attrs, general_inner = cell.groups()
 			if letters is not None:
-				column = columns.get(letters) or columns.setdefault(letters, column_index_from_string(letters.decode()))
+				column = columns.get(letters) or columns.setdefault(
+					letters, column_index_from_string(letters.decode())
+				)
 				if inline is not None:
 					value = _text(inline)
 				elif plain is None:

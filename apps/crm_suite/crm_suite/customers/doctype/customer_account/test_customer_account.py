@@ -131,12 +131,18 @@ class TestPhoneMasking(CRMTestCase):
 		"""Frappe 15 skipped the field after a removed one (fixed by crm_suite.permissions.fieldlevel)."""
 		frappe.set_user(self.team["sales_a"])
 		try:
-			for fields in (["name", "mobile_no", "phone", "fax"], ["name", "phone", "mobile_no", "customer_name"]):
+			for fields in (
+				["name", "mobile_no", "phone", "fax"],
+				["name", "phone", "mobile_no", "customer_name"],
+			):
 				rows = frappe.get_list("Customer Account", filters={"name": self.doc.name}, fields=fields)
 				self.assertEqual(len(rows), 1)
 				self.assertFalse({"mobile_no", "phone", "fax"} & set(rows[0]), fields)
 			as_list = frappe.get_list(
-				"Customer Account", filters={"name": self.doc.name}, fields=["mobile_no", "phone"], as_list=True
+				"Customer Account",
+				filters={"name": self.doc.name},
+				fields=["mobile_no", "phone"],
+				as_list=True,
 			)
 			self.assertNotIn("13812345678", frappe.as_json(as_list))
 			self.assertNotIn("88886666", frappe.as_json(as_list))

@@ -271,7 +271,9 @@ class TestCustomerImport(CRMTestCase):
 		)
 		self.assertEqual(owned_count(CUSTOMER, team["sales_a"]), owned + 1)
 		self.assertEqual(set(stored(rows)), {rows[0]["customer_name"]})
-		batch = run_batch(xlsx_file([self.row(), self.row(salesperson=team["sales_b"])]), salesperson=team["sales_a"])
+		batch = run_batch(
+			xlsx_file([self.row(), self.row(salesperson=team["sales_b"])]), salesperson=team["sales_a"]
+		)
 		self.assertEqual((batch.status, batch.imported_rows, batch.failed_rows), ("Failed", 0, 1))
 
 	def test_manager_may_assign_only_within_own_scope(self):
