@@ -2,10 +2,9 @@
 reversals in proportion and never above the accrual, FIFO expiry that never expires twice."""
 
 import pytest
+from crm_suite.policies import points as p
 from hypothesis import given
 from hypothesis import strategies as st
-
-from crm_suite.policies import points as p
 
 RULES = [
 	p.Rule("P1", None, None, p.PER_UNIT, 1),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Max, Sum
+from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, flt, getdate, now_datetime, nowdate
 
 from crm_suite.policies import points as policy
@@ -321,69 +321,76 @@ def write_edit_logs(order, method=None):
 	)
 
 
+def lock_order_points(order_name: str) -> frappe._dict | None:
+	"""The order row, locked (a unique-key locking read: no gap locks), with the latest committed points state:
+	every posting about an order's points (accrual, reversal, refunds) queues on it, then on the balance."""
+	table = frappe.qb.DocType("Customer Order")
+	rows = (
+		frappe.qb.from_(table)
+		.select(
+			table.customer, table.grand_total, table.docstatus, table.accrued_points, table.reversed_points
+		)
+		.where(table.name == order_name)
+		.for_update()
+		.run(as_dict=True)
+	)
+	return rows[0] if rows else None
+
+
+def _set_order_points(order_name: str, **values):
+	table = frappe.qb.DocType("Customer Order")
+	query = frappe.qb.update(table).where(table.name == order_name)
+	for field, value in values.items():
+		query = query.set(table[field], cint(value))
+	query.run()
+
+
 def accrue_order(order, method=None):
 	"""on_submit: the order's points go into the ledger, once."""
 	write_edit_logs(order)
 	points = sum(cint(line.points) for line in order.lines)
 	if points <= 0 or not customer_points_profile(order.customer)[0]:
 		return
-	lock_balances([order.customer])
-	if frappe.db.exists(
-		LEDGER, {"voucher_type": "Customer Order", "voucher_no": order.name, "entry_type": ACCRUAL}
-	):
+	state = lock_order_points(order.name)
+	if not state or cint(state.accrued_points):
 		return
 	days = expiry_days()
-	post(
-		[
-			Entry(
-				order.customer,
-				points,
-				ACCRUAL,
-				"Customer Order",
-				order.name,
-				order.name,
-				add_days(getdate(nowdate()), days) if days else None,
-			)
-		]
-	)
+	expires_on = add_days(getdate(nowdate()), days) if days else None
+	post([Entry(order.customer, points, ACCRUAL, "Customer Order", order.name, order.name, expires_on)])
+	_set_order_points(order.name, accrued_points=points, reversed_points=0)
+	order.accrued_points, order.reversed_points = points, 0
 
 
-def order_points(order_name: str, for_update: bool = False) -> dict[str, int]:
-	"""The order's ledger sums per entry type (accrual, reversal, refund reversal)."""
-	table = frappe.qb.DocType(LEDGER)
-	query = (
-		frappe.qb.from_(table)
-		.select(table.entry_type, Sum(table.points), Max(table.expires_on))
-		.where((table.customer_order == order_name) & table.entry_type.isin(ORDER_TYPES))
-		.groupby(table.entry_type)
+def accrual_expiry(order_name: str):
+	"""The expiry date of the order's accrual: its reversals expire (cancel out) with it."""
+	return frappe.db.get_value(
+		LEDGER, {"customer_order": order_name, "entry_type": ACCRUAL}, "expires_on", order_by=None
 	)
-	if for_update:
-		query = query.for_update()
-	sums = {kind: (cint(total), expires) for kind, total, expires in query.run()}
-	return sums
 
 
 def reverse_order(order, method=None):
 	"""on_cancel: what is left of the order's accrual goes back out of the ledger, exactly once."""
-	lock_balances([order.customer])
-	sums = order_points(order.name, for_update=True)
-	if REVERSAL in sums or ACCRUAL not in sums:
+	state = lock_order_points(order.name)
+	if not state:
 		return
-	left = sum(total for total, _expires in sums.values())
-	if left > 0:
-		post(
-			[
-				Entry(
-					order.customer,
-					-left,
-					REVERSAL,
-					"Customer Order",
-					order.name,
-					order.name,
-					sums[ACCRUAL][1],
-				)
-			]
-		)
+	left = cint(state.accrued_points) - cint(state.reversed_points)
+	if left <= 0:
+		return
+	post(
+		[
+			Entry(
+				state.customer,
+				-left,
+				REVERSAL,
+				"Customer Order",
+				order.name,
+				order.name,
+				accrual_expiry(order.name),
+			)
+		]
+	)
+	_set_order_points(order.name, reversed_points=state.accrued_points)
+	order.reversed_points = cint(state.accrued_points)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -407,59 +414,66 @@ def refunded_total(order_name: str, this_refund) -> object:
 
 
 def refund_submitted(refund, method=None):
-	"""A refund of an order takes back the order's points in proportion to the refunded amount / the order's
-	grand total (all refunds so far counted together), never more than the order accrued."""
+	"""A refund of a confirmed order takes back the order's points in proportion to the refunded amount / the
+	order's grand total (all refunds so far counted together), never more than the order accrued."""
 	order_name = refund.get("customer_order")
 	if not order_name:
 		return
-	order = frappe.db.get_value("Customer Order", order_name, ["customer", "grand_total"], as_dict=True)
-	if not order:
+	state = lock_order_points(order_name)
+	if not state or state.docstatus != 1 or not cint(state.accrued_points):
 		return
-	lock_balances([order.customer])
-	sums = order_points(order_name, for_update=True)
-	if ACCRUAL not in sums or REVERSAL in sums:
-		return
-	accrued, expires = sums[ACCRUAL]
-	taken = -sums.get(REFUND_REVERSAL, (0, None))[0]
-	points = policy.refund_reversal(accrued, taken, refunded_total(order_name, refund), order.grand_total)
+	taken = cint(state.reversed_points)
+	points = policy.refund_reversal(
+		state.accrued_points, taken, refunded_total(order_name, refund), state.grand_total
+	)
 	if points:
 		post(
 			[
 				Entry(
-					order.customer, -points, REFUND_REVERSAL, refund.doctype, refund.name, order_name, expires
+					state.customer,
+					-points,
+					REFUND_REVERSAL,
+					refund.doctype,
+					refund.name,
+					order_name,
+					accrual_expiry(order_name),
 				)
 			]
 		)
+		_set_order_points(order_name, reversed_points=taken + points)
 
 
 def refund_cancelled(refund, method=None):
-	"""A cancelled refund gives back the points it took (once: its entries then sum to zero)."""
+	"""A cancelled refund gives back the points it took, once (its entries then sum to zero); not after its
+	order was cancelled, whose reversal took the rest."""
+	order_name = refund.get("customer_order")
+	state = lock_order_points(order_name) if order_name else None
+	if not state or state.docstatus != 1:
+		return
 	table = frappe.qb.DocType(LEDGER)
 	rows = (
 		frappe.qb.from_(table)
-		.select(table.customer, table.customer_order, table.expires_on, Sum(table.points))
+		.select(Sum(table.points))
 		.where((table.voucher_type == refund.doctype) & (table.voucher_no == refund.name))
-		.groupby(table.customer, table.customer_order, table.expires_on)
 		.run()
 	)
-	if not rows:
+	taken = -cint(rows[0][0] if rows else 0)
+	if taken <= 0:
 		return
-	lock_balances([r[0] for r in rows])
-	rows = (
-		frappe.qb.from_(table)
-		.select(table.customer, table.customer_order, table.expires_on, Sum(table.points))
-		.where((table.voucher_type == refund.doctype) & (table.voucher_no == refund.name))
-		.groupby(table.customer, table.customer_order, table.expires_on)
-		.for_update()
-		.run()
-	)
 	post(
 		[
-			Entry(customer, -cint(total), REFUND_REVERSAL, refund.doctype, refund.name, order, expires)
-			for customer, order, expires, total in rows
-			if cint(total)
+			Entry(
+				state.customer,
+				taken,
+				REFUND_REVERSAL,
+				refund.doctype,
+				refund.name,
+				order_name,
+				accrual_expiry(order_name),
+			)
 		]
 	)
+	_set_order_points(order_name, reversed_points=max(0, cint(state.reversed_points) - taken))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -532,11 +546,11 @@ def cancel_redemption(doc):
 	"""on_cancel: the points come back and the gifts go back into stock, once."""
 	lock_balances([doc.customer])
 	table = frappe.qb.DocType(LEDGER)
+	# only this redemption's own submit and cancel (serialised on its row) post for it: a plain read will do
 	net = (
 		frappe.qb.from_(table)
 		.select(Sum(table.points))
 		.where((table.voucher_type == doc.doctype) & (table.voucher_no == doc.name))
-		.for_update()
 		.run()
 	)
 	net = cint(net[0][0]) if net else 0

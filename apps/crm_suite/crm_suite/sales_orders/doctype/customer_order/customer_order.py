@@ -18,6 +18,7 @@ class CustomerOrder(SellingDocument):
 
 		from crm_suite.sales_orders.doctype.customer_order_line.customer_order_line import CustomerOrderLine
 
+		accrued_points: DF.Int
 		amended_from: DF.Link | None
 		contact: DF.Link | None
 		currency: DF.Link
@@ -38,6 +39,7 @@ class CustomerOrder(SellingDocument):
 		per_delivered: DF.Percent
 		quotation: DF.Link | None
 		remarks: DF.SmallText | None
+		reversed_points: DF.Int
 		sales_department: DF.Link | None
 		salesperson: DF.Link | None
 		shipment_status: DF.Literal["", "Not Delivered", "Partly Delivered", "Fully Delivered"]
