@@ -141,6 +141,8 @@ doc_events = {
 		"validate": "crm_suite.services.loyalty.set_order_points",
 		"on_update": "crm_suite.services.loyalty.write_edit_logs",
 		"on_submit": "crm_suite.services.loyalty.accrue_order",
+		"before_cancel": "crm_suite.services.loyalty.refresh_order_points",
+		"before_update_after_submit": "crm_suite.services.loyalty.refresh_order_points",
 		"on_cancel": "crm_suite.services.loyalty.reverse_order",
 	},
 	"Customer Refund": {

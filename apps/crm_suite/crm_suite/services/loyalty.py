@@ -337,6 +337,14 @@ def lock_order_points(order_name: str) -> frappe._dict | None:
 	return rows[0] if rows else None
 
 
+def refresh_order_points(order, method=None):
+	"""before_cancel / before_update_after_submit: the order's points state as committed (refunds move it on
+	the row), so that the document's own save does not write back stale values."""
+	state = lock_order_points(order.name)
+	if state:
+		order.accrued_points, order.reversed_points = state.accrued_points, state.reversed_points
+
+
 def _set_order_points(order_name: str, **values):
 	table = frappe.qb.DocType("Customer Order")
 	query = frappe.qb.update(table).where(table.name == order_name)
