@@ -13,6 +13,7 @@ from harness import emit_latency
 
 
 def run(frappe, scale: int, repeats: int = 3, **_):
+	from crm_suite.policies import points as policy
 	from crm_suite.services import loyalty
 
 	products, customer = _shape(frappe)
@@ -42,10 +43,31 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		frappe.db.rollback()
 		return seconds
 
+	draft = frappe.get_doc({"doctype": "Customer Order", "customer": customer, "lines": lines})
+	draft.run_method("validate")  # priced lines, as the controller leaves them before the points step
+
+	def points_step() -> float:
+		began = time.perf_counter()
+		loyalty.set_order_points(draft)
+		return time.perf_counter() - began
+
+	def points_per_line() -> float:
+		"""The naive way: each line's rules fetched on their own (one query per line)."""
+		eligible, kind = loyalty.customer_points_profile(customer)
+		began = time.perf_counter()
+		for line in draft.lines:
+			rules = loyalty.rules_for([line.product], kind)
+			line.points = policy.line_points(
+				policy.pick_rule(rules, line.product, line.unit, kind), line.qty, line.amount
+			)
+		return time.perf_counter() - began
+
 	try:
 		one_insert()  # warm caches (meta, products, rules) for both
 		samples = [one_insert() for _ in range(samples_n)]
 		baseline = [line_by_line() for _ in range(max(3, samples_n // 5))]
+		step = [points_step() for _ in range(samples_n * 5)]
+		step_baseline = [points_per_line() for _ in range(samples_n * 5)]
 	finally:
 		frappe.db.rollback()
 		frappe.db.set_single_value("CRM Suite Settings", "enable_loyalty_points", was_on or 0)
@@ -56,4 +78,11 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		baseline,
 		scale=LINES,
 		baseline_name="the same order with points saved line by line through get_doc().save()",
+	)
+	emit_latency(
+		"order_points_step_50_lines",
+		step,
+		step_baseline,
+		scale=LINES,
+		baseline_name="the same lines' rules fetched one query per line",
 	)
