@@ -110,6 +110,9 @@ EXPECTED = {
 	"crm_suite.api.sales_orders.make_customer_order": ("GET", {"source_name": "无此报价"}, STAFF),
 	"crm_suite.api.sales_orders.make_order_delivery": ("GET", {"source_name": "无此订单"}, STAFF),
 	"crm_suite.api.sales_money.customer_receivable": ("GET", {"customer": "无此客户"}, STAFF),
+	# loyalty points (SALE-08): rules in bulk for managers and admins, a customer's balance for the staff
+	"crm_suite.api.loyalty.set_rules_in_bulk": ("POST", {"products": "[]"}, {"manager", "crm_admin"}),
+	"crm_suite.api.loyalty.points_balance": ("GET", {"customer": "无此客户"}, STAFF),
 }
 
 

@@ -50,6 +50,12 @@ permission_query_conditions = {
 	"Customer Refund": "crm_suite.permissions.sales_money.refund_query_conditions",
 	"Receivable Ledger Entry": "crm_suite.permissions.sales_money.ledger_query_conditions",
 	"Receivable Balance": "crm_suite.permissions.sales_money.balance_query_conditions",
+	# Points and redemptions follow the customer, expenses the salesperson and the customer (SALE-08, SALE-11).
+	"Customer Points Entry": "crm_suite.permissions.loyalty.points_entry_query_conditions",
+	"Customer Points Balance": "crm_suite.permissions.loyalty.points_balance_query_conditions",
+	"Gift Redemption": "crm_suite.permissions.loyalty.redemption_query_conditions",
+	"Points Edit Log": "crm_suite.permissions.loyalty.edit_log_query_conditions",
+	"Sales Expense": "crm_suite.permissions.loyalty.expense_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -77,6 +83,11 @@ has_permission = {
 	"Customer Refund": "crm_suite.permissions.sales_money.money_has_permission",
 	"Receivable Ledger Entry": "crm_suite.permissions.sales_money.money_has_permission",
 	"Receivable Balance": "crm_suite.permissions.sales_money.money_has_permission",
+	"Customer Points Entry": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Customer Points Balance": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Gift Redemption": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Points Edit Log": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Sales Expense": "crm_suite.permissions.loyalty.loyalty_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -141,6 +152,20 @@ doc_events = {
 		"on_update": "crm_suite.services.call_center.clear_settings_cache",
 		"on_trash": "crm_suite.services.call_center.clear_settings_cache",
 	},
+	# Loyalty points (SPEC SALE-08): line points on every draft save (hand edits audited), accrual on confirm,
+	# reversal on cancel; refunds (SALE-06's Customer Refund) take back points in proportion.
+	"Customer Order": {
+		"validate": "crm_suite.services.loyalty.set_order_points",
+		"on_update": "crm_suite.services.loyalty.write_edit_logs",
+		"on_submit": "crm_suite.services.loyalty.accrue_order",
+		"before_cancel": "crm_suite.services.loyalty.refresh_order_points",
+		"before_update_after_submit": "crm_suite.services.loyalty.refresh_order_points",
+		"on_cancel": "crm_suite.services.loyalty.reverse_order",
+	},
+	"Customer Refund": {
+		"on_submit": "crm_suite.services.loyalty.refund_submitted",
+		"on_cancel": "crm_suite.services.loyalty.refund_cancelled",
+	},
 }
 
 # Overdue customers and leads return to their pools (SPEC POOL-05), warnings first; call centre
@@ -157,6 +182,7 @@ scheduler_events = {
 		"crm_suite.tasks.flag_overdue_visit_plans",
 		"crm_suite.tasks.flag_overdue_instalments",
 		"crm_suite.tasks.remind_contract_renewals",
+		"crm_suite.tasks.expire_points",
 	],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
 }
@@ -171,6 +197,7 @@ WORKFLOWS = [
 	"Customer Transfer Approval",
 	"Invalid Customer Approval",
 	"Sales Contract Approval",
+	"Sales Expense Approval",  # SPEC SALE-11
 ]
 fixtures = [
 	{"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Approved", "Rejected", "Cancelled"]]]},

@@ -33,6 +33,8 @@ PRODUCT_UNITS = ("个", "台", "套", "箱", "件")
 ROOT_PRODUCT_CATEGORY = "全部产品"
 PRODUCT_CATEGORIES = ("硬件设备", "软件与服务", "耗材配件")
 DEFAULT_WAREHOUSE = "总仓"
+# Kinds of sales expenses (SPEC SALE-11), editable by admins.
+EXPENSE_TYPES = ("差旅费", "招待费", "礼品费", "交通费", "其他")
 
 
 def after_install():
@@ -88,6 +90,7 @@ def seed_defaults():
 	ensure_call_center_settings()
 	ensure_sales_defaults()
 	ensure_sales_order_masters()
+	ensure_expense_types()
 
 
 def ensure_sales_defaults():
@@ -209,6 +212,12 @@ def ensure_sales_order_masters():
 			frappe.db.set_value("Product Warehouse", DEFAULT_WAREHOUSE, "is_default", 1)
 		else:
 			_ensure("Product Warehouse", DEFAULT_WAREHOUSE, is_default=1, enabled=1)
+
+
+def ensure_expense_types():
+	"""The default kinds of sales expenses (SPEC SALE-11), added when missing."""
+	for expense_type in EXPENSE_TYPES:
+		_ensure("Sales Expense Type", expense_type, enabled=1)
 
 
 def before_uninstall():

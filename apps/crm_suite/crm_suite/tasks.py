@@ -53,3 +53,10 @@ def remind_contract_renewals():
 	from crm_suite.services.sales_money import remind_contract_renewals
 
 	remind_contract_renewals()
+
+
+def expire_points():
+	"""Daily (SPEC SALE-08): unspent points of accruals past their expiry date expire, once."""
+	from crm_suite.services.loyalty import expire_points
+
+	expire_points()

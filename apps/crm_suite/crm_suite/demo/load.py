@@ -301,6 +301,9 @@ def load_demo(customers: int = 1000, seed: int = 42, extra_salespeople: int = 0)
 	from crm_suite.demo.sales_money import load_money_demo  # SALE-05, SALE-06
 
 	result["sales_money"] = load_money_demo(commit=False)
+	from crm_suite.demo.loyalty import load_loyalty_demo  # SALE-08, SALE-11
+
+	result["loyalty"] = load_loyalty_demo(commit=False)
 	frappe.db.commit()
 	return {**org, **result, **opportunities, "sales_orders": sales}
 

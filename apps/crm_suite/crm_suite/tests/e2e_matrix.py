@@ -257,6 +257,41 @@ def make_rows(a: str, b: str) -> dict:
 			salesperson=user,
 			balance=-100,
 		)
+		# loyalty points follow the customer, redemptions and expenses also their salesperson (SALE-08, SALE-11)
+		rows.setdefault("Customer Points Entry", {})[key] = _raw(
+			"Customer Points Entry",
+			name(),
+			customer=c,
+			points=10,
+			entry_type="Accrual",
+			voucher_type="Customer Order",
+			voucher_no=rows["Customer Order"][key],
+			customer_order=rows["Customer Order"][key],
+		)
+		rows.setdefault("Customer Points Balance", {})[key] = _raw(
+			"Customer Points Balance", c, customer=c, points=10
+		)
+		rows.setdefault("Gift Redemption", {})[key] = _raw(
+			"Gift Redemption", name(), customer=c, gift="矩阵礼品", qty=1, salesperson=user
+		)
+		rows.setdefault("Points Edit Log", {})[key] = _raw(
+			"Points Edit Log",
+			name(),
+			customer_order=rows["Customer Order"][key],
+			customer_account=c,
+			edited_by=user,
+			old_points=1,
+			new_points=2,
+		)
+		rows.setdefault("Sales Expense", {})[key] = _raw(
+			"Sales Expense",
+			name(),
+			customer=c,
+			salesperson=user,
+			expense_type="差旅费",
+			amount=100,
+			currency="CNY",
+		)
 
 	# unscoped doctypes: one row each (an existing one, or one made here)
 	for meta_name in frappe.get_all("DocType", filters={"module": ("in", _app_modules())}, pluck="name"):

@@ -25,11 +25,13 @@ class CRMSuiteSettings(Document):
 		default_phone_region: DF.Data | None
 		duplicate_name_policy: DF.Literal["Off", "Warn", "Ban"]
 		duplicate_phone_check: DF.Check
+		enable_loyalty_points: DF.Check
 		export_max_rows: DF.Int
 		import_max_rows: DF.Int
 		leads_recycle_notified_until: DF.Datetime | None
 		local_area_code: DF.Data | None
 		mask_phone_numbers: DF.Check
+		points_expiry_days: DF.Int
 		recycle_jobs: DF.Int
 		required_customer_fields: DF.SmallText | None
 		sender_address: DF.SmallText | None

@@ -39,3 +39,21 @@ frappe.ui.form.on("Customer Account", {
 			});
 	},
 });
+
+// Loyalty points balance (SPEC SALE-08), shown on the customer form when points are switched on.
+frappe.ui.form.on("Customer Account", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		frappe.call({
+			method: "crm_suite.api.loyalty.points_balance",
+			args: { customer: frm.doc.name },
+			callback: ({ message }) => {
+				if (!message || !message.enabled) return;
+				frm.dashboard.add_indicator(
+					__("Points Balance: {0}", [message.points]),
+					message.points > 0 ? "green" : "gray"
+				);
+			},
+		});
+	},
+});

@@ -53,6 +53,7 @@ class CustomerAccount(Document):
 		customer_value: DF.Currency
 		deal_on: DF.Date | None
 		decision_chain: DF.SmallText | None
+		earns_points: DF.Check
 		email: DF.Data | None
 		employee_count: DF.Int
 		fax: DF.Data | None

@@ -14,6 +14,7 @@ class CustomerKind(Document):
 		from frappe.types import DF
 
 		description: DF.SmallText | None
+		earns_points: DF.Check
 		is_deal: DF.Check
 		kind_name: DF.Data
 	# end: auto-generated types

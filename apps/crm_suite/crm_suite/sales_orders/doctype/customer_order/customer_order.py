@@ -18,6 +18,7 @@ class CustomerOrder(SellingDocument):
 
 		from crm_suite.sales_orders.doctype.customer_order_line.customer_order_line import CustomerOrderLine
 
+		accrued_points: DF.Int
 		amended_from: DF.Link | None
 		contact: DF.Link | None
 		currency: DF.Link
@@ -38,11 +39,13 @@ class CustomerOrder(SellingDocument):
 		per_delivered: DF.Percent
 		quotation: DF.Link | None
 		remarks: DF.SmallText | None
+		reversed_points: DF.Int
 		sales_department: DF.Link | None
 		salesperson: DF.Link | None
 		shipment_status: DF.Literal["", "Not Delivered", "Partly Delivered", "Fully Delivered"]
 		status: DF.Literal["", "Draft", "Confirmed", "Completed", "Cancelled"]
 		tax_total: DF.Currency
+		total_points: DF.Int
 		total_qty: DF.Float
 		transaction_date: DF.Date
 		warehouse: DF.Link | None

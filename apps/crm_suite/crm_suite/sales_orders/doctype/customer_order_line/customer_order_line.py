@@ -17,6 +17,7 @@ class CustomerOrderLine(Document):
 
 		amount: DF.Currency
 		below_floor: DF.Check
+		computed_points: DF.Int
 		delivered_qty: DF.Float
 		discount_percent: DF.Percent
 		is_stocked: DF.Check
@@ -25,6 +26,8 @@ class CustomerOrderLine(Document):
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
+		points: DF.Int
+		points_edited: DF.Check
 		price: DF.Currency
 		product: DF.Link
 		product_name: DF.Data | None
