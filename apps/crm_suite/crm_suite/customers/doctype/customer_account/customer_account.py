@@ -285,3 +285,8 @@ def on_doctype_update():
 		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
 		"pool_state_claimed_index",
 	)
+	# The Decision Centre's customer reports (RPT-01, 03, 06) count a period's new customers per salesperson,
+	# from the index alone for the counts (the dimension columns are read from the rows found).
+	frappe.db.add_index(
+		"Customer Account", ["salesperson", "creation", "lifecycle_state"], "salesperson_creation"
+	)

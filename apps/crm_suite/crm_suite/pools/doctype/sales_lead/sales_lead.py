@@ -86,3 +86,5 @@ def on_doctype_update():
 		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
 		"pool_state_claimed_index",
 	)
+	# the conversion funnel (RPT-03): a period's leads per salesperson
+	frappe.db.add_index("Sales Lead", ["salesperson", "creation"], "salesperson_creation")

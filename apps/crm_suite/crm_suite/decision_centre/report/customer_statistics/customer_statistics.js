@@ -1,0 +1,17 @@
+// Copyright (c) 2026, crm_suite contributors
+frappe.query_reports["Customer Statistics"] = {
+	filters: [
+		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date", default: frappe.datetime.year_start(), reqd: 1 },
+		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
+		{ fieldname: "sales_department", label: __("Sales Department"), fieldtype: "Link", options: "Sales Department" },
+		{ fieldname: "salesperson", label: __("Salesperson"), fieldtype: "Link", options: "User" },
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: ["Source", "Region", "Industry", "Category", "Target Customer", "Salesperson"],
+			default: "Source",
+		},
+		{ fieldname: "trend", label: __("Trend"), fieldtype: "Select", options: ["Day", "Week", "Month", "Year"], default: "Month" },
+	],
+};

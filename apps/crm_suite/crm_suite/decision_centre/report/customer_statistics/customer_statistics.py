@@ -1,0 +1,84 @@
+"""Customer statistics (SPEC RPT-01): customers created in the period by a chosen dimension — source, region,
+industry, category, target flag or salesperson — split into potential (Pending), intention (Following), deal
+(Deal) and other customers, with the trend of new customers by day, week, month or year. Within the viewer's
+report scope (permissions/reports.py): one grouped query for the table, one for the trend."""
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Sum
+
+from crm_suite.decision_centre.reporting import bucket_of, datetime_range, full_names, period
+from crm_suite.permissions.reports import where_reported
+
+# filter value → (column, label, link doctype)
+DIMENSIONS = {
+	"Source": ("customer_source", "Customer Source", "Customer Source"),
+	"Region": ("province", "Region", "Customer Region"),
+	"Industry": ("industry", "Industry", "Customer Industry"),
+	"Category": ("customer_category", "Customer Category", "Customer Category"),
+	"Target Customer": ("is_target", "Target Customer", None),
+	"Salesperson": ("salesperson", "Salesperson", "User"),
+}
+STATES = (("potential", "Pending"), ("intention", "Following"), ("deal", "Deal"))
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	dimension = filters.group_by if filters.group_by in DIMENSIONS else "Source"
+	column, label, options = DIMENSIONS[dimension]
+	from_date, to_date = period(filters)
+	c = frappe.qb.DocType("Customer Account")
+	by_state = [Sum(Case().when(c.lifecycle_state == state, 1).else_(0)).as_(key) for key, state in STATES]
+	query = (
+		frappe.qb.from_(c)
+		.select(c[column].as_("dimension"), Count("*").as_("customers"), *by_state)
+		.where(datetime_range(c.creation, from_date, to_date))
+		.groupby(c[column])
+		.orderby(Count("*"), order=frappe.qb.desc)
+	)
+	data = where_reported(query, c.salesperson, filters).run(as_dict=True)
+	names = full_names(r.dimension for r in data) if column == "salesperson" else {}
+	for row in data:
+		for key, _state in STATES:
+			row[key] = int(row[key] or 0)
+		row.other = row.customers - row.potential - row.intention - row.deal
+		if column == "is_target":
+			row.dimension = _("Yes") if row.dimension else _("No")
+		elif column == "salesperson":
+			row.salesperson = row.dimension
+			row.dimension = names.get(row.dimension) or row.dimension or _("Unassigned")
+		else:
+			row.dimension = row.dimension or _("Not Set")
+	trend = bucket_of(c.creation, filters)
+	trend_query = (
+		frappe.qb.from_(c)
+		.select(trend.as_("bucket"), Count("*").as_("customers"))
+		.where(datetime_range(c.creation, from_date, to_date))
+		.groupby(trend)
+		.orderby(trend)
+	)
+	trend_rows = where_reported(trend_query, c.salesperson, filters).run()
+	columns = [
+		{"fieldname": "dimension", "label": _(label), "fieldtype": "Data", "width": 180},
+		{"fieldname": "customers", "label": _("Customers"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "potential", "label": _("Potential Customers"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "intention", "label": _("Intention Customers"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "deal", "label": _("Deal Customers"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "other", "label": _("Other Customers"), "fieldtype": "Int", "width": 110},
+	]
+	if column == "salesperson":
+		columns.insert(0, {"fieldname": "salesperson", "label": _("Salesperson"), "fieldtype": "Link", "options": "User", "width": 180})  # fmt: skip
+	chart = {
+		"data": {
+			"labels": [bucket for bucket, _n in trend_rows],
+			"datasets": [{"name": _("New Customers"), "values": [n for _b, n in trend_rows]}],
+		},
+		"type": "line",
+	}
+	summary = [
+		{"value": sum(r.customers for r in data), "label": _("New Customers"), "datatype": "Int", "indicator": "Blue"},
+		{"value": sum(r.intention for r in data), "label": _("Intention Customers"), "datatype": "Int"},
+		{"value": sum(r.deal for r in data), "label": _("Deal Customers"), "datatype": "Int", "indicator": "Green"},
+	]  # fmt: skip
+	return columns, data, None, chart if trend_rows else None, summary

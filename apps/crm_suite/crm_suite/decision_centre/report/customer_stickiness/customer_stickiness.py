@@ -1,0 +1,100 @@
+"""Customer stickiness (SPEC RPT-11) by customer type (category or kind) over a period: repeat purchase —
+customers with at least one and with two or more confirmed or completed Customer Orders in the period, orders
+per buying customer — and contact frequency — follow-ups per customer per month. One query: the customers
+held by the people the viewer sees (permissions/reports.py), joined to their orders and follow-ups of the
+period grouped per customer, grouped by type."""
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Coalesce, Count, Sum
+from frappe.utils import month_diff
+
+from crm_suite.decision_centre.reporting import datetime_range, per, period, ratio
+from crm_suite.permissions.reports import where_reported
+
+TYPES = {"Category": ("customer_category", "Customer Category"), "Kind": ("customer_kind", "Customer Kind")}
+COUNTS = ("customers", "buying_customers", "repeat_customers", "orders", "followed_customers", "follow_ups")
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	from_date, to_date = period(filters, default_start=frappe.utils.get_year_start(frappe.utils.getdate()))
+	months = max(month_diff(to_date, from_date), 1)
+	column, label = TYPES.get(filters.group_by) or TYPES["Category"]
+	c = frappe.qb.DocType("Customer Account")
+	o = frappe.qb.DocType("Customer Order")
+	orders = (
+		frappe.qb.from_(o)
+		.select(o.customer, Count("*").as_("n"))
+		.where(
+			(o.docstatus == 1)
+			& o.status.isin(("Confirmed", "Completed"))
+			& (o.transaction_date >= from_date)
+			& (o.transaction_date <= to_date)
+		)
+		.groupby(o.customer)
+	).as_("orders")
+	f = frappe.qb.DocType("Follow Up Record")
+	follow_ups = (
+		frappe.qb.from_(f)
+		.select(f.customer, Count("*").as_("n"))
+		.where(datetime_range(f.followed_on, from_date, to_date) & f.customer.isnotnull())
+		.groupby(f.customer)
+	).as_("follow_ups")
+	query = (
+		frappe.qb.from_(c)
+		.left_join(orders)
+		.on(orders.customer == c.name)
+		.left_join(follow_ups)
+		.on(follow_ups.customer == c.name)
+		.select(
+			c[column].as_("customer_type"),
+			Count("*").as_("customers"),
+			Sum(Case().when(orders.n >= 1, 1).else_(0)).as_("buying_customers"),
+			Sum(Case().when(orders.n >= 2, 1).else_(0)).as_("repeat_customers"),
+			Sum(Coalesce(orders.n, 0)).as_("orders"),
+			Sum(Case().when(follow_ups.n >= 1, 1).else_(0)).as_("followed_customers"),
+			Sum(Coalesce(follow_ups.n, 0)).as_("follow_ups"),
+		)
+		.where(c.salesperson.isnotnull())
+		.groupby(c[column])
+		.orderby(Count("*"), order=frappe.qb.desc)
+	)
+	data = where_reported(query, c.salesperson, filters).run(as_dict=True)
+	for row in data:
+		for k in COUNTS:
+			row[k] = int(row[k] or 0)
+		row.customer_type = row.customer_type or _("Not Set")
+		row.repeat_rate = ratio(row.repeat_customers, row.buying_customers)
+		row.orders_per_buyer = per(row.orders, row.buying_customers, 2)
+		row.follow_ups_per_customer_month = per(row.follow_ups, row.customers * months, 2)
+	columns = [
+		{"fieldname": "customer_type", "label": _(label), "fieldtype": "Data", "width": 150},
+		{"fieldname": "customers", "label": _("Customers"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "buying_customers", "label": _("Buying Customers"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "repeat_customers", "label": _("Repeat Customers"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "repeat_rate", "label": _("Repeat Purchase Rate"), "fieldtype": "Percent", "width": 140},
+		{"fieldname": "orders", "label": _("Orders"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "orders_per_buyer", "label": _("Orders per Buying Customer"), "fieldtype": "Float", "width": 160},
+		{"fieldname": "followed_customers", "label": _("Followed Customers"), "fieldtype": "Int", "width": 130},
+		{"fieldname": "follow_ups", "label": _("Follow-ups"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "follow_ups_per_customer_month", "label": _("Follow-ups per Customer per Month"), "fieldtype": "Float", "width": 200},
+	]  # fmt: skip
+	chart = {
+		"data": {
+			"labels": [r.customer_type for r in data],
+			"datasets": [
+				{"name": _("Repeat Purchase Rate"), "values": [r.repeat_rate or 0 for r in data]},
+				{"name": _("Follow-ups per Customer per Month"), "values": [r.follow_ups_per_customer_month or 0 for r in data]},
+			],
+		},
+		"type": "bar",
+	}  # fmt: skip
+	total = {k: sum(r[k] for r in data) for k in COUNTS}
+	summary = [
+		{"value": total["customers"], "label": _("Customers"), "datatype": "Int"},
+		{"value": ratio(total["repeat_customers"], total["buying_customers"]), "label": _("Repeat Purchase Rate"), "datatype": "Percent", "indicator": "Green"},
+		{"value": per(total["follow_ups"], total["customers"] * months, 2), "label": _("Follow-ups per Customer per Month"), "datatype": "Float", "indicator": "Blue"},
+	]  # fmt: skip
+	return columns, data, None, chart if data else None, summary

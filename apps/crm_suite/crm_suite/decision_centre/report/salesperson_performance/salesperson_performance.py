@@ -1,0 +1,152 @@
+"""Salesperson performance (SPEC RPT-06) per salesperson or department over a period: intention customers
+held (Following), deal customers (deal_on in the period), calls and calls per month, follow-ups, and the
+month targets (Sales Target) against what was done: deal customers against planned deals, won opportunities'
+amount against the planned amount. One grouped query per source document, within the viewer's report scope
+(permissions/reports.py)."""
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Sum
+from frappe.utils import get_first_day, get_last_day, month_diff
+
+from crm_suite.decision_centre.reporting import datetime_range, departments_of, full_names, per, period, ratio
+from crm_suite.permissions.reports import where_reported
+
+COUNTS = ("intention", "deals", "calls", "follow_ups", "planned_count", "planned_amount", "won_amount")
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	from_date, to_date = period(filters)
+	months = max(month_diff(to_date, from_date), 1)
+	by_department = filters.group_by == "Department"
+	figures = performance(filters, from_date, to_date)
+	departments = departments_of(figures)
+	rows: dict[str, dict] = {}
+	for salesperson, f in figures.items():
+		key = (departments.get(salesperson) or _("No Department")) if by_department else salesperson
+		row = rows.setdefault(key, dict.fromkeys(COUNTS, 0))
+		for k in COUNTS:
+			row[k] += f[k]
+	names = {} if by_department else full_names(rows)
+	data = []
+	for key, row in sorted(rows.items(), key=lambda kv: (-kv[1]["deals"], kv[0])):
+		line = {
+			**row,
+			"calls_per_month": per(row["calls"], months),
+			"deal_attainment": ratio(row["deals"], row["planned_count"]),
+			"amount_attainment": ratio(row["won_amount"], row["planned_amount"]),
+		}
+		if by_department:
+			line["sales_department"] = key
+		else:
+			line.update(
+				salesperson=key, full_name=names.get(key) or key, sales_department=departments.get(key)
+			)
+		data.append(line)
+	labels = [r.get("full_name") or r["sales_department"] for r in data]
+	chart = {
+		"data": {
+			"labels": labels,
+			"datasets": [
+				{"name": _("Intention Customers"), "values": [r["intention"] for r in data]},
+				{"name": _("Planned Deals"), "values": [r["planned_count"] for r in data]},
+				{"name": _("Deal Customers"), "values": [r["deals"] for r in data]},
+			],
+		},
+		"type": "bar",
+	}
+	total = {k: sum(r[k] for r in data) for k in COUNTS}
+	summary = [
+		{"value": total["intention"], "label": _("Intention Customers"), "datatype": "Int", "indicator": "Blue"},
+		{"value": total["deals"], "label": _("Deal Customers"), "datatype": "Int", "indicator": "Green"},
+		{"value": total["calls"], "label": _("Calls"), "datatype": "Int"},
+		{"value": ratio(total["deals"], total["planned_count"]), "label": _("Deal Attainment"), "datatype": "Percent"},
+		{"value": ratio(total["won_amount"], total["planned_amount"]), "label": _("Amount Attainment"), "datatype": "Percent"},
+	]  # fmt: skip
+	return get_columns(by_department), data, None, chart if data else None, summary
+
+
+def performance(filters, from_date, to_date) -> dict[str, dict]:
+	"""salesperson → the period's figures."""
+	figures: dict[str, dict] = {}
+
+	def add(rows, *keys):
+		for salesperson, *values in rows:
+			if not salesperson:
+				continue
+			row = figures.setdefault(salesperson, dict.fromkeys(COUNTS, 0))
+			for key, value in zip(keys, values, strict=True):
+				row[key] += float(value or 0) if key.endswith("amount") else int(value or 0)
+
+	c = frappe.qb.DocType("Customer Account")
+	dealt = (c.deal_on >= from_date) & (c.deal_on <= to_date)
+	customers = (
+		frappe.qb.from_(c)
+		.select(
+			c.salesperson,
+			Sum(Case().when(c.lifecycle_state == "Following", 1).else_(0)),
+			Sum(Case().when(dealt, 1).else_(0)),
+		)
+		.where(((c.lifecycle_state == "Following") | dealt) & c.salesperson.isnotnull())
+		.groupby(c.salesperson)
+	)
+	add(where_reported(customers, c.salesperson, filters).run(), "intention", "deals")
+	call = frappe.qb.DocType("Phone Call Record")
+	calls = (
+		frappe.qb.from_(call)
+		.select(call.user, Count("*"))
+		.where(datetime_range(call.start_time, from_date, to_date) & call.user.isnotnull())
+		.groupby(call.user)
+	)
+	add(where_reported(calls, call.user, filters).run(), "calls")
+	f = frappe.qb.DocType("Follow Up Record")
+	follow_ups = (
+		frappe.qb.from_(f)
+		.select(f.salesperson, Count("*"))
+		.where(datetime_range(f.followed_on, from_date, to_date) & f.salesperson.isnotnull())
+		.groupby(f.salesperson)
+	)
+	add(where_reported(follow_ups, f.salesperson, filters).run(), "follow_ups")
+	t = frappe.qb.DocType("Sales Target")
+	targets = (
+		frappe.qb.from_(t)
+		.select(t.salesperson, Sum(t.planned_count), Sum(t.planned_amount))
+		.where((t.target_month >= get_first_day(from_date)) & (t.target_month <= get_last_day(to_date)))
+		.groupby(t.salesperson)
+	)
+	add(where_reported(targets, t.salesperson, filters).run(), "planned_count", "planned_amount")
+	o = frappe.qb.DocType("Sales Opportunity")
+	won = (
+		frappe.qb.from_(o)
+		.select(o.salesperson, Sum(o.expected_amount))
+		.where((o.status == "Won") & (o.deal_date >= from_date) & (o.deal_date <= to_date))
+		.groupby(o.salesperson)
+	)
+	add(where_reported(won, o.salesperson, filters).run(), "won_amount")
+	return figures
+
+
+def get_columns(by_department: bool) -> list[dict]:
+	head = (
+		[{"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 180}]
+		if by_department
+		else [
+			{"fieldname": "salesperson", "label": _("Salesperson"), "fieldtype": "Link", "options": "User", "width": 180},
+			{"fieldname": "full_name", "label": _("Full Name"), "fieldtype": "Data", "width": 120},
+			{"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 140},
+		]
+	)  # fmt: skip
+	return head + [
+		{"fieldname": "intention", "label": _("Intention Customers"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "deals", "label": _("Deal Customers"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "calls", "label": _("Calls"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "calls_per_month", "label": _("Calls per Month"), "fieldtype": "Float", "width": 110},
+		{"fieldname": "follow_ups", "label": _("Follow-ups"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "planned_count", "label": _("Planned Deals"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "deal_attainment", "label": _("Deal Attainment"), "fieldtype": "Percent", "width": 120},
+		{"fieldname": "planned_amount", "label": _("Planned Amount"), "fieldtype": "Currency", "width": 130},
+		{"fieldname": "won_amount", "label": _("Won Amount"), "fieldtype": "Currency", "width": 130},
+		{"fieldname": "amount_attainment", "label": _("Amount Attainment"), "fieldtype": "Percent", "width": 130},
+	]  # fmt: skip

@@ -1,0 +1,61 @@
+"""Shared pieces of the Decision Centre's script reports (SPEC RPT-01..11): the period, the time buckets of
+trends, names of people and departments for labels."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Function
+from frappe.utils import add_days, get_datetime, get_first_day, getdate
+
+# DATE_FORMAT patterns of the trend buckets (the weekly one is the ISO year and week)
+BUCKETS = {"Day": "%Y-%m-%d", "Week": "%x-W%v", "Month": "%Y-%m", "Year": "%Y"}
+
+
+class DateFormat(Function):
+	def __init__(self, date, fmt, alias=None):
+		super().__init__("DATE_FORMAT", date, fmt, alias=alias)
+
+
+def period(filters, default_start=None) -> tuple:
+	"""(from_date, to_date) of the filters: this month by default; to_date before from_date is refused."""
+	from_date = getdate(filters.get("from_date") or default_start or get_first_day(getdate()))
+	to_date = getdate(filters.get("to_date") or getdate())
+	if to_date < from_date:
+		frappe.throw(_("The To Date must not be before the From Date."), frappe.ValidationError)
+	return from_date, to_date
+
+
+def datetime_range(field, from_date, to_date):
+	"""A Datetime column within the days from_date..to_date (index-friendly half-open range)."""
+	return (field >= get_datetime(from_date)) & (field < get_datetime(add_days(to_date, 1)))
+
+
+def bucket_of(field, filters, default: str = "Month"):
+	return DateFormat(field, BUCKETS.get(filters.get("trend") or default, BUCKETS[default]))
+
+
+def full_names(users) -> dict[str, str]:
+	users = [u for u in set(users) if u]
+	if not users:
+		return {}
+	return dict(
+		frappe.get_all("User", filters={"name": ("in", users)}, fields=["name", "full_name"], as_list=True)
+	)
+
+
+def departments_of(users) -> dict[str, str]:
+	users = [u for u in set(users) if u]
+	if not users:
+		return {}
+	return dict(
+		frappe.get_all(
+			"Sales Staff", filters={"user": ("in", users)}, fields=["user", "sales_department"], as_list=True
+		)
+	)
+
+
+def ratio(part, whole, digits: int = 1):
+	return round(100.0 * part / whole, digits) if whole else None
+
+
+def per(numerator, denominator, digits: int = 1):
+	return round(numerator / denominator, digits) if denominator else None

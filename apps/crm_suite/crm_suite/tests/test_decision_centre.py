@@ -1,0 +1,306 @@
+"""The Decision Centre's reports (SPEC RPT-01, 03, 06, 09, 10, 11) on known data, and their row scope
+(ORG-03): a salesperson's run never shows another salesperson's figures, a manager's covers the department
+subtree only, an admin's everyone."""
+
+import json
+from pathlib import Path
+
+import frappe
+from frappe.utils import add_days, get_first_day, getdate, now_datetime, today
+
+from crm_suite.decision_centre.report.conversion_funnel import conversion_funnel
+from crm_suite.decision_centre.report.customer_statistics import customer_statistics
+from crm_suite.decision_centre.report.customer_stickiness import customer_stickiness
+from crm_suite.decision_centre.report.import_batch_statistics import import_batch_statistics
+from crm_suite.decision_centre.report.product_interest import product_interest
+from crm_suite.decision_centre.report.salesperson_performance import salesperson_performance
+from crm_suite.tests.test_sales_orders import make_product, selling_doc
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+
+REPORTS = (
+	customer_statistics,
+	conversion_funnel,
+	salesperson_performance,
+	import_batch_statistics,
+	product_interest,
+	customer_stickiness,
+)
+
+
+def summary_of(result) -> dict:
+	return {s["label"]: s["value"] for s in result[4]}
+
+
+class TestDecisionCentre(CRMTestCase):
+	def setUp(self):
+		super().setUp()
+		self.team = make_sales_team()
+		self.source = frappe.get_all("Customer Source", pluck="name", order_by="name")[0]
+		a, b, outsider = self.team["sales_a"], self.team["sales_b"], self.team["outsider"]
+		self.a_following = self.customer(a, "Following")
+		self.a_deal = self.customer(a, "Deal", deal_on=today(), customer_category="Deal")
+		self.customer(a, "Pending", is_target=1)
+		self.b_following = self.customer(b, "Following")
+		self.customer(b, "Deal", deal_on=today(), customer_category="Deal")
+		self.customer(outsider, "Deal", deal_on=today())
+		for duration in (120, 90, 5, 3):
+			self.call(a, duration >= 60)
+		self.call(b, True)
+		self.call(outsider, True)
+		self.lead(a, converted_customer=self.a_deal)
+		self.lead(a)
+		self.lead(b)
+		for _i in range(3):
+			self.follow_up(self.a_deal, a)
+		self.follow_up(self.b_following, b)
+		frappe.get_doc(
+			{
+				"doctype": "Sales Target",
+				"salesperson": a,
+				"target_month": get_first_day(getdate()),
+				"planned_count": 4,
+				"planned_amount": 1000,
+			}
+		).insert(ignore_permissions=True)
+
+	# data -----------------------------------------------------------------------------------------------
+
+	def customer(self, salesperson, state, **values) -> str:
+		name = make_customer(salesperson=salesperson, customer_source=self.source).name
+		frappe.db.set_value(
+			"Customer Account", name, {"salesperson": salesperson, "lifecycle_state": state, **values}
+		)
+		return name
+
+	def call(self, user, valid: bool):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Phone Call Record",
+				"call_type": "Outbound",
+				"status": "Ended",
+				"user": user,
+				"start_time": now_datetime(),
+				"phone_number": "13800138000",
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value("Phone Call Record", doc.name, {"user": user, "is_valid_call": int(valid)})
+
+	def lead(self, salesperson, **values):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Sales Lead",
+				"lead_name": "线索",
+				"company_name": f"线索{frappe.generate_hash(length=6)}科技有限公司",
+				"contact_name": "王先生",
+				"mobile_no": "13912345678",
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value("Sales Lead", doc.name, {"salesperson": salesperson, **values})
+
+	def follow_up(self, customer, salesperson):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Follow Up Record",
+				"customer": customer,
+				"method": "Phone",
+				"content": "电话沟通",
+				"followed_on": now_datetime(),
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value("Follow Up Record", doc.name, "salesperson", salesperson)
+
+	def run_as(self, user, report, **filters):
+		frappe.set_user(user)
+		try:
+			return report.execute(filters)
+		finally:
+			frappe.set_user("Administrator")
+
+	# RPT-01 ---------------------------------------------------------------------------------------------
+
+	def test_customer_statistics_by_salesperson_and_state(self):
+		_c, data, _m, chart, summary = self.run_as(
+			self.team["manager"], customer_statistics, group_by="Salesperson"
+		)
+		rows = {r.salesperson: r for r in data}
+		a = rows[self.team["sales_a"]]
+		self.assertEqual((a.customers, a.potential, a.intention, a.deal, a.other), (3, 1, 1, 1, 0))
+		self.assertEqual((rows[self.team["sales_b"]].customers, rows[self.team["sales_b"]].deal), (2, 1))
+		self.assertNotIn(self.team["outsider"], rows)  # another department
+		self.assertEqual(sum(chart["data"]["datasets"][0]["values"]), 5)
+		self.assertEqual({s["label"]: s["value"] for s in summary}[frappe._("New Customers")], 5)
+
+	def test_customer_statistics_dimensions_and_trends(self):
+		_c, data, *_rest = self.run_as(self.team["sales_a"], customer_statistics, group_by="Target Customer")
+		self.assertEqual({r.dimension: r.customers for r in data}, {frappe._("Yes"): 1, frappe._("No"): 2})
+		for trend, label in (("Day", today()), ("Month", today()[:7]), ("Year", today()[:4])):
+			chart = self.run_as(self.team["sales_a"], customer_statistics, trend=trend)[3]
+			self.assertEqual(chart["data"]["labels"], [label])
+			self.assertEqual(chart["data"]["datasets"][0]["values"], [3])
+		data = self.run_as(self.team["sales_a"], customer_statistics, group_by="Source")[1]
+		self.assertEqual([(r.dimension, r.customers) for r in data], [(self.source, 3)])
+
+	def test_a_period_before_the_data_is_empty_and_a_reversed_one_is_refused(self):
+		yesterday = add_days(today(), -1)
+		data = self.run_as(self.team["manager"], customer_statistics, from_date=yesterday, to_date=yesterday)[
+			1
+		]
+		self.assertEqual(data, [])
+		with self.assertRaises(frappe.ValidationError):
+			customer_statistics.execute({"from_date": today(), "to_date": yesterday})
+
+	# RPT-03 ---------------------------------------------------------------------------------------------
+
+	def test_conversion_funnel_per_salesperson(self):
+		data = self.run_as(self.team["manager"], conversion_funnel)[1]
+		a = next(r for r in data if r["salesperson"] == self.team["sales_a"])
+		self.assertEqual((a["leads"], a["converted_leads"], a["lead_conversion"]), (2, 1, 50.0))
+		self.assertEqual((a["calls"], a["valid_calls"], a["valid_call_rate"]), (4, 2, 50.0))
+		self.assertEqual((a["new_customers"], a["deals"], a["deal_rate"]), (3, 1, round(100 / 3, 1)))
+		self.assertEqual((a["calls_per_deal"], a["prospects_per_deal"]), (4.0, 5.0))
+		self.assertEqual({r["salesperson"] for r in data}, {self.team["sales_a"], self.team["sales_b"]})
+
+	def test_conversion_funnel_per_department_rolls_up_the_subtree(self):
+		result = self.run_as(
+			self.team["admin"], conversion_funnel, group_by="Department", sales_department="测试销售部"
+		)
+		rows = {r["sales_department"]: r for r in result[1]}
+		self.assertEqual(set(rows), {"测试一组", "测试二组"})
+		self.assertEqual(
+			(rows["测试二组"]["leads"], rows["测试二组"]["calls"], rows["测试二组"]["deals"]), (1, 1, 1)
+		)
+		self.assertEqual(summary_of(result)[frappe._("Calls per Deal")], 2.5)  # 5 calls, 2 deals
+
+	# RPT-06 ---------------------------------------------------------------------------------------------
+
+	def test_salesperson_performance_against_the_target(self):
+		data = self.run_as(self.team["sales_a"], salesperson_performance)[1]
+		self.assertEqual(len(data), 1)
+		a = data[0]
+		self.assertEqual(a["salesperson"], self.team["sales_a"])
+		self.assertEqual((a["intention"], a["deals"], a["calls"], a["follow_ups"]), (1, 1, 4, 3))
+		self.assertEqual((a["planned_count"], a["deal_attainment"]), (4, 25.0))
+		self.assertEqual(a["calls_per_month"], 4.0)
+
+	# RPT-09 ---------------------------------------------------------------------------------------------
+
+	def test_import_batch_statistics_per_importer(self):
+		for user, total, assigned in ((self.team["manager"], 10, 6), (self.team["outsider"], 5, 5)):
+			batch = frappe.new_doc("Customer Import Batch")
+			batch.update(
+				{
+					"name": frappe.generate_hash(length=10),
+					"owner": user,
+					"creation": now_datetime(),
+					"modified": now_datetime(),
+					"status": "Completed",
+					"total_rows": total,
+					"imported_rows": total,
+					"assigned_rows": assigned,
+					"unassigned_rows": total - assigned,
+				}
+			)
+			batch.db_insert()
+		result = self.run_as(self.team["manager"], import_batch_statistics)
+		rows = {r.importer: r for r in result[1]}
+		self.assertEqual(set(rows), {self.team["manager"]})
+		m = rows[self.team["manager"]]
+		self.assertEqual(
+			(m.batches, m.total_rows, m.assigned_rows, m.unassigned_rows, m.assigned_rate),
+			(1, 10, 6, 4, 60.0),
+		)
+		admin_rows = {r.importer for r in self.run_as(self.team["admin"], import_batch_statistics)[1]}
+		self.assertLessEqual({self.team["manager"], self.team["outsider"]}, admin_rows)
+		by_day = self.run_as(self.team["admin"], import_batch_statistics, group_by="Day")[1]
+		self.assertEqual(by_day[-1].day, today())
+
+	# RPT-10 and RPT-11 ----------------------------------------------------------------------------------
+
+	def order(self, customer, salesperson, product, doctype="Customer Order"):
+		doc = selling_doc(doctype, customer, [{"product": product, "qty": 2}])
+		values = {"salesperson": salesperson, "docstatus": 1}
+		values["status"] = "Confirmed" if doctype == "Customer Order" else "Quoted"
+		frappe.db.set_value(doctype, doc.name, values)
+		frappe.db.sql(f"update `tab{doctype} Line` set docstatus = 1 where parent = %s", doc.name)
+
+	def test_product_interest_and_customer_stickiness(self):
+		a, b = self.team["sales_a"], self.team["sales_b"]
+		product = make_product()
+		for _i in range(3):
+			self.order(self.a_deal, a, product, "Sales Quotation")
+		self.order(self.a_deal, a, product)
+		self.order(self.a_deal, a, product)
+		self.order(self.a_following, a, product)
+		self.order(self.b_following, b, product)
+		rows = [r for r in self.run_as(a, product_interest)[1] if r["product"] == product]
+		self.assertEqual(len(rows), 1)
+		self.assertEqual(
+			(
+				rows[0]["month"],
+				rows[0]["quotations"],
+				rows[0]["quoted_qty"],
+				rows[0]["orders"],
+				rows[0]["ordered_qty"],
+			),
+			(today()[:7], 3, 6.0, 3, 6.0),
+		)
+		self.assertEqual(rows[0]["deal_rate"], 100.0)
+		manager = next(
+			r for r in self.run_as(self.team["manager"], product_interest)[1] if r["product"] == product
+		)
+		self.assertEqual(manager["orders"], 4)
+		result = self.run_as(a, customer_stickiness)
+		total = {
+			k: sum(r[k] for r in result[1])
+			for k in ("customers", "buying_customers", "repeat_customers", "orders", "follow_ups")
+		}
+		self.assertEqual(
+			total,
+			{"customers": 3, "buying_customers": 2, "repeat_customers": 1, "orders": 3, "follow_ups": 3},
+		)
+		deal_row = next(r for r in result[1] if r.customer_type == "Deal")
+		self.assertEqual((deal_row.customers, deal_row.repeat_customers, deal_row.repeat_rate), (1, 1, 100.0))
+		self.assertEqual(summary_of(result)[frappe._("Repeat Purchase Rate")], 50.0)
+
+	# scope over every report ----------------------------------------------------------------------------
+
+	def test_no_report_shows_another_salesperson_s_rows(self):
+		team = self.team
+		others = {team["sales_b"], team["outsider"], team["manager"]}
+		for report in REPORTS:
+			if report is import_batch_statistics:
+				continue  # not a salesperson's report (its roles); tested per importer above
+			for filters in ({}, {"group_by": "Salesperson"}, {"salesperson": team["sales_b"]}):
+				with self.subTest(report=report.__name__, filters=filters):
+					data = self.run_as(team["sales_a"], report, **filters)[1]
+					self.assertFalse({r.get("salesperson") for r in data} & others)
+					if filters.get("salesperson"):
+						self.assertEqual([r for r in data if r.get("salesperson")], [])
+		for report in (customer_statistics, conversion_funnel, salesperson_performance):
+			data = self.run_as(team["manager"], report, group_by="Salesperson")[1]
+			self.assertNotIn(team["outsider"], {r.get("salesperson") for r in data}, report.__name__)
+			data = self.run_as(team["admin"], report, group_by="Salesperson")[1]
+			self.assertIn(team["outsider"], {r.get("salesperson") for r in data}, report.__name__)
+
+	def test_every_app_report_is_in_the_decision_centre_workspace(self):
+		"""The money reports (RPT-05, RPT-08) are appended to the workspace when they land: this fails until
+		they are."""
+		workspace = Path(frappe.get_app_path("crm_suite", "decision_centre", "workspace", "decision_centre"))
+		links = json.loads((workspace / "decision_centre.json").read_text())["links"]
+		linked = {link["link_to"] for link in links if link.get("link_type") == "Report"}
+		modules = frappe.get_module_list("crm_suite")
+		reports = set(
+			frappe.get_all("Report", filters={"module": ("in", modules), "is_standard": "Yes"}, pluck="name")
+		)
+		self.assertEqual(reports - linked, set())
+		self.assertLessEqual(
+			{
+				"Customer Statistics",
+				"Conversion Funnel",
+				"Salesperson Performance",
+				"Import Batch Statistics",
+				"Product Interest",
+				"Customer Stickiness",
+			},
+			reports,
+		)
