@@ -96,6 +96,8 @@ EXPECTED = {
 	),
 	"crm_suite.api.sales_orders.make_customer_order": ("GET", {"source_name": "无此报价"}, STAFF),
 	"crm_suite.api.sales_orders.make_order_delivery": ("GET", {"source_name": "无此订单"}, STAFF),
+	"crm_suite.api.reminders.snooze": ("POST", {"name": "无此提醒", "until": "2099-01-01"}, STAFF),
+	"crm_suite.api.reminders.mark_done": ("POST", {"name": "无此提醒"}, STAFF),
 }
 
 

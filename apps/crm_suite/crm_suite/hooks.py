@@ -43,6 +43,9 @@ permission_query_conditions = {
 	"Customer Order": "crm_suite.permissions.sales_orders.order_query_conditions",
 	"Order Delivery": "crm_suite.permissions.sales_orders.delivery_query_conditions",
 	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_query_conditions",
+	# Reminders and their preferences (SPEC FUP-04): own, a manager's subtree, admins all.
+	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_query_conditions",
+	"Reminder Preference": "crm_suite.permissions.reminders.preference_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -64,6 +67,8 @@ has_permission = {
 	"Customer Order": "crm_suite.permissions.sales_orders.selling_has_permission",
 	"Order Delivery": "crm_suite.permissions.sales_orders.selling_has_permission",
 	"Visit Plan": "crm_suite.permissions.visit_plan.visit_plan_has_permission",
+	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_has_permission",
+	"Reminder Preference": "crm_suite.permissions.reminders.preference_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -136,6 +141,9 @@ scheduler_events = {
 	# are flagged overdue, their owners told once.
 	"daily": ["crm_suite.tasks.flag_overdue_opportunities", "crm_suite.tasks.flag_overdue_visit_plans"],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
+	# Reminders (SPEC FUP-04): made set-based every hour (a rerun adds nothing twice), each user's digest
+	# delivered from their digest hour on.
+	"hourly_long": ["crm_suite.tasks.run_reminders"],
 }
 
 # The audit trail and the phone index outlive a deleted customer (SPEC ORG-05, CUS-11).

@@ -39,3 +39,15 @@ def flag_overdue_visit_plans():
 	from crm_suite.services.visit_plan import flag_overdue_plans
 
 	flag_overdue_plans()
+
+
+def run_reminders():
+	"""Hourly (SPEC FUP-04): the reminder engine — generate, settle, deliver digests whose hour has come."""
+	from crm_suite.services.reminders import run_reminders
+
+	try:
+		run_reminders(commit=True)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title="crm_suite: run_reminders")
+		raise

@@ -84,3 +84,5 @@ def on_doctype_update():
 	frappe.db.add_index("Follow Up Record", ["salesperson", "followed_on"])
 	# follow-up queries (FUP-05) over a date range for those who see everyone
 	frappe.db.add_index("Follow Up Record", ["followed_on"])
+	# the reminder engine (FUP-04): next contact dates of the catch-up window, one range a run
+	frappe.db.add_index("Follow Up Record", ["next_contact_on"])
