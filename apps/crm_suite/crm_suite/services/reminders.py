@@ -81,8 +81,13 @@ def _customer_table():
 	return frappe.qb.DocType("Customer Account")
 
 
+def _flag(criterion):
+	"""A condition as a 0/1 column (pypika drops the alias of a bare comparison)."""
+	return Case().when(criterion, 1).else_(0)
+
+
 def _is_key(c, settings):
-	return (c.stars >= settings.key_stars).as_("is_key")
+	return _flag(c.stars >= settings.key_stars).as_("is_key")
 
 
 def next_contact_select(day: date, settings):
@@ -123,7 +128,7 @@ def overdue_plan_select(day: date, settings):
 		.select(
 			p.salesperson.as_("user"),
 			ValueWrapper(policy.OVERDUE_PLAN).as_("kind"),
-			((p.is_key == 1) | (c.stars >= settings.key_stars)).as_("is_key"),
+			_flag((p.is_key == 1) | (c.stars >= settings.key_stars)).as_("is_key"),
 			p.subject.as_("subject"),
 			p.planned_date.as_("due_date"),
 			p.customer.as_("customer"),
@@ -539,6 +544,7 @@ def send_digest_emails(users: dict[str, dict], subjects: dict[str, str], now: da
 	for row in rows:
 		lines.setdefault(row.user, []).append(row)
 	site = frappe.utils.get_url()
+	sender = _digest_sender()
 	sent = 0
 	for user, entry in users.items():
 		lang = entry["language"] or frappe.db.get_default("lang") or "en"
@@ -563,10 +569,19 @@ def send_digest_emails(users: dict[str, dict], subjects: dict[str, str], now: da
 			message=message,
 			reference_doctype=PREFERENCE,
 			reference_name=user,
+			sender=sender,
 			delayed=True,
 		)
 		sent += 1
 	return sent
+
+
+def _digest_sender() -> str | None:
+	"""Frappe's default outgoing account when there is one (None lets Frappe pick it); otherwise the site's
+	notification address, so the digest is queued and goes out once an account is set up."""
+	if frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
+		return None
+	return frappe.conf.get("auto_email_id") or f"notifications@{frappe.local.site}"
 
 
 # --- the run --------------------------------------------------------------------------------------------
