@@ -295,3 +295,5 @@ def on_doctype_update():
 		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
 		"pool_state_claimed_index",
 	)
+	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact.
+	frappe.db.add_index("Customer Account", ["pending_mark"])
