@@ -25,6 +25,7 @@ from harness import emit, emit_latency, percentile, wait_for_quiet_database
 EXTRA_SALESPEOPLE = 300
 PREFIX = "RMB-"
 POOL = "提醒基准公海"
+QUIET_SECONDS = 30  # other work on a shared machine may never let the database go quiet
 EMAIL_SHARE = 10  # every tenth salesperson takes the e-mail digest
 CARDS = (
 	"Next Contact Due",
@@ -102,8 +103,8 @@ def _shape(frappe, scale: int) -> dict:
 
 
 def _generate(frappe, reps: list[str], have: int, scale: int):
-	"""Customers have … scale-1 with five follow-ups each (the newest is the customer's last contact), a plan
-	per two and a contact per ten — set-based, chunked by 100k customers, each chunk committed."""
+	"""Customers have … scale-1 with five follow-ups each (the newest is the customer's last contact; a pool
+	customer's are its former owner's), a plan per two and a contact per ten — set-based, chunked by 100k customers, each chunk committed."""
 	users = _elt(frappe, reps)
 	n_users = len(reps)
 	departments = dict(frappe.get_all("Sales Staff", fields=["user", "sales_department"], as_list=True))
@@ -112,7 +113,7 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 	for start in range(have, scale, chunk):
 		size = min(chunk, scale - start)
 		seq = _seq(frappe, size)
-		n = f"({start} + seq)"
+		n = f"({start} + s.seq)"
 		user = f"elt(1 + {n} %% {n_users}, {users})"
 		frappe.db.sql(
 			f"""insert into `tabCustomer Account` (name, creation, modified, owner, modified_by, docstatus, idx,
@@ -129,7 +130,7 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 				if({n} %% 50 = 3, elt(1 + {n} %% 3, 'To Check', 'To Mail', 'To Contact'), null),
 				if({n} %% 50 = 3, curdate() - interval ({n} %% 5) day, null),
 				0, 'https://example.cn'
-			from {seq}""",
+			from {seq} s""",
 			{"pool": POOL},
 		)
 		# five follow-ups per customer: k = 0 is the newest (the customer's last contact); next contact dates
@@ -143,8 +144,7 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 				now() - interval (({n} * 7) %% 90) day - interval 1 hour - interval k.seq day,
 				date(now() - interval (({n} * 7) %% 90) day) + interval (({n} + k.seq) %% 100) day,
 				{user}, elt(1 + {n} %% {n_users}, {depts})
-			from {seq} join seq_0_to_4 k
-			where {n} %% 10 != 0""",
+			from {seq} s join seq_0_to_4 k""",
 			{"pool": POOL},
 		)
 		frappe.db.sql(
@@ -158,7 +158,7 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 				curdate() - interval ({n} %% 30) day + interval 14 day + interval 9 hour,
 				curdate() - interval ({n} %% 30) day + interval 14 day + interval 10 hour,
 				{user}, elt(1 + {n} %% {n_users}, {depts}), 0
-			from {seq} where {n} %% 2 = 0 and {n} %% 10 != 0""",
+			from {seq} s where {n} %% 2 = 0""",
 			{"pool": POOL},
 		)
 		frappe.db.sql(
@@ -167,7 +167,7 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 			select concat('RMC-', lpad({n}, 8, '0')), now(), now(), 'Administrator', 'Administrator', 0, 0,
 				concat('联系人', {n}), concat('联系人', {n}), 'Passive',
 				makedate(1960 + {n} %% 40, 1) + interval ({n} %% 365) day
-			from {seq} where {n} %% 10 = 5""",
+			from {seq} s where {n} %% 10 = 5""",
 			{"pool": POOL},
 		)
 		frappe.db.sql(
@@ -176,7 +176,7 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 			select concat('RMD-', lpad({n}, 8, '0')), now(), now(), 'Administrator', 'Administrator', 0, 1,
 				concat('RMC-', lpad({n}, 8, '0')), 'links', 'Contact', 'Customer Account',
 				concat('{PREFIX}', lpad({n}, 8, '0'))
-			from {seq} where {n} %% 10 = 5""",
+			from {seq} s where {n} %% 10 = 5""",
 			{"pool": POOL},
 		)
 		frappe.db.commit()
@@ -365,7 +365,7 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 	runs, results = [], []
 	for _ in range(max(1, repeats)):
 		_clear_run(frappe)
-		wait_for_quiet_database()
+		wait_for_quiet_database(timeout=QUIET_SECONDS)
 		began = time.perf_counter()
 		result = run_reminders(now=now, commit=True)
 		runs.append(time.perf_counter() - began)
