@@ -42,6 +42,7 @@ HELD_STATES = ("Pending", "Following", "Deal", "Shelved")  # an owner is reminde
 DIGEST_LINK = "/app/my-day"
 EMAIL_LINES = 30  # reminders listed in a digest e-mail; the rest are counted
 OLDEST_BIRTHDAY_YEARS = 110
+GENERATED_THROUGH = "crm_suite_reminders_generated_through"  # the last day a whole run generated
 
 
 class ReminderNotYours(frappe.PermissionError):
@@ -90,9 +91,10 @@ def _is_key(c, settings):
 	return _flag(c.stars >= settings.key_stars).as_("is_key")
 
 
-def next_contact_select(day: date, settings):
+def next_contact_select(day: date, settings, since: date | None = None):
 	"""Customers whose latest follow-up (none logged after it: its time is the customer's last contact)
-	named a next contact date from the catch-up window up to today; on the (next_contact_on) index."""
+	named a next contact date from `since` (the last day a whole run reached, at most the catch-up window
+	back) up to today; on the (next_contact_on, customer, followed_on) index."""
 	f, c = frappe.qb.DocType("Follow Up Record"), _customer_table()
 	return (
 		frappe.qb.from_(f)
@@ -109,7 +111,7 @@ def next_contact_select(day: date, settings):
 			c.name.as_("reference_name"),
 		)
 		.where(
-			(f.next_contact_on >= add_days(day, -settings.catch_up_days))
+			(f.next_contact_on >= (since or add_days(day, -settings.catch_up_days)))
 			& (f.next_contact_on <= day)
 			& c.salesperson.isnotnull()
 			& c.lifecycle_state.isin(HELD_STATES)
@@ -118,8 +120,9 @@ def next_contact_select(day: date, settings):
 	)
 
 
-def overdue_plan_select(day: date, settings):
-	"""Open plans of the catch-up window's past days, on the (status, overdue_notified, planned_date) index."""
+def overdue_plan_select(day: date, settings, since: date | None = None):
+	"""Open plans of past days from the day before `since` (or the catch-up window), on the
+	(status, overdue_notified, planned_date) index."""
 	p, c = frappe.qb.DocType("Visit Plan"), _customer_table()
 	return (
 		frappe.qb.from_(p)
@@ -138,7 +141,7 @@ def overdue_plan_select(day: date, settings):
 		.where(
 			p.status.isin(("Planned", "Overdue"))
 			& p.overdue_notified.isin((0, 1))
-			& (p.planned_date >= add_days(day, -settings.catch_up_days))
+			& (p.planned_date >= add_days(since or add_days(day, -settings.catch_up_days + 1), -1))
 			& (p.planned_date < day)
 			& p.salesperson.isnotnull()
 		)
@@ -271,8 +274,8 @@ def birthday_select(day: date, settings):
 
 # (name, preference field, builder(day, settings, now) -> [select …]) in the order a run goes through them
 GENERATORS = (
-	(policy.NEXT_CONTACT, "remind_next_contact", lambda d, s, n: [next_contact_select(d, s)]),
-	(policy.OVERDUE_PLAN, "remind_overdue_plan", lambda d, s, n: [overdue_plan_select(d, s)]),
+	(policy.NEXT_CONTACT, "remind_next_contact", lambda d, s, n: [next_contact_select(d, s, s.since)]),
+	(policy.OVERDUE_PLAN, "remind_overdue_plan", lambda d, s, n: [overdue_plan_select(d, s, s.since)]),
 	("Pending Marks", "remind_pending_marks", lambda d, s, n: [pending_mark_select(d, s)]),
 	(policy.SHELVED_REVIEW, "remind_shelved_review", lambda d, s, n: [shelved_select(d, s)]),
 	(policy.RECYCLE_SOON, "remind_recycle_soon", lambda d, s, n: recycle_soon_selects(d, s, n)),
@@ -283,13 +286,16 @@ COLUMNS = ("user", "kind", "is_key", "subject", "due_date", "customer", "referen
 
 def insert_statement(selects: list, preference_field: str, settings, now: datetime) -> tuple[str, dict]:
 	"""The one INSERT IGNORE … SELECT of a kind: its rows (a UNION ALL of `selects`) for enabled users whose
-	preferences (or, without a Reminder Preference, the settings) want the kind."""
+	preferences (or, without a Reminder Preference, the settings) want the kind. STRAIGHT_JOIN keeps the kind's
+	own tables first, in the order its SELECT names them (each starts from its index range: next contact dates,
+	plan days, birthdays), and the users and preferences are looked up per row after: left to itself MariaDB
+	starts from the few users and walks every customer of each."""
 	source = " UNION ALL ".join(f"({q.get_sql(quote_char='`')})" for q in selects)
 	columns = ", ".join(f"`{c}`" for c in COLUMNS)
 	sql = f"""
 		INSERT IGNORE INTO {TABLE}
 			(`name`, `creation`, `modified`, `owner`, `modified_by`, `docstatus`, `idx`, `status`, {columns})
-		SELECT LEFT(SHA1(CONCAT_WS('|', s.`user`, s.`kind`, s.`reference_doctype`, s.`reference_name`,
+		SELECT STRAIGHT_JOIN LEFT(SHA1(CONCAT_WS('|', s.`user`, s.`kind`, s.`reference_doctype`, s.`reference_name`,
 				s.`due_date`)), 20),
 			%(now)s, %(now)s, 'Administrator', 'Administrator', 0, 0, 'Open',
 			{", ".join(f"s.`{c}`" for c in COLUMNS)}
@@ -309,6 +315,7 @@ def generate(day: date | None = None, now: datetime | None = None, kinds=None, c
 	now = get_datetime(now) if now else now_datetime()
 	day = getdate(day or now)
 	settings = reminder_settings()
+	settings.since = generated_since(day, settings)
 	made = {}
 	for name, field, build in GENERATORS:
 		if kinds is not None and name not in kinds:
@@ -322,7 +329,24 @@ def generate(day: date | None = None, now: datetime | None = None, kinds=None, c
 		made[name] = frappe.db._cursor.rowcount if getattr(frappe.db, "_cursor", None) else 0
 		if commit:
 			frappe.db.commit()
+	if kinds is None:  # every kind reached this day: the next run starts here
+		frappe.db.set_global(GENERATED_THROUGH, str(day))
+		if commit:
+			frappe.db.commit()
 	return made
+
+
+def generated_since(day: date, settings) -> date:
+	"""The first day whose dated kinds (next contact, plans) a run looks at: the last day a whole run reached
+	(today again, for the hourly reruns), after missed or killed runs further back, at most the catch-up
+	window."""
+	floor = getdate(add_days(day, -settings.catch_up_days))
+	through = frappe.db.get_value(  # read from the table: the defaults cache outlives a rolled-back run
+		"DefaultValue", {"parent": "__global", "defkey": GENERATED_THROUGH}, "defvalue"
+	)
+	if not through:
+		return floor
+	return min(day, max(floor, getdate(through)))
 
 
 # --- 2. settle ------------------------------------------------------------------------------------------
