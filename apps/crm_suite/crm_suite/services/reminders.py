@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce, Concat
+from frappe.query_builder.functions import Coalesce, Concat, Count
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 from pypika.terms import Case, Function, Interval, ValueWrapper
 
@@ -428,22 +428,25 @@ def stamped_counts(now: datetime, settings) -> dict[str, dict]:
 
 def team_key_counts(managers: list[str]) -> dict[str, int]:
 	"""{manager: open key reminders of the other users in their department subtree} — the scope of
-	permissions/scope.visible_users, as one query over the department tree."""
-	if not managers:
-		return {}
-	rows = frappe.db.sql(
-		f"""SELECT m.`user`, COUNT(*)
-		FROM `tabSales Staff` m
-		JOIN `tabSales Department` md ON md.`name` = m.`sales_department`
-		JOIN `tabSales Department` d ON d.`lft` >= md.`lft` AND d.`rgt` <= md.`rgt`
-		JOIN `tabSales Staff` s ON s.`sales_department` = d.`name`
-		JOIN {TABLE} r ON r.`user` = s.`user`
-		WHERE m.`user` IN %(managers)s AND m.`enabled` = 1 AND m.`manages_subordinates` = 1
-			AND r.`status` = 'Open' AND r.`is_key` = 1 AND r.`user` != m.`user`
-		GROUP BY m.`user`""",
-		{"managers": tuple(managers)},
-	)
-	return {user: int(n) for user, n in rows}
+	permissions/scope.visible_users (cached per user), one count per manager on the (user, status, kind)
+	index; managers are few."""
+	from crm_suite.permissions.scope import visible_users
+
+	r = frappe.qb.DocType(REMINDER)
+	counts = {}
+	for manager in managers:
+		team = [u for u in (visible_users(manager) or []) if u != manager]
+		if not team:
+			continue
+		n = (
+			frappe.qb.from_(r)
+			.select(Count("*"))
+			.where(r.user.isin(team) & (r.status == OPEN) & (r.is_key == 1))
+			.run()[0][0]
+		)
+		if n:
+			counts[manager] = int(n)
+	return counts
 
 
 def _managers(users: list[str]) -> list[str]:
@@ -471,9 +474,23 @@ def deliver(now: datetime, settings=None) -> dict:
 		)
 	notices = insert_notifications(subjects, now)
 	todos = insert_todos(now, settings)
-	emails = send_digest_emails(
-		{u: e for u, e in users.items() if e["channel"] == policy.EMAIL_DIGEST}, subjects, now
-	)
+	email_users = {u: e for u, e in users.items() if e["channel"] == policy.EMAIL_DIGEST}
+	if email_users:
+		# rendering an e-mail (Frappe inlines its CSS) takes a good part of a second: the digests are
+		# composed by one job on the long queue once this run's stamp is committed, from the stamped rows
+		frappe.enqueue(
+			send_digest_emails,
+			queue="long",
+			job_id=f"crm_suite_reminder_digests_{now:%Y%m%d%H%M%S}",
+			deduplicate=True,
+			enqueue_after_commit=True,
+			now=bool(frappe.flags.in_test),
+			users=email_users,
+			subjects={u: subjects[u] for u in email_users},
+			now_time=now,
+		)
+	emails = len(email_users)
+
 	return {"stamped": stamped, "notified": notices, "todos": todos, "emails": emails}
 
 
@@ -549,7 +566,7 @@ def insert_todos(now: datetime, settings) -> int:
 	return frappe.db._cursor.rowcount if getattr(frappe.db, "_cursor", None) else 0
 
 
-def send_digest_emails(users: dict[str, dict], subjects: dict[str, str], now: datetime) -> int:
+def send_digest_emails(users: dict[str, dict], subjects: dict[str, str], now_time: datetime) -> int:
 	"""One e-mail per user, queued in Frappe's Email Queue (sent by its own scheduler job): the digest line
 	and the first reminders stamped by this run, key ones first."""
 	users = {u: e for u, e in users.items() if e.get("email") and subjects.get(u)}
@@ -564,7 +581,7 @@ def send_digest_emails(users: dict[str, dict], subjects: dict[str, str], now: da
 			SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.`user` ORDER BY r.`is_key` DESC, r.`due_date`) AS n
 			FROM {TABLE} r WHERE r.`delivered_on` = %(now)s AND r.`status` = 'Open' AND r.`user` IN %(users)s
 		) ranked WHERE n <= %(lines)s ORDER BY `user`, n""",
-		{"now": now, "users": tuple(users), "lines": EMAIL_LINES},
+		{"now": now_time, "users": tuple(users), "lines": EMAIL_LINES},
 		as_dict=True,
 	)
 	lines: dict[str, list] = {}
@@ -591,7 +608,7 @@ def send_digest_emails(users: dict[str, dict], subjects: dict[str, str], now: da
 		)
 		frappe.sendmail(
 			recipients=[entry["email"]],
-			subject=_("Your reminders", lang=lang) + " · " + frappe.utils.formatdate(getdate(now)),
+			subject=_("Your reminders", lang=lang) + " · " + frappe.utils.formatdate(getdate(now_time)),
 			message=message,
 			reference_doctype=PREFERENCE,
 			reference_name=user,
