@@ -113,6 +113,8 @@ EXPECTED = {
 	# loyalty points (SALE-08): rules in bulk for managers and admins, a customer's balance for the staff
 	"crm_suite.api.loyalty.set_rules_in_bulk": ("POST", {"products": "[]"}, {"manager", "crm_admin"}),
 	"crm_suite.api.loyalty.points_balance": ("GET", {"customer": "无此客户"}, STAFF),
+	"crm_suite.api.reminders.snooze": ("POST", {"name": "无此提醒", "until": "2099-01-01"}, STAFF),
+	"crm_suite.api.reminders.mark_done": ("POST", {"name": "无此提醒"}, STAFF),
 }
 
 

@@ -56,6 +56,9 @@ permission_query_conditions = {
 	"Gift Redemption": "crm_suite.permissions.loyalty.redemption_query_conditions",
 	"Points Edit Log": "crm_suite.permissions.loyalty.edit_log_query_conditions",
 	"Sales Expense": "crm_suite.permissions.loyalty.expense_query_conditions",
+	# Reminders and their preferences (SPEC FUP-04): own, a manager's subtree, admins all.
+	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_query_conditions",
+	"Reminder Preference": "crm_suite.permissions.reminders.preference_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -88,6 +91,8 @@ has_permission = {
 	"Gift Redemption": "crm_suite.permissions.loyalty.loyalty_has_permission",
 	"Points Edit Log": "crm_suite.permissions.loyalty.loyalty_has_permission",
 	"Sales Expense": "crm_suite.permissions.loyalty.loyalty_has_permission",
+	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_has_permission",
+	"Reminder Preference": "crm_suite.permissions.reminders.preference_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -185,6 +190,9 @@ scheduler_events = {
 		"crm_suite.tasks.expire_points",
 	],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
+	# Reminders (SPEC FUP-04): made set-based every hour (a rerun adds nothing twice), each user's digest
+	# delivered from their digest hour on.
+	"hourly_long": ["crm_suite.tasks.run_reminders"],
 }
 
 # The audit trail and the phone index outlive a deleted customer (SPEC ORG-05, CUS-11).

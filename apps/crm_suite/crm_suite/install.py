@@ -55,6 +55,7 @@ def after_migrate():
 
 	make_contact_fields()
 	ensure_global_search()
+	ensure_reminder_indexes()
 
 
 GLOBAL_SEARCH_SEEDED = "crm_suite_global_search_seeded"
@@ -91,6 +92,7 @@ def seed_defaults():
 	ensure_sales_defaults()
 	ensure_sales_order_masters()
 	ensure_expense_types()
+	ensure_reminder_indexes()
 
 
 def ensure_sales_defaults():
@@ -226,3 +228,10 @@ def before_uninstall():
 	drop_contact_fields()
 	# Roles are shared with users' records; leave them, but tell the admin what stays behind.
 	frappe.msgprint(_("CRM Suite roles are kept so that user records stay valid."))
+
+
+def ensure_reminder_indexes():
+	"""The reminder engine's index on Contact's birthday custom field (SPEC FUP-04)."""
+	from crm_suite.services.reminders import ensure_indexes
+
+	ensure_indexes()

@@ -60,3 +60,15 @@ def expire_points():
 	from crm_suite.services.loyalty import expire_points
 
 	expire_points()
+
+
+def run_reminders():
+	"""Hourly (SPEC FUP-04): the reminder engine — generate, settle, deliver digests whose hour has come."""
+	from crm_suite.services.reminders import run_reminders
+
+	try:
+		run_reminders(commit=True)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title="crm_suite: run_reminders")
+		raise

@@ -292,6 +292,22 @@ def make_rows(a: str, b: str) -> dict:
 			amount=100,
 			currency="CNY",
 		)
+		# reminders and their preferences follow their user (FUP-04)
+		rows.setdefault("Follow Up Reminder", {})[key] = _raw(
+			"Follow Up Reminder",
+			name(),
+			user=user,
+			kind="Next Contact",
+			subject=f"矩阵提醒{tag}{key}",
+			due_date=now_datetime().date(),
+			customer=c,
+			reference_doctype="Customer Account",
+			reference_name=c,
+			status="Open",
+		)
+		rows.setdefault("Reminder Preference", {})[key] = frappe.db.exists(
+			"Reminder Preference", user
+		) or _raw("Reminder Preference", user, user=user, enabled=1, channel="In App", digest_hour=8)
 
 	# unscoped doctypes: one row each (an existing one, or one made here)
 	for meta_name in frappe.get_all("DocType", filters={"module": ("in", _app_modules())}, pluck="name"):

@@ -19,6 +19,7 @@ class CRMSuiteSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		birthday_remind_days: DF.Int
 		company_name: DF.Data | None
 		contract_admin_threshold: DF.Currency
 		customers_recycle_notified_until: DF.Datetime | None
@@ -28,15 +29,22 @@ class CRMSuiteSettings(Document):
 		enable_loyalty_points: DF.Check
 		export_max_rows: DF.Int
 		import_max_rows: DF.Int
+		key_customer_stars: DF.Int
 		leads_recycle_notified_until: DF.Datetime | None
 		local_area_code: DF.Data | None
 		mask_phone_numbers: DF.Check
 		points_expiry_days: DF.Int
 		recycle_jobs: DF.Int
+		recycle_remind_days: DF.Int
+		reminder_catch_up_days: DF.Int
+		reminder_channel: DF.Literal["In App", "Email Digest", "None"]
+		reminder_digest_hour: DF.Int
+		reminders_enabled: DF.Check
 		required_customer_fields: DF.SmallText | None
 		sender_address: DF.SmallText | None
 		sender_name: DF.Data | None
 		sender_postcode: DF.Data | None
+		shelved_review_days: DF.Int
 
 	# end: auto-generated types
 	def validate(self):

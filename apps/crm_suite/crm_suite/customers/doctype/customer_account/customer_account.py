@@ -72,6 +72,8 @@ class CustomerAccount(Document):
 		name_key_unique: DF.Data | None
 		name_pinyin: DF.Data | None
 		naming_series: DF.Literal["CUS-.YYYY.-.#####"]
+		pending_mark: DF.Literal["", "To Check", "To Mail", "To Contact"]
+		pending_since: DF.Date | None
 		phone: DF.Data | None
 		phone_masked: DF.Data | None
 		postcode: DF.Data | None
@@ -104,6 +106,7 @@ class CustomerAccount(Document):
 		self.validate_protected_duplicate()
 		self.validate_duplicate_name()
 		self.warn_duplicate_phones()
+		self.set_pending_since()
 
 	def on_update(self):
 		sync_phone_index(self, PHONE_FIELDS["Customer Account"], self.name)
@@ -144,6 +147,14 @@ class CustomerAccount(Document):
 
 	def guard_ownership_fields(self):
 		guard_ownership_fields(self)
+
+	def set_pending_since(self):
+		"""A pending mark (to check / to mail / to contact, SPEC FUP-04) is dated when set or changed: the
+		reminder engine reminds of each marking once."""
+		if not self.pending_mark:
+			self.pending_since = None
+		elif self.is_new() or self.has_value_changed("pending_mark") or not self.pending_since:
+			self.pending_since = frappe.utils.today()
 
 	def validate_required_fields(self):
 		required = required_fields_for(self.sales_department)
@@ -290,3 +301,5 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Customer Account", ["salesperson", "creation", "lifecycle_state"], "salesperson_creation"
 	)
+	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact.
+	frappe.db.add_index("Customer Account", ["pending_mark"])

@@ -80,7 +80,13 @@ class FollowUpRecord(Document):
 			frappe.has_permission("Sales Lead", "read", self.sales_lead, throw=True)
 
 
+NEXT_CONTACT_INDEX = ["next_contact_on", "customer", "followed_on"]
+
+
 def on_doctype_update():
 	frappe.db.add_index("Follow Up Record", ["salesperson", "followed_on"])
 	# follow-up queries (FUP-05) over a date range for those who see everyone
 	frappe.db.add_index("Follow Up Record", ["followed_on"])
+	# the reminder engine (FUP-04): a run's next contact dates, one range that also holds the customer and the
+	# time (is it the customer's latest follow-up?) without reading the rows
+	frappe.db.add_index("Follow Up Record", NEXT_CONTACT_INDEX)

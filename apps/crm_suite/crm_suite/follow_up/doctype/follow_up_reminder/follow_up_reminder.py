@@ -1,0 +1,55 @@
+# Copyright (c) 2026, crm_suite contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+
+
+class FollowUpReminder(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		customer: DF.Link | None
+		delivered_on: DF.Datetime | None
+		done_on: DF.Datetime | None
+		due_date: DF.Date
+		is_key: DF.Check
+		kind: DF.Literal[
+			"Next Contact",
+			"Overdue Plan",
+			"To Check",
+			"To Mail",
+			"To Contact",
+			"Shelved Review",
+			"Recycle Soon",
+			"Birthday",
+		]
+		reference_doctype: DF.Link
+		reference_name: DF.DynamicLink
+		snoozed_until: DF.Date | None
+		status: DF.Literal["Open", "Snoozed", "Done"]
+		subject: DF.Data | None
+		user: DF.Link
+	# end: auto-generated types
+
+	# Reminders are made by the engine (services/reminders.py) and changed through its snooze / done actions.
+
+
+def on_doctype_update():
+	# SPEC FUP-04: one reminder per (user, kind, reference, due date) however often the engine runs
+	frappe.db.add_unique(
+		"Follow Up Reminder",
+		["user", "kind", "reference_doctype", "reference_name", "due_date"],
+		constraint_name="reminder_key",
+	)
+	# My Day's counts per kind (one index range per card) and the user's list
+	frappe.db.add_index("Follow Up Reminder", ["user", "status", "kind"])
+	# the run's delivery stamp: undelivered rows, then the rows of one run
+	frappe.db.add_index("Follow Up Reminder", ["delivered_on", "status"])
+	frappe.db.add_index("Follow Up Reminder", ["status", "snoozed_until"])
+	frappe.db.add_index("Follow Up Reminder", ["customer"])
