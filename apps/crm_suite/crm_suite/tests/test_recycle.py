@@ -255,11 +255,14 @@ class TestRecycle(CRMTestCase):
 				("salesperson", "modified", "lifecycle_state"),
 				("customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"),
 				("modified",),
+				# the Decision Centre's per-salesperson counts of a period's new customers (RPT-01, 03, 06)
+				("salesperson", "creation", "lifecycle_state"),
 			},
 			"Sales Lead": {
 				("salesperson", "modified", "lifecycle_state"),
 				("customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"),
 				("modified",),
+				("salesperson", "creation"),  # the conversion funnel's leads per salesperson (RPT-03)
 			},
 			"Customer Ownership Log": {
 				("customer", "done_at"),
