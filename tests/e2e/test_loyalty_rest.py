@@ -191,7 +191,11 @@ def test_role_guards_over_rest(points, admin, team):
 	)
 	assert r.status_code == 200 and r.json()["message"] == 1, r.text
 	# nobody writes the ledger or the balance by hand, not even the Administrator
-	order = admin.rows("Customer Points Entry", [["customer", "=", customer]], ["voucher_no"])[0]["voucher_no"]
+	order = admin.rows(
+		"Customer Points Entry",
+		[["customer", "=", customer], ["voucher_type", "=", "Customer Order"]],
+		["voucher_no"],
+	)[0]["voucher_no"]
 	r = _post(
 		a,
 		"Customer Points Entry",
