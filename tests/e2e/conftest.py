@@ -34,6 +34,19 @@ LOG_DIR = Path(os.environ.get("CRM_E2E_LOGS", Path(__file__).resolve().parents[2
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
+def exc_type(r) -> str | None:
+	"""The exception class Frappe names in an error response (None when the body is not JSON)."""
+	try:
+		return r.json().get("exc_type")
+	except ValueError:
+		return None
+
+
+def post_resource(client: "Client", doctype: str, doc: dict, timeout: int = 120):
+	"""POST a new document over REST and return the raw response (the status is the test's to check)."""
+	return client.http.post(f"{WEB_URL}/api/resource/{doctype}", json=doc, timeout=timeout)
+
+
 def find_browser() -> str | None:
 	"""Debian's chromium (or CRM_CHROMIUM): the browser tests never download one."""
 	explicit = os.environ.get("CRM_CHROMIUM")

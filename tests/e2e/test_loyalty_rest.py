@@ -13,20 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import WEB_URL, Client
+from conftest import exc_type as _exc
+from conftest import post_resource as _post
 
 RULE_POINTS = 10  # per unit
 GIFT_COST = 30
-
-
-def _post(client: Client, doctype: str, doc: dict):
-	return client.http.post(f"{WEB_URL}/api/resource/{doctype}", json=doc, timeout=120)
-
-
-def _exc(r) -> str | None:
-	try:
-		return r.json().get("exc_type")
-	except ValueError:
-		return None
 
 
 @pytest.fixture(scope="module")

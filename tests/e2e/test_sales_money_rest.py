@@ -8,17 +8,8 @@ import time
 
 import pytest
 from conftest import WEB_URL, Client
-
-
-def _post(client: Client, doctype: str, doc: dict):
-	return client.http.post(f"{WEB_URL}/api/resource/{doctype}", json=doc, timeout=60)
-
-
-def _exc(r) -> str | None:
-	try:
-		return r.json().get("exc_type")
-	except ValueError:
-		return None
+from conftest import exc_type as _exc
+from conftest import post_resource as _post
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from conftest import WEB_URL, Client
+from conftest import WEB_URL, Client, exc_type
 
 OPPORTUNITY = "Sales Opportunity"
 FIRST, NEEDS, QUOTE, NEGOTIATE = "初步接洽", "需求确认", "方案报价", "商务谈判"
@@ -14,13 +14,6 @@ FIRST, NEEDS, QUOTE, NEGOTIATE = "初步接洽", "需求确认", "方案报价",
 
 def put(client: Client, name: str, values: dict):
 	return client.http.put(f"{WEB_URL}/api/resource/{OPPORTUNITY}/{name}", json=values, timeout=30)
-
-
-def exc_type(r) -> str | None:
-	try:
-		return r.json().get("exc_type")
-	except ValueError:
-		return None
 
 
 @pytest.fixture(scope="module")
