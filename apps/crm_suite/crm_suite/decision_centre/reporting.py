@@ -59,3 +59,47 @@ def ratio(part, whole, digits: int = 1):
 
 def per(numerator, denominator, digits: int = 1):
 	return round(numerator / denominator, digits) if denominator else None
+
+
+def by_owner(figures: dict[str, dict], fields, by_department: bool) -> dict[str, tuple[dict, dict]]:
+	"""Per-salesperson `figures` summed per salesperson or per department: key → (the owner columns, the sums)."""
+	departments = departments_of(figures)
+	rows: dict[str, dict] = {}
+	for salesperson, values in figures.items():
+		key = (departments.get(salesperson) or _("No Department")) if by_department else salesperson
+		row = rows.setdefault(key, dict.fromkeys(fields, 0))
+		for k in fields:
+			row[k] += values[k]
+	if by_department:
+		return {key: ({"sales_department": key}, row) for key, row in rows.items()}
+	names = full_names(rows)
+	return {
+		key: (
+			{
+				"salesperson": key,
+				"full_name": names.get(key) or key,
+				"sales_department": departments.get(key),
+			},
+			row,
+		)
+		for key, row in rows.items()
+	}
+
+
+def owner_columns(by_department: bool) -> list[dict]:
+	"""The leading columns of a report grouped per salesperson or per department."""
+	if by_department:
+		return [
+			{
+				"fieldname": "sales_department",
+				"label": _("Sales Department"),
+				"fieldtype": "Link",
+				"options": "Sales Department",
+				"width": 180,
+			}
+		]
+	return [
+		{"fieldname": "salesperson", "label": _("Salesperson"), "fieldtype": "Link", "options": "User", "width": 180},
+		{"fieldname": "full_name", "label": _("Full Name"), "fieldtype": "Data", "width": 120},
+		{"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 140},
+	]  # fmt: skip

@@ -9,7 +9,7 @@ from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 
-from crm_suite.decision_centre.reporting import datetime_range, departments_of, full_names, per, period, ratio
+from crm_suite.decision_centre.reporting import by_owner, datetime_range, owner_columns, per, period, ratio
 from crm_suite.permissions.reports import where_reported
 
 COUNTS = ("leads", "converted_leads", "calls", "valid_calls", "new_customers", "deals")
@@ -20,24 +20,11 @@ def execute(filters=None):
 	from_date, to_date = period(filters)
 	by_department = filters.group_by == "Department"
 	counts = funnel_counts(filters, from_date, to_date)
-	departments = departments_of(counts)
-	rows: dict[str, dict] = {}
-	for salesperson, figures in counts.items():
-		key = (departments.get(salesperson) or _("No Department")) if by_department else salesperson
-		row = rows.setdefault(key, dict.fromkeys(COUNTS, 0))
-		for k in COUNTS:
-			row[k] += figures[k]
-	names = {} if by_department else full_names(rows)
-	data = []
-	for key, row in sorted(rows.items(), key=lambda kv: -kv[1]["deals"]):
-		line = {**row, **rates(row)}
-		if by_department:
-			line["sales_department"] = key
-		else:
-			line["salesperson"] = key
-			line["full_name"] = names.get(key) or key
-			line["sales_department"] = departments.get(key)
-		data.append(line)
+	grouped = by_owner(counts, COUNTS, by_department)
+	data = [
+		{**row, **rates(row), **owner}
+		for owner, row in sorted(grouped.values(), key=lambda pair: -pair[1]["deals"])
+	]
 	total = {k: sum(r[k] for r in data) for k in COUNTS}
 	total_rates = rates(total)
 	chart = {
@@ -125,16 +112,7 @@ def funnel_counts(filters, from_date, to_date) -> dict[str, dict]:
 
 
 def get_columns(by_department: bool) -> list[dict]:
-	head = (
-		[{"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 180}]
-		if by_department
-		else [
-			{"fieldname": "salesperson", "label": _("Salesperson"), "fieldtype": "Link", "options": "User", "width": 180},
-			{"fieldname": "full_name", "label": _("Full Name"), "fieldtype": "Data", "width": 120},
-			{"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 140},
-		]
-	)  # fmt: skip
-	return head + [
+	return owner_columns(by_department) + [
 		{"fieldname": "leads", "label": _("Leads"), "fieldtype": "Int", "width": 80},
 		{"fieldname": "converted_leads", "label": _("Converted Leads"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "lead_conversion", "label": _("Lead Conversion Rate"), "fieldtype": "Percent", "width": 120},

@@ -10,7 +10,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import get_first_day, get_last_day, month_diff
 
-from crm_suite.decision_centre.reporting import datetime_range, departments_of, full_names, per, period, ratio
+from crm_suite.decision_centre.reporting import by_owner, datetime_range, owner_columns, per, period, ratio
 from crm_suite.permissions.reports import where_reported
 
 COUNTS = ("intention", "deals", "calls", "follow_ups", "planned_count", "planned_amount", "won_amount")
@@ -22,29 +22,17 @@ def execute(filters=None):
 	months = max(month_diff(to_date, from_date), 1)
 	by_department = filters.group_by == "Department"
 	figures = performance(filters, from_date, to_date)
-	departments = departments_of(figures)
-	rows: dict[str, dict] = {}
-	for salesperson, f in figures.items():
-		key = (departments.get(salesperson) or _("No Department")) if by_department else salesperson
-		row = rows.setdefault(key, dict.fromkeys(COUNTS, 0))
-		for k in COUNTS:
-			row[k] += f[k]
-	names = {} if by_department else full_names(rows)
-	data = []
-	for key, row in sorted(rows.items(), key=lambda kv: (-kv[1]["deals"], kv[0])):
-		line = {
+	grouped = by_owner(figures, COUNTS, by_department)
+	data = [
+		{
 			**row,
 			"calls_per_month": per(row["calls"], months),
 			"deal_attainment": ratio(row["deals"], row["planned_count"]),
 			"amount_attainment": ratio(row["won_amount"], row["planned_amount"]),
+			**owner,
 		}
-		if by_department:
-			line["sales_department"] = key
-		else:
-			line.update(
-				salesperson=key, full_name=names.get(key) or key, sales_department=departments.get(key)
-			)
-		data.append(line)
+		for key, (owner, row) in sorted(grouped.items(), key=lambda kv: (-kv[1][1]["deals"], kv[0]))
+	]
 	labels = [r.get("full_name") or r["sales_department"] for r in data]
 	chart = {
 		"data": {
@@ -129,16 +117,7 @@ def performance(filters, from_date, to_date) -> dict[str, dict]:
 
 
 def get_columns(by_department: bool) -> list[dict]:
-	head = (
-		[{"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 180}]
-		if by_department
-		else [
-			{"fieldname": "salesperson", "label": _("Salesperson"), "fieldtype": "Link", "options": "User", "width": 180},
-			{"fieldname": "full_name", "label": _("Full Name"), "fieldtype": "Data", "width": 120},
-			{"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 140},
-		]
-	)  # fmt: skip
-	return head + [
+	return owner_columns(by_department) + [
 		{"fieldname": "intention", "label": _("Intention Customers"), "fieldtype": "Int", "width": 120},
 		{"fieldname": "deals", "label": _("Deal Customers"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "calls", "label": _("Calls"), "fieldtype": "Int", "width": 80},
