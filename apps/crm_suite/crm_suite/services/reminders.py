@@ -91,6 +91,21 @@ def _is_key(c, settings):
 	return _flag(c.stars >= settings.key_stars).as_("is_key")
 
 
+def _customer_reminder(c, kind, due, settings) -> tuple:
+	"""The columns of a reminder about a customer, to its salesperson: (user, kind, is_key, subject, due_date,
+	customer, reference_doctype, reference_name)."""
+	return (
+		c.salesperson.as_("user"),
+		kind.as_("kind"),
+		_is_key(c, settings),
+		c.customer_name.as_("subject"),
+		due.as_("due_date"),
+		c.name.as_("customer"),
+		ValueWrapper("Customer Account").as_("reference_doctype"),
+		c.name.as_("reference_name"),
+	)
+
+
 def next_contact_select(day: date, settings, since: date | None = None):
 	"""Customers whose latest follow-up (none logged after it: its time is the customer's last contact)
 	named a next contact date from `since` (the last day a whole run reached, at most the catch-up window
@@ -100,16 +115,7 @@ def next_contact_select(day: date, settings, since: date | None = None):
 		frappe.qb.from_(f)
 		.join(c)
 		.on(c.name == f.customer)
-		.select(
-			c.salesperson.as_("user"),
-			ValueWrapper(policy.NEXT_CONTACT).as_("kind"),
-			_is_key(c, settings),
-			c.customer_name.as_("subject"),
-			f.next_contact_on.as_("due_date"),
-			c.name.as_("customer"),
-			ValueWrapper("Customer Account").as_("reference_doctype"),
-			c.name.as_("reference_name"),
-		)
+		.select(*_customer_reminder(c, ValueWrapper(policy.NEXT_CONTACT), f.next_contact_on, settings))
 		.where(
 			(f.next_contact_on >= (since or add_days(day, -settings.catch_up_days)))
 			& (f.next_contact_on <= day)
@@ -153,16 +159,7 @@ def pending_mark_select(day: date, settings):
 	c = _customer_table()
 	return (
 		frappe.qb.from_(c)
-		.select(
-			c.salesperson.as_("user"),
-			c.pending_mark.as_("kind"),
-			_is_key(c, settings),
-			c.customer_name.as_("subject"),
-			Coalesce(c.pending_since, day).as_("due_date"),
-			c.name.as_("customer"),
-			ValueWrapper("Customer Account").as_("reference_doctype"),
-			c.name.as_("reference_name"),
-		)
+		.select(*_customer_reminder(c, c.pending_mark, Coalesce(c.pending_since, day), settings))
 		.where(
 			c.pending_mark.isin(policy.PENDING_MARKS)
 			& c.salesperson.isnotnull()
@@ -186,16 +183,7 @@ def shelved_select(day: date, settings):
 	due = Function("DATE_ADD", Function("DATE", since), Interval(days=settings.shelved_days))
 	return (
 		frappe.qb.from_(c)
-		.select(
-			c.salesperson.as_("user"),
-			ValueWrapper(policy.SHELVED_REVIEW).as_("kind"),
-			_is_key(c, settings),
-			c.customer_name.as_("subject"),
-			due.as_("due_date"),
-			c.name.as_("customer"),
-			ValueWrapper("Customer Account").as_("reference_doctype"),
-			c.name.as_("reference_name"),
-		)
+		.select(*_customer_reminder(c, ValueWrapper(policy.SHELVED_REVIEW), due, settings))
 		.where(
 			_pooled(c, None) & (c.lifecycle_state == "Shelved") & c.salesperson.isnotnull() & (since < cutoff)
 		)
@@ -219,16 +207,7 @@ def recycle_soon_selects(day: date, settings, now: datetime) -> list:
 		due = Function("DATE_ADD", Function("DATE", start), Interval(days=rule.days))
 		selects.append(
 			frappe.qb.from_(c)
-			.select(
-				c.salesperson.as_("user"),
-				ValueWrapper(policy.RECYCLE_SOON).as_("kind"),
-				_is_key(c, settings),
-				c.customer_name.as_("subject"),
-				due.as_("due_date"),
-				c.name.as_("customer"),
-				ValueWrapper("Customer Account").as_("reference_doctype"),
-				c.name.as_("reference_name"),
-			)
+			.select(*_customer_reminder(c, ValueWrapper(policy.RECYCLE_SOON), due, settings))
 			.where(soon & ~due_criterion(CUSTOMER, rule, now, home_pool) & c.salesperson.isnotnull())
 		)
 	return selects
