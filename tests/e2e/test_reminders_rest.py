@@ -10,6 +10,7 @@ import pytest
 from conftest import SITE, WEB_URL, Client, bench
 
 REMINDER = "Follow Up Reminder"
+KINDS = ("next_contact", "overdue_plan", "pending_marks", "shelved_review", "recycle_soon", "birthday")
 
 
 def run_engine() -> dict:
@@ -26,8 +27,10 @@ def clients(stack, team) -> dict:
 def reminded(clients, team) -> dict:
 	a = clients["a"]
 	user = team["a"]["user"]
-	# any hour is the digest hour, so the run delivers whenever the test runs
-	preference = {"user": user, "digest_hour": 0, "channel": "In App"}
+	# any hour is the digest hour, so the run delivers whenever the test runs; every kind on (a preference made
+	# earlier in the run, e.g. by the permission matrix, may hold other values)
+	preference = {"user": user, "digest_hour": 0, "channel": "In App", "enabled": 1, "key_only": 0}
+	preference.update({f"remind_{kind}": 1 for kind in KINDS})
 	r = a.http.post(f"{WEB_URL}/api/resource/Reminder Preference", json=preference, timeout=30)
 	if r.status_code == 409:  # made earlier in the run (e.g. by the permission matrix): set it instead
 		r = a.http.put(f"{WEB_URL}/api/resource/Reminder Preference/{user}", json=preference, timeout=30)

@@ -14,6 +14,14 @@ import frappe
 from frappe.utils import get_first_day, now_datetime
 
 
+def _default_preference(user: str) -> dict:
+	"""A Reminder Preference as a new one starts (its field defaults): db_insert stores an unset Check as 0,
+	which would silently turn every reminder kind off for the user in later tests."""
+	meta = frappe.get_meta("Reminder Preference")
+	values = {df.fieldname: df.default for df in meta.fields if df.default is not None}
+	return {**values, "user": user, "enabled": 1, "channel": "In App", "digest_hour": 8}
+
+
 def _raw(doctype: str, name: str, **values) -> str:
 	"""Insert a row as it is, without controllers (db_insert), owned by Administrator."""
 	doc = frappe.get_doc({"doctype": doctype, **values})
@@ -307,7 +315,7 @@ def make_rows(a: str, b: str) -> dict:
 		)
 		rows.setdefault("Reminder Preference", {})[key] = frappe.db.exists(
 			"Reminder Preference", user
-		) or _raw("Reminder Preference", user, user=user, enabled=1, channel="In App", digest_hour=8)
+		) or _raw("Reminder Preference", user, **_default_preference(user))
 
 	# unscoped doctypes: one row each (an existing one, or one made here)
 	for meta_name in frappe.get_all("DocType", filters={"module": ("in", _app_modules())}, pluck="name"):
