@@ -59,6 +59,12 @@ permission_query_conditions = {
 	# Reminders and their preferences (SPEC FUP-04): own, a manager's subtree, admins all.
 	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_query_conditions",
 	"Reminder Preference": "crm_suite.permissions.reminders.preference_query_conditions",
+	# CRM Admins customise the suite's doctypes, not the rest of the site (ORG-01; permissions/customization.py).
+	"Custom Field": "crm_suite.permissions.customization.custom_field_query_conditions",
+	"Property Setter": "crm_suite.permissions.customization.property_setter_query_conditions",
+	"Notification": "crm_suite.permissions.customization.notification_query_conditions",
+	"Assignment Rule": "crm_suite.permissions.customization.assignment_rule_query_conditions",
+	"DocType": "crm_suite.permissions.customization.doctype_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -93,7 +99,15 @@ has_permission = {
 	"Sales Expense": "crm_suite.permissions.loyalty.loyalty_has_permission",
 	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_has_permission",
 	"Reminder Preference": "crm_suite.permissions.reminders.preference_has_permission",
+	"Custom Field": "crm_suite.permissions.customization.has_permission",
+	"Property Setter": "crm_suite.permissions.customization.has_permission",
+	"Notification": "crm_suite.permissions.customization.has_permission",
+	"Assignment Rule": "crm_suite.permissions.customization.has_permission",
+	"DocType": "crm_suite.permissions.customization.doctype_has_permission",
 }
+
+# Customize Form opens only the suite's doctypes for a CRM Admin (ORG-01).
+override_doctype_class = {"Customize Form": "crm_suite.crm_core.customize_form.SuiteCustomizeForm"}
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
 global_search_doctypes = {"Default": [{"doctype": "Customer Account", "index": 0}]}
@@ -133,6 +147,14 @@ before_request = ["crm_suite.permissions.fieldlevel.apply_backport"]
 before_job = ["crm_suite.permissions.fieldlevel.apply_backport"]
 
 doc_events = {
+	# CRM Admins customise with no code, and cannot open data or code that way (ORG-01, ORG-02, ORG-06).
+	"Custom Field": {"validate": "crm_suite.permissions.customization.validate_custom_field"},
+	"Property Setter": {"validate": "crm_suite.permissions.customization.validate_property_setter"},
+	# before Frappe's own validate, which evaluates the condition
+	"Notification": {"before_validate": "crm_suite.permissions.customization.validate_notification"},
+	"Assignment Rule": {"before_validate": "crm_suite.permissions.customization.validate_assignment_rule"},
+	"Workspace": {"validate": "crm_suite.permissions.customization.validate_workspace"},
+	"User": {"validate": "crm_suite.permissions.customization.sync_user_roles"},
 	"Contact": {
 		"validate": "crm_suite.customers.contact.validate",
 		"on_update": "crm_suite.customers.contact.on_update",

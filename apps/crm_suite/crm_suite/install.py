@@ -4,6 +4,8 @@ import frappe
 from frappe import _
 
 from crm_suite.demo.china import PROVINCES
+from crm_suite.permissions.customization import clear_cache as clear_customization_cache
+from crm_suite.permissions.customization import grant_admin_rights
 from crm_suite.policies.masters import INDUSTRIES, SOURCES
 
 ROLES = {
@@ -39,6 +41,7 @@ EXPENSE_TYPES = ("差旅费", "招待费", "礼品费", "交通费", "其他")
 
 def after_install():
 	seed_defaults()
+	grant_admin_rights()
 
 
 def setup_wizard_complete(args):
@@ -54,6 +57,8 @@ def after_migrate():
 	from crm_suite.customers.contact import make_contact_fields
 
 	make_contact_fields()
+	clear_customization_cache()
+	grant_admin_rights()
 	ensure_global_search()
 	ensure_reminder_indexes()
 
