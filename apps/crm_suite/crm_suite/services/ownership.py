@@ -6,6 +6,7 @@ import time
 import frappe
 from frappe.utils import now_datetime
 
+LOG = "Customer Ownership Log"
 LOG_FIELDS = (
 	"customer",
 	"sales_lead",
@@ -44,7 +45,8 @@ def log_ownership_changes(rows: list[dict], action: str, reason: str | None = No
 	user, at = frappe.session.user, now_datetime()
 	table = frappe.qb.DocType("Customer Ownership Log")
 	query = frappe.qb.into(table).columns("name", *LOG_FIELDS, "owner", "modified_by", "creation", "modified")
-	for name, row in zip(new_row_names(len(rows)), rows, strict=True):
+	names = new_row_names(len(rows))
+	for name, row in zip(names, rows, strict=True):
 		query = query.insert(
 			name,
 			row.get("customer"),
@@ -63,4 +65,29 @@ def log_ownership_changes(rows: list[dict], action: str, reason: str | None = No
 			at,
 		)
 	query.run()
+	run_log_webhooks(names, rows, action, reason, user, at)
 	return len(rows)
+
+
+def run_log_webhooks(names: list[str], rows: list[dict], action: str, reason, user: str, at) -> None:
+	"""The rows are written in one statement, not saved one by one, so Frappe's Webhooks on the log's
+	`after_insert` (claim, assign, transfer, recycle … to an integrator) are run here, per row, exactly as a
+	save would run them: queued, and sent after the commit. Nothing is done when no webhook watches the log."""
+	from frappe.integrations.doctype.webhook import get_all_webhooks, run_webhooks
+
+	if LOG not in frappe.cache.get_value("webhooks", get_all_webhooks):
+		return
+	for name, row in zip(names, rows, strict=True):
+		doc = frappe.get_doc(
+			{
+				"doctype": LOG,
+				**{field: row.get(field) for field in LOG_FIELDS},
+				"action": action,
+				"reason": row.get("reason", reason),
+				"done_by": user,
+				"done_at": at,
+			}
+		)
+		doc.name, doc.owner, doc.creation = name, user, at
+		doc.flags.in_insert = True
+		run_webhooks(doc, "after_insert")
