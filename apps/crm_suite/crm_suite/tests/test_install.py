@@ -101,3 +101,54 @@ class TestSetupWizard(CRMTestCase):
 		language = frappe.db.get_single_value("System Settings", "language")
 		self.assertFalse(complete_setup_wizard())
 		self.assertEqual(frappe.db.get_single_value("System Settings", "language"), language)
+
+
+MASTERS = (
+	"Customer Category",
+	"Customer Kind",
+	"Customer Source",
+	"Customer Industry",
+	"Customer Pool",
+	"Pool Strategy",
+	"Follow Up Method",
+	"Deal Loss Reason",
+	"Sales Department",
+)
+
+
+class TestMastersInTheUsersLanguage(CRMTestCase):
+	"""Issue 19: seeded master data (categories, kinds, sources, industries, pools, methods …) shows in the user's
+	language — Frappe translates the link values of a `translated_doctype` in lists, forms and link search."""
+
+	def test_masters_are_translated_doctypes(self):
+		from frappe.translate import get_translated_doctypes
+
+		self.assertEqual(sorted(set(MASTERS) - set(get_translated_doctypes())), [])
+
+	def test_a_chinese_user_finds_a_category_by_its_chinese_name(self):
+		from frappe.desk.search import search_link
+
+		previous = frappe.local.lang
+		frappe.local.lang = "zh"
+		frappe.local.lang_full_dict = None
+		try:
+			found = search_link("Customer Category", "潜在")
+			values = [row["value"] for row in found]
+			self.assertIn("Potential", values)
+			self.assertEqual(frappe._("Potential"), "潜在客户")
+		finally:
+			frappe.local.lang = previous
+			frappe.local.lang_full_dict = None
+
+	def test_crm_admins_may_customise_the_suite(self):
+		for doctype in ("Custom Field", "Property Setter", "Customize Form", "Notification"):
+			self.assertTrue(
+				frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": "CRM Admin", "write": 1}),
+				doctype,
+			)
+		self.assertTrue(
+			frappe.db.exists("Custom DocPerm", {"parent": "DocType", "role": "CRM Admin", "read": 1})
+		)
+		self.assertFalse(
+			frappe.db.exists("Custom DocPerm", {"parent": "DocType", "role": "CRM Admin", "write": 1})
+		)
