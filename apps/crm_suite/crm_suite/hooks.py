@@ -65,6 +65,8 @@ permission_query_conditions = {
 	"Notification": "crm_suite.permissions.customization.notification_query_conditions",
 	"Assignment Rule": "crm_suite.permissions.customization.assignment_rule_query_conditions",
 	"DocType": "crm_suite.permissions.customization.doctype_query_conditions",
+	# a module switched off in CRM Suite Settings closes its doctypes to non-admins (ORG-04)
+	"*": "crm_suite.services.modules.query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -104,7 +106,11 @@ has_permission = {
 	"Notification": "crm_suite.permissions.customization.has_permission",
 	"Assignment Rule": "crm_suite.permissions.customization.has_permission",
 	"DocType": "crm_suite.permissions.customization.doctype_has_permission",
+	"*": "crm_suite.services.modules.has_permission",
 }
+
+# The Desk boots without the modules switched off (ORG-04).
+boot_session = "crm_suite.services.modules.boot_session"
 
 # Customize Form opens only the suite's doctypes for a CRM Admin (ORG-01).
 override_doctype_class = {"Customize Form": "crm_suite.crm_core.customize_form.SuiteCustomizeForm"}
@@ -138,6 +144,8 @@ override_whitelisted_methods = {
 	"frappe.desk.query_report.export_query": "crm_suite.api.overrides.export_report",
 	# Save As on the app's reports for CRM Managers / Admins, without Script Manager (RPT-12)
 	"frappe.desk.query_report.save_report": "crm_suite.api.overrides.save_report",
+	# the sidebar leaves out the workspaces of modules switched off in CRM Suite Settings (ORG-04)
+	"frappe.desk.desktop.get_workspace_sidebar_items": "crm_suite.api.overrides.get_workspace_sidebar_items",
 }
 
 # Frappe 15 skips the field-level check of the field after one it removes from a list query (ORG-03, ORG-06):

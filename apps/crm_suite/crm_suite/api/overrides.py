@@ -248,3 +248,11 @@ def save_report(reference_report: str, report_name: str, columns: str, filters: 
 	):
 		return report_variants.save_variant(reference_report, report_name, columns, filters)
 	return query_report.save_report(reference_report, report_name, columns, filters)
+
+
+@frappe.whitelist()
+def get_workspace_sidebar_items():
+	"""The Desk's sidebar without the workspaces of modules switched off (ORG-04)."""
+	from crm_suite.services.modules import sidebar_items
+
+	return sidebar_items()

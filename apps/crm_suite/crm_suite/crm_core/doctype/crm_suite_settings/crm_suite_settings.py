@@ -5,6 +5,9 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_suite.services.modules import on_settings_update as on_module_switches_update
+from crm_suite.services.modules import validate_settings as validate_module_switches
+
 
 class DuplicatesBlockBan(frappe.ValidationError):
 	pass
@@ -33,6 +36,15 @@ class CRMSuiteSettings(Document):
 		leads_recycle_notified_until: DF.Datetime | None
 		local_area_code: DF.Data | None
 		mask_phone_numbers: DF.Check
+		module_call_center: DF.Check
+		module_decision_centre: DF.Check
+		module_follow_up: DF.Check
+		module_loyalty: DF.Check
+		module_marketing: DF.Check
+		module_orders: DF.Check
+		module_pools: DF.Check
+		module_sales: DF.Check
+		module_service: DF.Check
 		points_expiry_days: DF.Int
 		recycle_jobs: DF.Int
 		recycle_remind_days: DF.Int
@@ -49,8 +61,10 @@ class CRMSuiteSettings(Document):
 	# end: auto-generated types
 	def validate(self):
 		self.validate_ban_possible()
+		validate_module_switches(self)
 
 	def on_update(self):
+		on_module_switches_update(self)
 		if self.has_value_changed("duplicate_name_policy"):
 			self.sync_unique_name_keys()
 		if self.has_value_changed("mask_phone_numbers") and not self.is_new():

@@ -5,6 +5,8 @@ sales, calls, service …) add theirs."""
 import frappe
 from frappe import _
 
+from crm_suite.services.modules import connections
+
 
 def get_data(data=None):
 	field = frappe.qb.DocType("DocField")
@@ -31,6 +33,7 @@ def get_data(data=None):
 	groups: dict[str, list[str]] = {}
 	for parent, module in rows:
 		groups.setdefault(module, []).append(parent)
+	groups = connections(groups)  # without the modules switched off (ORG-04)
 	return {
 		"fieldname": "customer",
 		"transactions": [{"label": _(module), "items": items} for module, items in groups.items()],
