@@ -234,3 +234,23 @@ def test_cannot_grant_themselves_more(admin, crm_admin):
 		{"parent": CUSTOMER, "parenttype": "DocType", "role": "CRM Admin", "permlevel": 2},
 	)
 	assert r.status_code == 403, r.text[:300]
+
+
+def test_announcements_are_posted_by_managers_and_read_by_the_team(team):
+	a = Client(WEB_URL, token=team["a"]["token"])
+	m = Client(WEB_URL, token=team["m"]["token"])
+	notice = {
+		"title": f"公告{time.time_ns()}",
+		"public": 1,
+		"notify_on_login": 1,
+		"content": "本周五下午全员培训",
+	}
+	r = post_resource(a, "Note", notice)
+	assert r.status_code == 403, r.text[:300]
+	r = post_resource(a, "Note", {**notice, "public": 0, "notify_on_login": 0})  # a private note is fine
+	assert r.status_code == 200, r.text[:300]
+	r = post_resource(m, "Note", notice)
+	assert r.status_code == 200, r.text[:300]
+	name = r.json()["data"]["name"]
+	r = a.resource("Note", name)
+	assert r.status_code == 200 and r.json()["data"]["content"] == notice["content"], r.text[:300]

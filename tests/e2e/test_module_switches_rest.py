@@ -64,6 +64,15 @@ def test_switching_loyalty_off_hides_and_blocks_it_for_the_team_only(admin, loya
 	assert a.resource("Points Gift", loyalty["gift"]).status_code == 200
 
 
+def test_the_team_sidebar_holds_the_suite_not_frappes_admin_workspaces(admin, loyalty, team):
+	frappe_admin_pages = {"Build", "Tools", "Website", "Integrations", "Users"}
+	for key in ("a", "m"):
+		pages = _workspaces(Client(WEB_URL, token=team[key]["token"]))
+		assert {"Customers", "Pools", "Sales", "My Day"} <= pages, pages
+		assert not pages & frappe_admin_pages, pages & frappe_admin_pages
+	assert frappe_admin_pages & _workspaces(admin)  # the site's admins keep them
+
+
 def test_a_module_another_needs_stays_on(admin, loyalty):
 	r = _switch(admin, module_orders=0)
 	assert r.status_code == 417 and exc_type(r) == "ModuleDependencyError", r.text[:300]

@@ -163,6 +163,8 @@ doc_events = {
 	"Assignment Rule": {"before_validate": "crm_suite.permissions.customization.validate_assignment_rule"},
 	"Workspace": {"validate": "crm_suite.permissions.customization.validate_workspace"},
 	"User": {"validate": "crm_suite.permissions.customization.sync_user_roles"},
+	# company announcements at login (Frappe's Note) are the managers' (ORG-01)
+	"Note": {"validate": "crm_suite.permissions.customization.validate_note"},
 	"Contact": {
 		"validate": "crm_suite.customers.contact.validate",
 		"on_update": "crm_suite.customers.contact.on_update",

@@ -291,3 +291,21 @@ def sync_user_roles(doc, method=None):
 		and doc.name not in ("Administrator", "Guest")
 	):
 		doc.append("roles", {"role": WORKSPACE_ROLE})
+
+
+# --- company announcements (Frappe's Note) ---------------------------------------------------------------------
+
+ANNOUNCER_ROLES = frozenset({"CRM Manager", "CRM Admin", "System Manager"})
+
+
+def validate_note(doc, method=None):
+	"""A public note, or one shown at login, is a company announcement: managers and admins post them; anyone
+	keeps private notes."""
+	if not (doc.public or doc.notify_on_login) or frappe.session.user == "Administrator":
+		return
+	if not ANNOUNCER_ROLES & set(frappe.get_roles()):
+		frappe.throw(
+			_("Only managers and admins post announcements (public notes or notes shown at login)."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

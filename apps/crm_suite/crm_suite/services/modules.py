@@ -13,6 +13,7 @@ from frappe import _
 
 from crm_suite.policies import modules as policy
 
+APP = "crm_suite"
 SETTINGS = "CRM Suite Settings"
 CACHE_KEY = "crm_suite:modules_on"
 BYPASS_ROLES = frozenset({"CRM Admin", "System Manager"})
@@ -81,11 +82,13 @@ def query_conditions(user=None, doctype=None):
 def boot_session(bootinfo) -> None:
 	"""Leave the switched-off modules out of what the Desk boots with: sidebar workspaces and the doctypes of the
 	awesome bar, menus and links."""
-	off = off_modules()
-	if not off or _bypasses(frappe.session.user):
+	if _bypasses(frappe.session.user):
 		return
 	if bootinfo.get("allowed_workspaces"):
-		bootinfo.allowed_workspaces = [w for w in bootinfo.allowed_workspaces if w.get("module") not in off]
+		bootinfo.allowed_workspaces = team_pages(bootinfo.allowed_workspaces)
+	off = off_modules()
+	if not off:
+		return
 	blocked = set(
 		frappe.get_all(
 			"DocType", filters={"module": ("in", sorted(off))}, pluck="name", ignore_permissions=True
@@ -117,10 +120,17 @@ def sidebar_items():
 	from frappe.desk.desktop import get_workspace_sidebar_items
 
 	items = get_workspace_sidebar_items()
-	off = off_modules()
-	if off and not _bypasses(frappe.session.user):
-		items["pages"] = [p for p in items.get("pages") or [] if p.get("module") not in off]
+	if not _bypasses(frappe.session.user):
+		items["pages"] = team_pages(items.get("pages") or [])
 	return items
+
+
+def team_pages(pages: list) -> list:
+	"""The sidebar of the sales team (not the admins): the suite's public workspaces of the modules switched on
+	— not Frappe's Build, Tools, Website, Integrations or Users, which are the admins' — and the user's own
+	private workspaces."""
+	suite = set(frappe.get_module_list(APP)) - off_modules()
+	return [p for p in pages if p.get("module") in suite or (not p.get("public") and p.get("for_user"))]
 
 
 def connections(groups: dict[str, list[str]]) -> dict[str, list[str]]:
