@@ -155,6 +155,17 @@ before_request = ["crm_suite.permissions.fieldlevel.apply_backport"]
 before_job = ["crm_suite.permissions.fieldlevel.apply_backport"]
 
 doc_events = {
+	# the first-run setup's steps are marked done from the data (issue 19; services/onboarding.py)
+	**{
+		doctype: {"on_update": "crm_suite.services.onboarding.sync_steps"}
+		for doctype in (
+			"Pool Strategy",
+			"Customer Pool",
+			"Sales Process",
+			"Phone Line",
+			"Customer Import Batch",
+		)
+	},
 	# CRM Admins customise with no code, and cannot open data or code that way (ORG-01, ORG-02, ORG-06).
 	"Custom Field": {"validate": "crm_suite.permissions.customization.validate_custom_field"},
 	"Property Setter": {"validate": "crm_suite.permissions.customization.validate_property_setter"},
@@ -171,15 +182,24 @@ doc_events = {
 		"on_trash": "crm_suite.customers.contact.on_trash",
 	},
 	"Sales Staff": {
-		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
+		"on_update": [
+			"crm_suite.permissions.scope.clear_scope_cache",
+			"crm_suite.services.onboarding.sync_steps",
+		],
 		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
 	},
 	"Sales Position": {
-		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
+		"on_update": [
+			"crm_suite.permissions.scope.clear_scope_cache",
+			"crm_suite.services.onboarding.sync_steps",
+		],
 		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
 	},
 	"Sales Department": {
-		"on_update": "crm_suite.permissions.scope.clear_scope_cache",
+		"on_update": [
+			"crm_suite.permissions.scope.clear_scope_cache",
+			"crm_suite.services.onboarding.sync_steps",
+		],
 		"on_trash": "crm_suite.permissions.scope.clear_scope_cache",
 	},
 	# Supervisors' comments (批注) on follow-ups notify the salesperson (SPEC FUP-02).

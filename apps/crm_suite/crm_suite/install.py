@@ -7,6 +7,7 @@ from crm_suite.demo.china import PROVINCES
 from crm_suite.permissions.customization import clear_cache as clear_customization_cache
 from crm_suite.permissions.customization import grant_admin_rights
 from crm_suite.policies.masters import INDUSTRIES, SOURCES
+from crm_suite.services.onboarding import sync_steps as sync_onboarding_steps
 
 ROLES = {
 	"CRM Salesperson": {"desk_access": 1},
@@ -59,6 +60,7 @@ def after_migrate():
 	make_contact_fields()
 	clear_customization_cache()
 	grant_admin_rights()
+	sync_onboarding_steps()
 	ensure_global_search()
 	ensure_reminder_indexes()
 

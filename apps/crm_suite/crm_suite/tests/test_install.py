@@ -152,3 +152,35 @@ class TestMastersInTheUsersLanguage(CRMTestCase):
 		self.assertFalse(
 			frappe.db.exists("Custom DocPerm", {"parent": "DocType", "role": "CRM Admin", "write": 1})
 		)
+
+
+class TestFirstRunSetup(CRMTestCase):
+	"""Issue 19: Frappe's Module Onboarding *CRM Setup* on the CRM Setup workspace, steps marked done from the
+	data however it was entered."""
+
+	def test_the_onboarding_is_on_the_setup_workspace_with_its_steps(self):
+		from crm_suite.services.onboarding import CHECKS, ONBOARDING
+
+		steps = [row.step for row in frappe.get_doc("Module Onboarding", ONBOARDING).steps]
+		self.assertEqual(steps, list(CHECKS))
+		for step in steps:
+			self.assertTrue(frappe.db.get_value("Onboarding Step", step, "reference_document"), step)
+		content = frappe.db.get_value("Workspace", "CRM Setup", "content")
+		self.assertIn('"onboarding_name": "CRM Setup"', content)
+
+	def test_a_step_is_done_when_its_data_exists(self):
+		from crm_suite.services.onboarding import sync_steps
+		from crm_suite.services.sales.processes import DEFAULT_PROCESS, ensure_sales_defaults
+
+		frappe.db.set_value("Onboarding Step", "CRM Sales Process", "is_complete", 0)
+		ensure_sales_defaults()
+		if frappe.db.count("Sales Process") == 1:
+			table = frappe.qb.DocType("Sales Process")
+			frappe.qb.update(table).set(table.modified, table.creation).run()  # as seeded, untouched
+			self.assertNotIn("CRM Sales Process", sync_steps())
+			self.assertEqual(frappe.db.get_value("Onboarding Step", "CRM Sales Process", "is_complete"), 0)
+		# the team edits the seeded process: the save marks the step done
+		process = frappe.get_doc("Sales Process", DEFAULT_PROCESS)
+		process.description = "我们的流程"
+		process.save(ignore_permissions=True)
+		self.assertEqual(frappe.db.get_value("Onboarding Step", "CRM Sales Process", "is_complete"), 1)
