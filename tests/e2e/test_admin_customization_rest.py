@@ -91,7 +91,7 @@ def test_outside_the_suite_is_refused(crm_admin):
 		},
 	)
 	_refused(r)
-	r = c.call("run_doc_method", method="fetch_to_customize", docs=json.dumps(_customize_form("User")))
+	r = _run_doc_method(c, "fetch_to_customize", _customize_form("User"))
 	_refused(r)
 
 
@@ -99,9 +99,16 @@ def _customize_form(doctype: str) -> dict:
 	return {"doctype": "Customize Form", "name": "Customize Form", "doc_type": doctype}
 
 
+def _run_doc_method(client: Client, method: str, doc: dict):
+	"""Frappe's `run_doc_method` (what Customize Form's buttons call): `method` is its own parameter's name."""
+	return client.http.post(
+		f"{WEB_URL}/api/method/run_doc_method", json={"method": method, "docs": json.dumps(doc)}, timeout=60
+	)
+
+
 def test_customize_form_changes_a_label_and_list_columns(admin, crm_admin):
 	c = crm_admin["client"]
-	r = c.call("run_doc_method", method="fetch_to_customize", docs=json.dumps(_customize_form(CUSTOMER)))
+	r = _run_doc_method(c, "fetch_to_customize", _customize_form(CUSTOMER))
 	assert r.status_code == 200, r.text[:400]
 	form = r.json()["docs"][0]
 	assert form["doc_type"] == CUSTOMER and form["fields"]
@@ -109,7 +116,7 @@ def test_customize_form_changes_a_label_and_list_columns(admin, crm_admin):
 		if df["fieldname"] == "website":
 			df["label"] = f"官网{crm_admin['suffix']}"
 			df["in_list_view"] = 1
-	r = c.call("run_doc_method", method="save_customization", docs=json.dumps(form))
+	r = _run_doc_method(c, "save_customization", form)
 	assert r.status_code == 200, r.text[:400]
 	setters = admin.rows(
 		"Property Setter",
@@ -144,12 +151,12 @@ def test_nothing_that_opens_masked_numbers(crm_admin):
 	_refused(r)
 	assert "permlevel" in r.text
 	# … or through Customize Form
-	r = c.call("run_doc_method", method="fetch_to_customize", docs=json.dumps(_customize_form(CUSTOMER)))
+	r = _run_doc_method(c, "fetch_to_customize", _customize_form(CUSTOMER))
 	form = r.json()["docs"][0]
 	for df in form["fields"]:
 		if df["fieldname"] == "mobile_no":
 			df["permlevel"] = 0
-	_refused(c.call("run_doc_method", method="save_customization", docs=json.dumps(form)))
+	_refused(_run_doc_method(c, "save_customization", form))
 	# a level-0 copy of a masked number on another suite doctype
 	r = post_resource(
 		c,
@@ -225,9 +232,10 @@ def test_cannot_grant_themselves_more(admin, crm_admin):
 		json={"roles": [{"role": "CRM Admin"}, {"role": "System Manager"}]},
 		timeout=30,
 	)
-	assert r.status_code in (403, 417), r.text[:300]
+	# Frappe drops fields a user may not write (the roles table of their own user) or refuses: never granted
+	assert r.status_code in (200, 403, 417), r.text[:300]
 	roles = {row["role"] for row in admin.resource("User", user).json()["data"]["roles"]}
-	assert "System Manager" not in roles
+	assert "System Manager" not in roles and "CRM Admin" in roles
 	r = post_resource(
 		c,
 		"Custom DocPerm",
