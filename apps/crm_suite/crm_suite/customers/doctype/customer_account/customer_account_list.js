@@ -1,5 +1,7 @@
 // Customer Account list (SPEC CUS-01): the indicator shows the customer's category in the colour an
 // admin gave it in Customer Category; the lifecycle state is its own column.
+frappe.provide("crm_suite");
+
 frappe.listview_settings["Customer Account"] = {
 	add_fields: ["lifecycle_state", "customer_category", "salesperson"],
 	onload(listview) {
@@ -12,6 +14,7 @@ frappe.listview_settings["Customer Account"] = {
 				listview.refresh();
 			});
 		crm_suite.pool.setup_list(listview, "Customer Account");
+		crm_suite.customer_import_export_buttons(listview);
 	},
 	get_indicator(doc) {
 		const colours = (window.crm_suite && crm_suite.category_indicators) || {};
@@ -25,44 +28,43 @@ frappe.listview_settings["Customer Account"] = {
 		const state = doc.lifecycle_state || "Pending";
 		return [__(state, null, "Customer Account"), "gray", `lifecycle_state,=,${state}`];
 	},
-	onload(listview) {
-		// SPEC CUS-07: Excel template, import batches and export within the user's row scope.
-		const group = __("Import / Export");
-		if (frappe.model.can_import("Customer Account")) {
-			listview.page.add_inner_button(
-				__("Download Import Template"),
-				() => {
-					open_url_post(
-						"/api/method/crm_suite.api.customers.download_import_template",
-						{},
-						true
-					);
-				},
-				group
-			);
-			listview.page.add_inner_button(
-				__("Import Customers"),
-				() => crm_suite.customer_import_dialog(listview),
-				group
-			);
-		}
-		if (frappe.model.can_export("Customer Account")) {
-			listview.page.add_inner_button(
-				__("Export to Excel"),
-				() => {
-					open_url_post(
-						"/api/method/crm_suite.api.customers.export_customers",
-						{ filters: JSON.stringify(listview.get_filters_for_args() || []) },
-						true
-					);
-				},
-				group
-			);
-		}
-	},
 };
 
-frappe.provide("crm_suite");
+// SPEC CUS-07: Excel template, import batches and export within the user's row scope.
+crm_suite.customer_import_export_buttons = function (listview) {
+	const group = __("Import / Export");
+	if (frappe.model.can_import("Customer Account")) {
+		listview.page.add_inner_button(
+			__("Download Import Template"),
+			() => {
+				open_url_post(
+					"/api/method/crm_suite.api.customers.download_import_template",
+					{},
+					true
+				);
+			},
+			group
+		);
+		listview.page.add_inner_button(
+			__("Import Customers"),
+			() => crm_suite.customer_import_dialog(listview),
+			group
+		);
+	}
+	if (frappe.model.can_export("Customer Account")) {
+		listview.page.add_inner_button(
+			__("Export to Excel"),
+			() => {
+				open_url_post(
+					"/api/method/crm_suite.api.customers.export_customers",
+					{ filters: JSON.stringify(listview.get_filters_for_args() || []) },
+					true
+				);
+			},
+			group
+		);
+	}
+};
 
 crm_suite.customer_import_dialog = function (listview) {
 	const dialog = new frappe.ui.Dialog({
