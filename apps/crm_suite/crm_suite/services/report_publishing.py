@@ -81,7 +81,6 @@ def team_workspace():
 	workspace = frappe.get_doc(
 		{
 			"doctype": "Workspace",
-			"name": TEAM_WORKSPACE,
 			"label": TEAM_WORKSPACE,
 			"title": TEAM_WORKSPACE,
 			"public": 1,
@@ -105,4 +104,7 @@ def save_workspace(workspace) -> None:
 	# Workspace.validate refuses public workspaces to anyone but Workspace Managers: the checks above are
 	# this path's, and they allow nothing but report links into this one workspace
 	workspace.flags.ignore_validate = True
-	workspace.save(ignore_permissions=True)
+	if workspace.is_new():
+		workspace.insert(ignore_permissions=True)
+	else:
+		workspace.save(ignore_permissions=True)
