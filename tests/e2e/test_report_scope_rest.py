@@ -89,7 +89,13 @@ def holdings(admin, team, role_clients) -> dict[str, set[str]]:
 		)
 		admin.insert(
 			"Phone Call Record",
-			{"call_type": "Inbound", "status": "Ended", "user": user, "phone_number": "13800138000"},
+			{
+				"call_type": "Inbound",
+				"status": "Ended",
+				"user": user,
+				"phone_number": "13800138000",
+				"start_time": f"{date.today().isoformat()} 10:00:00",
+			},
 		)
 		markers[key] = {user, customer["name"], customer["customer_name"], order["name"]}
 	outsider = role_clients["crm_admin"]["user"]
@@ -103,7 +109,13 @@ def holdings(admin, team, role_clients) -> dict[str, set[str]]:
 	)
 	admin.insert(
 		"Phone Call Record",
-		{"call_type": "Outbound", "status": "Ended", "user": outsider, "phone_number": "13800138001"},
+		{
+			"call_type": "Outbound",
+			"status": "Ended",
+			"user": outsider,
+			"phone_number": "13800138001",
+			"start_time": f"{date.today().isoformat()} 10:00:00",
+		},
 	)
 	markers["outsider"] = {outsider, customer["name"], customer["customer_name"]}
 	return markers
@@ -139,6 +151,8 @@ def test_no_report_shows_anything_outside_the_caller_s_scope(reports, holdings, 
 				if role[key] not in roles:
 					assert r.status_code == 403, (report, key, r.status_code, r.text[:300])
 					break
+				if filters and r.status_code == 417:
+					continue  # a grouping or view this report does not offer, refused as bad input
 				assert r.status_code == 200, (report, key, filters, r.text[:500])
 				runs += 1
 				text = shown_text(r.json()["message"])
