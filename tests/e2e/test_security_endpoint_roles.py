@@ -115,6 +115,8 @@ EXPECTED = {
 	"crm_suite.api.loyalty.points_balance": ("GET", {"customer": "无此客户"}, STAFF),
 	"crm_suite.api.reminders.snooze": ("POST", {"name": "无此提醒", "until": "2099-01-01"}, STAFF),
 	"crm_suite.api.reminders.mark_done": ("POST", {"name": "无此提醒"}, STAFF),
+	# managers publish their no-code reports to the Team Reports workspace (RPT-12)
+	"crm_suite.api.reports.publish_report": ("POST", {"report": "无此报表"}, {"manager", "crm_admin"}),
 }
 
 
