@@ -71,6 +71,7 @@ EXPECTED = {
 	# Frappe's own methods, replaced: like Frappe's, open to signed-in users, each record's permission checked
 	"crm_suite.api.overrides.export_query": ("POST", {"doctype": "无此类型"}, SIGNED_IN),
 	"crm_suite.api.overrides.export_report": ("POST", {"report_name": "无此报表"}, SIGNED_IN),
+	"crm_suite.api.overrides.dashboard_chart": ("GET", {"chart_name": "无此图表"}, SIGNED_IN),
 	"crm_suite.api.overrides.get_contact_details": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcard": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcards": ("GET", {"contacts": '["无此联系人"]'}, SIGNED_IN),

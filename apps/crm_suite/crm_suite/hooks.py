@@ -124,6 +124,8 @@ override_whitelisted_methods = {
 	"frappe.desk.query_report.export_query": "crm_suite.api.overrides.export_report",
 	# Save As on the app's reports for CRM Managers / Admins, without Script Manager (RPT-12)
 	"frappe.desk.query_report.save_report": "crm_suite.api.overrides.save_report",
+	# dashboard charts cached per chart, not per viewer, would show one user's figures to the next (ORG-03)
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "crm_suite.api.overrides.dashboard_chart",
 }
 
 # Frappe 15 skips the field-level check of the field after one it removes from a list query (ORG-03, ORG-06):

@@ -451,6 +451,53 @@ class TestDecisionCentre(CRMTestCase):
 		staff = dict(frappe.get_all("Sales Staff", fields=["user", "sales_department"], as_list=True))
 		self.assertEqual(departments, {staff[a]: 5, staff[b]: 1})
 
+	# cards and charts -----------------------------------------------------------------------------------
+
+	def test_cards_and_charts_count_only_the_viewer_s_rows_and_are_not_cached_across_viewers(self):
+		from frappe.desk.doctype.number_card.number_card import get_result
+
+		from crm_suite.api.overrides import dashboard_chart
+
+		a, b, manager = self.team["sales_a"], self.team["sales_b"], self.team["manager"]
+
+		def card(user):
+			frappe.set_user(user)
+			try:
+				doc = frappe.get_doc("Number Card", "Order Revenue This Month")
+				return get_result(doc, frappe.parse_json(doc.filters_json))
+			finally:
+				frappe.set_user("Administrator")
+
+		def chart(user):
+			frappe.set_user(user)
+			try:
+				data = dashboard_chart(chart_name="Order Revenue by Month", refresh=0)
+				return sum(data["datasets"][0]["values"])
+			finally:
+				frappe.set_user("Administrator")
+
+		before = {u: (card(u), chart(u)) for u in (a, b, manager)}
+		product = make_product()
+		orders = [self.order(self.a_deal, a, product), self.order(self.a_deal, a, product)]
+		orders.append(self.order(self.b_following, b, product))
+		net = [frappe.db.get_value("Customer Order", o, "net_total") for o in orders]
+		self.assertTrue(all(net))
+		grown = {u: (card(u) - before[u][0], chart(u) - before[u][1]) for u in (a, b, manager)}
+		self.assertEqual(grown[a], (net[0] + net[1], net[0] + net[1]))
+		self.assertEqual(grown[b], (net[2], net[2]))
+		self.assertEqual(grown[manager], (sum(net), sum(net)))
+		# the manager's figures, asked for first, are not what the salesperson is shown next
+		self.assertNotEqual(chart(manager), chart(b))
+		for bad in ({"filters": "not json"}, {"filters": '[["x"]]'}, {"timespan": "Next Century"}):
+			with self.assertRaises(frappe.ValidationError):
+				dashboard_chart(chart_name="Order Revenue by Month", **bad)
+		with self.assertRaises(frappe.DoesNotExistError):
+			dashboard_chart(chart_name="无此图表")
+		self.assertTrue(
+			frappe.db.exists("Number Card", "Open Opportunities")
+			and frappe.db.exists("Dashboard Chart", "Opportunities by Stage")
+		)
+
 	# scope over every report ----------------------------------------------------------------------------
 
 	def test_no_report_shows_another_salesperson_s_rows(self):
