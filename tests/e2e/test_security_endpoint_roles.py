@@ -71,6 +71,7 @@ EXPECTED = {
 	# Frappe's own methods, replaced: like Frappe's, open to signed-in users, each record's permission checked
 	"crm_suite.api.overrides.export_query": ("POST", {"doctype": "无此类型"}, SIGNED_IN),
 	"crm_suite.api.overrides.export_report": ("POST", {"report_name": "无此报表"}, SIGNED_IN),
+	"crm_suite.api.overrides.dashboard_chart": ("GET", {"chart_name": "无此图表"}, SIGNED_IN),
 	"crm_suite.api.overrides.get_contact_details": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcard": ("GET", {"contact": "无此联系人"}, SIGNED_IN),
 	"crm_suite.api.overrides.download_vcards": ("GET", {"contacts": '["无此联系人"]'}, SIGNED_IN),
@@ -115,6 +116,8 @@ EXPECTED = {
 	"crm_suite.api.loyalty.points_balance": ("GET", {"customer": "无此客户"}, STAFF),
 	"crm_suite.api.reminders.snooze": ("POST", {"name": "无此提醒", "until": "2099-01-01"}, STAFF),
 	"crm_suite.api.reminders.mark_done": ("POST", {"name": "无此提醒"}, STAFF),
+	# managers publish their no-code reports to the Team Reports workspace (RPT-12)
+	"crm_suite.api.reports.publish_report": ("POST", {"report": "无此报表"}, {"manager", "crm_admin"}),
 }
 
 

@@ -146,6 +146,8 @@ override_whitelisted_methods = {
 	"frappe.desk.query_report.save_report": "crm_suite.api.overrides.save_report",
 	# the sidebar leaves out the workspaces of modules switched off in CRM Suite Settings (ORG-04)
 	"frappe.desk.desktop.get_workspace_sidebar_items": "crm_suite.api.overrides.get_workspace_sidebar_items",
+	# dashboard charts cached per chart, not per viewer, would show one user's figures to the next (ORG-03)
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "crm_suite.api.overrides.dashboard_chart",
 }
 
 # Frappe 15 skips the field-level check of the field after one it removes from a list query (ORG-03, ORG-06):

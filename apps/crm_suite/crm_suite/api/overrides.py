@@ -1,5 +1,7 @@
 """Core REST methods that would bypass the row scope (SPEC ORG-03) or phone masking (ORG-06), replaced."""
 
+import json
+
 import frappe
 from frappe import _
 from frappe.client import get_safe_filters
@@ -256,3 +258,69 @@ def get_workspace_sidebar_items():
 	from crm_suite.services.modules import sidebar_items
 
 	return sidebar_items()
+
+
+CHART_TIMESPANS = ("Last Year", "Last Quarter", "Last Month", "Last Week", "Select Date Range")
+CHART_INTERVALS = ("Yearly", "Quarterly", "Monthly", "Weekly", "Daily")
+
+
+def _json_argument(value, what: str, kinds: tuple[type, ...]):
+	if value in (None, "") or isinstance(value, kinds):
+		return value or None
+	try:
+		parsed = json.loads(value)
+	except (TypeError, ValueError):
+		parsed = None
+	if not isinstance(parsed, kinds):
+		frappe.throw(_("The chart's {0} are not valid.").format(_(what)), frappe.ValidationError)
+	return parsed
+
+
+@frappe.whitelist()
+def dashboard_chart(
+	chart_name: str | None = None,
+	chart: str | dict | None = None,
+	no_cache: str | int | None = None,
+	filters: str | list | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	heatmap_year: str | int | None = None,
+	refresh: str | int | None = None,
+):
+	"""`frappe.desk.doctype.dashboard_chart.dashboard_chart.get` caches a chart's data under the chart's name
+	alone (frappe.utils.dashboard.cache_source): the first viewer's figures would be served to every later
+	viewer, whatever their row scope (ORG-03) — a manager's department totals to a salesperson. The data is
+	computed for each request instead, from Frappe's own grouped, permission-aware queries (frappe.get_list);
+	the arguments are checked first, so that bad input is a 4xx."""
+	from frappe.desk.doctype.dashboard_chart import dashboard_chart as charts
+	from frappe.utils import cint, getdate
+
+	if not chart_name:  # an unsaved chart's preview: its settings are not checked here, so save it first
+		frappe.throw(_("Save the chart before showing it."), frappe.ValidationError)
+	if not frappe.db.exists("Dashboard Chart", chart_name):
+		frappe.throw(_("Dashboard Chart {0} does not exist.").format(chart_name), frappe.DoesNotExistError)
+	filters = _json_argument(filters, "filters", (list,))
+	if filters and not all(
+		isinstance(f, list) and len(f) in (4, 5) and isinstance(f[0], str) and isinstance(f[1], str)
+		for f in filters
+	):
+		frappe.throw(_("The chart's {0} are not valid.").format(_("filters")), frappe.ValidationError)
+	if timespan and timespan not in CHART_TIMESPANS or time_interval and time_interval not in CHART_INTERVALS:
+		frappe.throw(_("The chart's period is not valid."), frappe.ValidationError)
+	try:
+		from_date, to_date = (str(getdate(d)) if d else None for d in (from_date, to_date))
+	except Exception:
+		frappe.throw(_("The chart's period is not valid."), frappe.ValidationError)
+	if timespan == "Select Date Range" and not (from_date and to_date):
+		frappe.throw(_("The chart's period is not valid."), frappe.ValidationError)
+	return charts.get.__wrapped__(
+		chart_name=chart_name,
+		filters=json.dumps(filters) if filters is not None else None,
+		from_date=from_date,
+		to_date=to_date,
+		timespan=timespan,
+		time_interval=time_interval,
+		heatmap_year=cint(heatmap_year) or None,
+	)

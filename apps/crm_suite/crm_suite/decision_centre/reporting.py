@@ -15,6 +15,11 @@ class DateFormat(Function):
 		super().__init__("DATE_FORMAT", date, fmt, alias=alias)
 
 
+class Hour(Function):
+	def __init__(self, value, alias=None):
+		super().__init__("HOUR", value, alias=alias)
+
+
 def period(filters, default_start=None) -> tuple:
 	"""(from_date, to_date) of the filters: this month by default; to_date before from_date is refused."""
 	from_date = getdate(filters.get("from_date") or default_start or get_first_day(getdate()))

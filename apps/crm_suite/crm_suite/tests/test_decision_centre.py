@@ -1,4 +1,4 @@
-"""The Decision Centre's reports (SPEC RPT-01, 03, 06, 09, 10, 11) on known data, and their row scope
+"""The Decision Centre's reports (SPEC RPT-01..11) on known data, and their row scope
 (ORG-03): a salesperson's run never shows another salesperson's figures, a manager's covers the department
 subtree only, an admin's everyone."""
 
@@ -6,14 +6,19 @@ import json
 from pathlib import Path
 
 import frappe
-from frappe.utils import add_days, get_first_day, getdate, now_datetime, today
+from frappe.utils import add_days, get_datetime, get_first_day, getdate, now_datetime, today
 
+from crm_suite.call_center.report.call_statistics import call_statistics
 from crm_suite.decision_centre.report.conversion_funnel import conversion_funnel
+from crm_suite.decision_centre.report.customer_purchase_analysis import customer_purchase_analysis
+from crm_suite.decision_centre.report.customer_ranking import customer_ranking
 from crm_suite.decision_centre.report.customer_statistics import customer_statistics
 from crm_suite.decision_centre.report.customer_stickiness import customer_stickiness
 from crm_suite.decision_centre.report.import_batch_statistics import import_batch_statistics
 from crm_suite.decision_centre.report.product_interest import product_interest
+from crm_suite.decision_centre.report.receivables_ageing import receivables_ageing
 from crm_suite.decision_centre.report.salesperson_performance import salesperson_performance
+from crm_suite.follow_up.report.follow_up_statistics import follow_up_statistics
 from crm_suite.tests.test_sales_orders import make_product, selling_doc
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
 
@@ -24,6 +29,10 @@ REPORTS = (
 	import_batch_statistics,
 	product_interest,
 	customer_stickiness,
+	customer_ranking,
+	customer_purchase_analysis,
+	receivables_ageing,
+	follow_up_statistics,
 )
 
 
@@ -222,6 +231,7 @@ class TestDecisionCentre(CRMTestCase):
 		values["status"] = "Confirmed" if doctype == "Customer Order" else "Quoted"
 		frappe.db.set_value(doctype, doc.name, values)
 		frappe.db.sql(f"update `tab{doctype} Line` set docstatus = 1 where parent = %s", doc.name)
+		return doc.name
 
 	def test_product_interest_and_customer_stickiness(self):
 		a, b = self.team["sales_a"], self.team["sales_b"]
@@ -261,6 +271,232 @@ class TestDecisionCentre(CRMTestCase):
 		deal_row = next(r for r in result[1] if r.customer_type == "Deal")
 		self.assertEqual((deal_row.customers, deal_row.repeat_customers, deal_row.repeat_rate), (1, 1, 100.0))
 		self.assertEqual(summary_of(result)[frappe._("Repeat Purchase Rate")], 50.0)
+
+	# RPT-05 ---------------------------------------------------------------------------------------------
+
+	def ledger_row(self, doctype, **values):
+		doc = frappe.get_doc({"doctype": doctype, **values})
+		doc.name = frappe.generate_hash(length=12)
+		doc.db_insert()
+
+	def test_customer_ranking_ranks_customers_and_shows_costs_to_managers_only(self):
+		a, b = self.team["sales_a"], self.team["sales_b"]
+		product = make_product(cost_price=60)
+		for customer, salesperson in (
+			(self.a_deal, a),
+			(self.a_deal, a),
+			(self.a_following, a),
+			(self.b_following, b),
+		):
+			self.order(customer, salesperson, product)
+		self.ledger_row(
+			"Sales Expense", expense_date=today(), amount=50, customer=self.a_deal, salesperson=a, docstatus=1
+		)
+		self.ledger_row("Customer Points Entry", customer=self.a_deal, points=30, posted_on=now_datetime())
+		revenue = {
+			c: frappe.db.sql(
+				"select sum(net_total) from `tabCustomer Order` where customer = %s and docstatus = 1", c
+			)[0][0]
+			for c in (self.a_deal, self.a_following)
+		}
+		columns, data, _msg, chart, summary = self.run_as(a, customer_ranking)
+		rows = {r["customer"]: r for r in data}
+		self.assertEqual(set(rows), {self.a_deal, self.a_following})
+		deal = rows[self.a_deal]
+		self.assertEqual(
+			(
+				deal["rank"],
+				deal["orders"],
+				deal["revenue"],
+				deal["expenses"],
+				deal["points"],
+				deal["follow_ups"],
+			),
+			(1, 2, float(revenue[self.a_deal]), 50.0, 30, 3),
+		)
+		self.assertNotIn("profit", {c["fieldname"] for c in columns})
+		self.assertNotIn("cost", deal)
+		self.assertTrue(chart)
+		# ranking by profit needs the costs: a salesperson's ranking stays by revenue
+		self.assertEqual(self.run_as(a, customer_ranking, rank_by="Profit")[1][0]["customer"], self.a_deal)
+		by_follow_ups = self.run_as(a, customer_ranking, rank_by="Follow-ups", top=1)[1]
+		self.assertEqual([r["customer"] for r in by_follow_ups], [self.a_deal])
+		managed = {r["customer"]: r for r in self.run_as(self.team["manager"], customer_ranking)[1]}
+		self.assertIn(self.b_following, managed)
+		profit = float(revenue[self.a_deal]) - 2 * 2 * 60 - 50
+		self.assertEqual(managed[self.a_deal]["profit"], profit)
+		self.assertEqual(managed[self.a_deal]["margin"], round(100 * profit / float(revenue[self.a_deal]), 1))
+		ranked = self.run_as(self.team["manager"], customer_ranking, rank_by="Margin")[1]
+		self.assertEqual([r["rank"] for r in ranked], list(range(1, len(ranked) + 1)))
+
+	def test_customer_purchase_analysis_detail_summary_and_prices(self):
+		a, b = self.team["sales_a"], self.team["sales_b"]
+		product = make_product()
+		cheap = self.order(self.a_deal, a, product)
+		frappe.db.sql("update `tabCustomer Order Line` set price = 80 where parent = %s", cheap)
+		self.order(self.a_deal, a, product)
+		self.order(self.a_following, a, product)
+		self.order(self.b_following, b, product)
+		detail = self.run_as(a, customer_purchase_analysis, view="Detail", product=product)[1]
+		self.assertEqual(len(detail), 3)
+		self.assertEqual({r.salesperson for r in detail}, {a})
+		summary = {r.customer: r for r in self.run_as(a, customer_purchase_analysis, product=product)[1]}
+		self.assertEqual(set(summary), {self.a_deal, self.a_following})
+		self.assertEqual((summary[self.a_deal].orders, summary[self.a_deal].qty), (2, 4.0))
+		self.assertEqual(summary[self.a_deal].avg_price, 90.0)
+		(prices,) = self.run_as(a, customer_purchase_analysis, view="Price Analysis", product=product)[1]
+		self.assertEqual(
+			(prices.customers, prices.orders, prices.qty, prices.min_price, prices.max_price),
+			(2, 3, 6.0, 80.0, 100.0),
+		)
+		self.assertEqual(prices.avg_price, round((2 * 80 + 4 * 100) / 6, 2))
+		(managed,) = self.run_as(
+			self.team["manager"], customer_purchase_analysis, view="Price Analysis", product=product
+		)[1]
+		self.assertEqual((managed.customers, managed.orders), (3, 4))
+
+	# RPT-08 ---------------------------------------------------------------------------------------------
+
+	def test_receivables_ageing_settles_the_oldest_debt_first(self):
+		a, b = self.team["sales_a"], self.team["sales_b"]
+
+		def entry(customer, days_ago, amount, entry_type="Order"):
+			self.ledger_row(
+				"Receivable Ledger Entry",
+				customer=customer,
+				posting_date=add_days(today(), -days_ago),
+				entry_type=entry_type,
+				amount=amount,
+			)
+
+		entry(self.a_deal, 100, 500)
+		entry(self.a_deal, 10, 300)
+		entry(self.a_deal, 5, -600, "Payment")
+		entry(self.a_following, 200, 80)
+		entry(self.b_following, 0, 1000)
+		_c, data, _m, chart, summary = self.run_as(a, receivables_ageing)
+		rows = {r["customer"]: r for r in data}
+		self.assertEqual(set(rows), {self.a_deal, self.a_following})
+		self.assertEqual((rows[self.a_deal]["outstanding"], rows[self.a_deal]["age_0"]), (200.0, 200.0))
+		self.assertEqual(
+			(rows[self.a_following]["outstanding"], rows[self.a_following]["age_4"]), (80.0, 80.0)
+		)
+		self.assertEqual(summary_of((None, None, None, None, summary))[frappe._("Outstanding")], 280.0)
+		self.assertEqual(chart["data"]["datasets"][0]["values"], [200.0, 0, 0, 0, 80.0])
+		# as of 50 days ago only the 100-day-old order was owed, then 50 days old
+		earlier = {
+			r["customer"]: r for r in self.run_as(a, receivables_ageing, to_date=add_days(today(), -50))[1]
+		}
+		self.assertEqual(earlier[self.a_deal]["age_1"], 500.0)
+		people = {
+			r["salesperson"]: r["outstanding"]
+			for r in self.run_as(self.team["manager"], receivables_ageing, group_by="Salesperson")[1]
+		}
+		self.assertEqual((people[a], people[b]), (280.0, 1000.0))
+		self.assertNotIn(self.team["outsider"], people)
+
+	# RPT-02 and RPT-07 ----------------------------------------------------------------------------------
+
+	def test_follow_up_statistics_by_hour_department_and_period(self):
+		a = self.team["sales_a"]
+		names = frappe.get_all("Follow Up Record", filters={"salesperson": a}, pluck="name", order_by="name")
+		for name, hour in zip(names, (9, 9, 14), strict=True):
+			frappe.db.set_value(
+				"Follow Up Record", name, "followed_on", get_datetime(f"{today()} {hour}:15:00")
+			)
+		hours = self.run_as(a, follow_up_statistics, group_by="Hour of Day")[1]
+		self.assertEqual(len(hours), 24)
+		self.assertEqual([r.hour_slot for r in hours][:2], ["00:00", "01:00"])
+		self.assertEqual(
+			(hours[9].follow_ups, hours[14].follow_ups, sum(r.follow_ups for r in hours)), (2, 1, 3)
+		)
+		department = frappe.db.get_value("Sales Staff", {"user": a}, "sales_department")
+		frappe.db.sql(
+			"update `tabFollow Up Record` set sales_department = %s where salesperson = %s", (department, a)
+		)
+		teams = {
+			r.sales_department: r.follow_ups
+			for r in self.run_as(self.team["manager"], follow_up_statistics, group_by="Department")[1]
+		}
+		self.assertEqual(teams.get(department), 3)
+		days = self.run_as(a, follow_up_statistics, group_by="Period", trend="Day")[1]
+		self.assertEqual([(r.period, r.follow_ups) for r in days], [(today(), 3)])
+		b_department = frappe.db.get_value("Sales Staff", {"user": self.team["sales_b"]}, "sales_department")
+		only_b = self.run_as(self.team["manager"], follow_up_statistics, sales_department=b_department)[1]
+		self.assertEqual({r.salesperson for r in only_b}, {self.team["sales_b"]})
+
+	def test_call_statistics_per_day_month_and_department(self):
+		a, b = self.team["sales_a"], self.team["sales_b"]
+		self.call(a, True)
+		latest = frappe.get_all(
+			"Phone Call Record", filters={"user": a}, pluck="name", order_by="creation desc"
+		)[0]
+		frappe.db.set_value(
+			"Phone Call Record",
+			latest,
+			{"call_type": "Inbound", "start_time": add_days(now_datetime(), -1)},
+		)
+		per_day = self.run_as(a, call_statistics, group_by="User per Day")[1]
+		self.assertEqual({r["user"] for r in per_day}, {a})
+		by_period = {r["period"]: r for r in per_day}
+		self.assertEqual((by_period[today()]["outbound"], by_period[today()]["inbound"]), (4, 0))
+		yesterday = add_days(today(), -1)
+		self.assertEqual(by_period[yesterday]["inbound"], 1)
+		months = self.run_as(a, call_statistics, group_by="Month")[1]
+		self.assertEqual((sum(r["total_calls"] for r in months), sum(r["inbound"] for r in months)), (5, 1))
+		departments = {
+			r["sales_department"]: r["total_calls"]
+			for r in self.run_as(self.team["manager"], call_statistics, group_by="Department")[1]
+		}
+		staff = dict(frappe.get_all("Sales Staff", fields=["user", "sales_department"], as_list=True))
+		self.assertEqual(departments, {staff[a]: 5, staff[b]: 1})
+
+	# cards and charts -----------------------------------------------------------------------------------
+
+	def test_cards_and_charts_count_only_the_viewer_s_rows_and_are_not_cached_across_viewers(self):
+		from frappe.desk.doctype.number_card.number_card import get_result
+
+		from crm_suite.api.overrides import dashboard_chart
+
+		a, b, manager = self.team["sales_a"], self.team["sales_b"], self.team["manager"]
+
+		def card(user):
+			frappe.set_user(user)
+			try:
+				doc = frappe.get_doc("Number Card", "Order Revenue This Month")
+				return get_result(doc, frappe.parse_json(doc.filters_json))
+			finally:
+				frappe.set_user("Administrator")
+
+		def chart(user):
+			frappe.set_user(user)
+			try:
+				data = dashboard_chart(chart_name="Order Revenue by Month", refresh=0)
+				return sum(data["datasets"][0]["values"])
+			finally:
+				frappe.set_user("Administrator")
+
+		before = {u: (card(u), chart(u)) for u in (a, b, manager)}
+		product = make_product()
+		orders = [self.order(self.a_deal, a, product), self.order(self.a_deal, a, product)]
+		orders.append(self.order(self.b_following, b, product))
+		net = [frappe.db.get_value("Customer Order", o, "net_total") for o in orders]
+		self.assertTrue(all(net))
+		grown = {u: (card(u) - before[u][0], chart(u) - before[u][1]) for u in (a, b, manager)}
+		self.assertEqual(grown[a], (net[0] + net[1], net[0] + net[1]))
+		self.assertEqual(grown[b], (net[2], net[2]))
+		self.assertEqual(grown[manager], (sum(net), sum(net)))
+		# the manager's figures, asked for first, are not what the salesperson is shown next
+		self.assertNotEqual(chart(manager), chart(b))
+		for bad in ({"filters": "not json"}, {"filters": '[["x"]]'}, {"timespan": "Next Century"}):
+			with self.assertRaises(frappe.ValidationError):
+				dashboard_chart(chart_name="Order Revenue by Month", **bad)
+		with self.assertRaises(frappe.DoesNotExistError):
+			dashboard_chart(chart_name="无此图表")
+		self.assertTrue(
+			frappe.db.exists("Number Card", "Open Opportunities")
+			and frappe.db.exists("Dashboard Chart", "Opportunities by Stage")
+		)
 
 	# scope over every report ----------------------------------------------------------------------------
 

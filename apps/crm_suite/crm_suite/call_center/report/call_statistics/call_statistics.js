@@ -13,7 +13,15 @@ frappe.query_reports["Call Statistics"] = {
 			fieldtype: "Date",
 			default: frappe.datetime.get_today(),
 		},
+		{ fieldname: "sales_department", label: __("Sales Department"), fieldtype: "Link", options: "Sales Department" },
 		{ fieldname: "phone_line", label: __("Phone Line"), fieldtype: "Link", options: "Phone Line" },
 		{ fieldname: "user", label: __("User"), fieldtype: "Link", options: "User" },
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: ["User", "Department", "Day", "Month", "User per Day", "User per Month"],
+			default: "User",
+		},
 	],
 };

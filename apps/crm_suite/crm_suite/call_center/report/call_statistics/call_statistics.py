@@ -1,45 +1,79 @@
 # Copyright (c) 2026, crm_suite contributors
 # For license information, please see license.txt
-"""Call statistics per user (SPEC CALL-03): inbound, outbound, missed, valid calls and talk time over a
-period, within the viewer's row scope (applied explicitly: script reports run unrestricted SQL)."""
+"""Call statistics (SPEC CALL-03, RPT-07): inbound, outbound, missed, valid calls and talk time over a period,
+per user, per department, per day or month, or per user and day / month; within the viewer's row scope
+(applied explicitly: script reports run unrestricted SQL) and the department subtree filter."""
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, getdate, today
 
+from crm_suite.decision_centre.reporting import DateFormat, departments_of, full_names
 from crm_suite.permissions.call_center import call_scope_criterion
+from crm_suite.permissions.reports import department_users
 from crm_suite.permissions.rows import where_in_scope
+
+GROUPS = ("User", "Department", "Day", "Month", "User per Day", "User per Month")
+COUNTS = ("total_calls", "inbound", "outbound", "missed", "valid_calls", "talk_seconds")
+DAY, MONTH = "%Y-%m-%d", "%Y-%m"
 
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
-	rows = get_data(filters)
-	total = sum(r["total_calls"] for r in rows)
-	missed = sum(r["missed"] for r in rows)
+	group_by = filters.group_by if filters.group_by in GROUPS else "User"
+	rows = get_data(filters, group_by)
+	total = {k: sum(r[k] for r in rows) for k in COUNTS}
 	summary = [
-		{"value": total, "label": _("Calls"), "datatype": "Int", "indicator": "Blue"},
-		{"value": missed, "label": _("Missed"), "datatype": "Int", "indicator": "Red"},
-		{"value": sum(r["valid_calls"] for r in rows), "label": _("Valid Calls"), "datatype": "Int"},
+		{"value": total["total_calls"], "label": _("Calls"), "datatype": "Int", "indicator": "Blue"},
+		{"value": total["inbound"], "label": _("Inbound"), "datatype": "Int"},
+		{"value": total["outbound"], "label": _("Outbound"), "datatype": "Int"},
+		{"value": total["missed"], "label": _("Missed"), "datatype": "Int", "indicator": "Red"},
+		{"value": total["valid_calls"], "label": _("Valid Calls"), "datatype": "Int", "indicator": "Green"},
 	]
-	chart = {
+	return get_columns(group_by), rows, None, chart_of(rows, group_by) if rows else None, summary
+
+
+def chart_of(rows: list[dict], group_by: str) -> dict:
+	if group_by in ("Day", "Month", "User per Day", "User per Month"):
+		per_period: dict[str, dict] = {}
+		for r in rows:
+			p = per_period.setdefault(r["period"], {"inbound": 0, "outbound": 0, "missed": 0})
+			for k in p:
+				p[k] += r[k]
+		labels = sorted(per_period)
+		values = {k: [per_period[p][k] for p in labels] for k in ("inbound", "outbound", "missed")}
+		kind = "line"
+	else:
+		labels = [r.get("user_name") or r.get("sales_department") or _("Not Set") for r in rows]
+		values = {k: [r[k] for r in rows] for k in ("inbound", "outbound", "missed")}
+		kind = "bar"
+	return {
 		"data": {
-			"labels": [r["user_name"] for r in rows],
+			"labels": labels,
 			"datasets": [
-				{"name": _("Inbound"), "values": [r["inbound"] for r in rows]},
-				{"name": _("Outbound"), "values": [r["outbound"] for r in rows]},
-				{"name": _("Missed"), "values": [r["missed"] for r in rows]},
+				{"name": _("Inbound"), "values": values["inbound"]},
+				{"name": _("Outbound"), "values": values["outbound"]},
+				{"name": _("Missed"), "values": values["missed"]},
 			],
 		},
-		"type": "bar",
+		"type": kind,
 	}
-	return get_columns(), rows, None, chart if rows else None, summary
 
 
-def get_columns() -> list[dict]:
-	return [
-		{"fieldname": "user", "label": _("User"), "fieldtype": "Link", "options": "User", "width": 200},
-		{"fieldname": "user_name", "label": _("Full Name"), "fieldtype": "Data", "width": 140},
+def get_columns(group_by: str) -> list[dict]:
+	columns = []
+	if group_by in ("Day", "Month", "User per Day", "User per Month"):
+		label = _("Day") if "Day" in group_by else _("Month")
+		columns.append({"fieldname": "period", "label": label, "fieldtype": "Data", "width": 110})
+	if group_by == "Department":
+		columns.append({"fieldname": "sales_department", "label": _("Sales Department"), "fieldtype": "Link", "options": "Sales Department", "width": 180})  # fmt: skip
+	if group_by in ("User", "User per Day", "User per Month"):
+		columns += [
+			{"fieldname": "user", "label": _("User"), "fieldtype": "Link", "options": "User", "width": 200},
+			{"fieldname": "user_name", "label": _("Full Name"), "fieldtype": "Data", "width": 140},
+		]
+	return columns + [
 		{"fieldname": "total_calls", "label": _("Calls"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "inbound", "label": _("Inbound"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "outbound", "label": _("Outbound"), "fieldtype": "Int", "width": 90},
@@ -49,14 +83,21 @@ def get_columns() -> list[dict]:
 	]
 
 
-def get_data(filters) -> list[dict]:
+def get_data(filters, group_by: str = "User") -> list[dict]:
 	call = frappe.qb.DocType("Phone Call Record")
 	date_from = getdate(filters.get("from_date") or add_days(today(), -30))
 	date_to = getdate(filters.get("to_date") or today())
+	if date_to < date_from:
+		frappe.throw(_("The To Date must not be before the From Date."), frappe.ValidationError)
+	keys = []
+	if group_by in ("Day", "Month", "User per Day", "User per Month"):
+		keys.append(DateFormat(call.start_time, DAY if "Day" in group_by else MONTH).as_("period"))
+	if group_by in ("User", "Department", "User per Day", "User per Month"):
+		keys.append(call.user)  # departments are summed from the users' rows below
 	query = (
 		frappe.qb.from_(call)
 		.select(
-			call.user,
+			*keys,
 			Count("*").as_("total_calls"),
 			Sum(frappe.qb.terms.Case().when(call.call_type == "Inbound", 1).else_(0)).as_("inbound"),
 			Sum(frappe.qb.terms.Case().when(call.call_type == "Outbound", 1).else_(0)).as_("outbound"),
@@ -66,25 +107,36 @@ def get_data(filters) -> list[dict]:
 		)
 		.where(call.start_time >= date_from)
 		.where(call.start_time < add_days(date_to, 1))
-		.groupby(call.user)
-		.orderby(Count("*"), order=frappe.qb.desc)
 	)
+	if keys:
+		query = query.groupby(*keys)
 	if filters.get("phone_line"):
 		query = query.where(call.phone_line == filters.phone_line)
-	if filters.get("user"):
-		query = query.where(call.user == filters.user)
+	if person := filters.get("user") or filters.get("salesperson"):
+		query = query.where(call.user == person)
+	members = department_users(filters.get("sales_department"))
+	if members is not None:
+		query = query.where(call.user.isin(members or [""]))
 	query = where_in_scope(query, call_scope_criterion(frappe.session.user, call))
 	rows = query.run(as_dict=True)
-	names = {
-		u.name: u.full_name
-		for u in frappe.get_all(
-			"User",
-			filters={"name": ["in", [r.user for r in rows if r.user] or [""]]},
-			fields=["name", "full_name"],
-		)
-	}
 	for row in rows:
-		row["user_name"] = names.get(row.user) or _("Unassigned")
-		for key in ("inbound", "outbound", "missed", "valid_calls", "talk_seconds"):
+		for key in COUNTS:
 			row[key] = int(row[key] or 0)
+	if group_by == "Department":
+		departments = departments_of(r.user for r in rows)
+		summed: dict[str, dict] = {}
+		for row in rows:
+			key = departments.get(row.user) or _("No Department")
+			target = summed.setdefault(key, frappe._dict(sales_department=key, **dict.fromkeys(COUNTS, 0)))
+			for k in COUNTS:
+				target[k] += row[k]
+		rows = list(summed.values())
+	if group_by in ("User", "User per Day", "User per Month"):
+		names = full_names(r.user for r in rows)
+		for row in rows:
+			row["user_name"] = names.get(row.user) or _("Unassigned")
+	if group_by in ("Day", "Month", "User per Day", "User per Month"):
+		rows.sort(key=lambda r: (r["period"], -r["total_calls"], r.get("user") or ""))
+	else:
+		rows.sort(key=lambda r: (-r["total_calls"], r.get("user") or r.get("sales_department") or ""))
 	return rows
