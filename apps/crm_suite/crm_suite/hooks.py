@@ -178,6 +178,11 @@ doc_events = {
 	"User": {"validate": "crm_suite.permissions.customization.sync_user_roles"},
 	# company announcements at login (Frappe's Note) are the managers' (ORG-01)
 	"Note": {"validate": "crm_suite.permissions.customization.validate_note"},
+	# integrators' webhooks fire from their first commit on (services/ownership.py)
+	"Webhook": {
+		"on_update": "crm_suite.services.ownership.clear_webhook_cache_after_commit",
+		"on_trash": "crm_suite.services.ownership.clear_webhook_cache_after_commit",
+	},
 	"Contact": {
 		"validate": "crm_suite.customers.contact.validate",
 		"on_update": "crm_suite.customers.contact.on_update",

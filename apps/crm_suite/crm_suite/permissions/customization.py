@@ -267,6 +267,14 @@ def grant_admin_rights() -> None:
 			# add_permission seeds read/write; a read-only grant stays read-only
 			for right in {"write", "create", "delete"} - set(rights):
 				update_permission_property(doctype, role, 0, right, 0, validate=False)
+	# company announcements: Frappe keeps a Note's public / at-login fields at permission level 1
+	for role in ANNOUNCER_ROLES - {"System Manager"}:
+		for level, rights in ((0, ("read", "write", "create", "delete")), (1, ("read", "write"))):
+			if frappe.db.exists("Custom DocPerm", {"parent": "Note", "role": role, "permlevel": level}):
+				continue
+			add_permission("Note", role, level)
+			for right in rights:
+				update_permission_property("Note", role, level, right, 1, validate=False)
 	for user in frappe.get_all(
 		"Has Role", filters={"role": ("in", list(CUSTOMIZER_ROLES)), "parenttype": "User"}, pluck="parent"
 	):

@@ -75,8 +75,12 @@ def run_log_webhooks(names: list[str], rows: list[dict], action: str, reason, us
 	save would run them: queued, and sent after the commit. Nothing is done when no webhook watches the log."""
 	from frappe.integrations.doctype.webhook import get_all_webhooks, run_webhooks
 
-	if LOG not in frappe.cache.get_value("webhooks", get_all_webhooks):
+	watching = frappe.get_all("Webhook", filters={"enabled": 1, "webhook_doctype": LOG}, pluck="name")
+	if not watching:
 		return
+	cached = frappe.cache.get_value("webhooks", get_all_webhooks).get(LOG) or []
+	if {w.name for w in cached} != set(watching):  # a stale cached list (see below): read it again
+		frappe.cache.delete_value("webhooks")
 	for name, row in zip(names, rows, strict=True):
 		doc = frappe.get_doc(
 			{
@@ -91,3 +95,10 @@ def run_log_webhooks(names: list[str], rows: list[dict], action: str, reason, us
 		doc.name, doc.owner, doc.creation = name, user, at
 		doc.flags.in_insert = True
 		run_webhooks(doc, "after_insert")
+
+
+def clear_webhook_cache_after_commit(doc=None, method=None) -> None:
+	"""Webhook on_update / on_trash: Frappe drops its cached list of webhooks before the change commits, so a
+	job or request reading it in between caches the old list again — and new webhooks stay silent until the
+	next webhook is saved. Dropping it once more after the commit closes that window."""
+	frappe.db.after_commit.add(lambda: frappe.cache.delete_value("webhooks"))
