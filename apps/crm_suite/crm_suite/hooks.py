@@ -59,6 +59,9 @@ permission_query_conditions = {
 	# Reminders and their preferences (SPEC FUP-04): own, a manager's subtree, admins all.
 	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_query_conditions",
 	"Reminder Preference": "crm_suite.permissions.reminders.preference_query_conditions",
+	# Campaigns by their owner, inquiries by the salesperson handling them (SPEC MKT-01, SVC-01).
+	"Sales Campaign": "crm_suite.permissions.marketing.campaign_query_conditions",
+	"Service Inquiry": "crm_suite.permissions.service.inquiry_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -93,6 +96,8 @@ has_permission = {
 	"Sales Expense": "crm_suite.permissions.loyalty.loyalty_has_permission",
 	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_has_permission",
 	"Reminder Preference": "crm_suite.permissions.reminders.preference_has_permission",
+	"Sales Campaign": "crm_suite.permissions.marketing.campaign_has_permission",
+	"Service Inquiry": "crm_suite.permissions.service.inquiry_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
