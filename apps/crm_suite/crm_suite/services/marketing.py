@@ -9,6 +9,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, IfNull, Sum
 from frappe.utils import getdate
 
+from crm_suite.permissions.scope import visible_users
 from crm_suite.policies.campaign import budget_summary, cost_per, empty_results, goal_progress
 
 CAMPAIGN = "Sales Campaign"
@@ -20,6 +21,25 @@ class CampaignDatesInvalid(frappe.ValidationError):
 
 class DuplicateGoal(frappe.ValidationError):
 	pass
+
+
+class CampaignOwnerRefused(frappe.PermissionError):
+	pass
+
+
+def check_campaign_owner(owner: str, user: str | None = None) -> None:
+	"""Campaigns are run by their maker, or handed by a manager to their department subtree; admins any."""
+	user = user or frappe.session.user
+	users = visible_users(user)
+	if owner == user or users is None or owner in users:
+		return
+	frappe.throw(
+		_(
+			"You may make only yourself or a salesperson of your department the campaign owner: {0} is not."
+		).format(owner),
+		CampaignOwnerRefused,
+		title=_("Not Permitted"),
+	)
 
 
 def _grouped(table, *aggregates, where=None) -> dict[str, tuple]:

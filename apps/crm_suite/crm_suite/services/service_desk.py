@@ -6,9 +6,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime, strip_html
 
+from crm_suite.permissions.scope import visible_users
 from crm_suite.policies.pinyin import pinyin_keys
 from crm_suite.services.masking import sync_masked_copies
-from crm_suite.services.visit_plan import check_assignment
 
 INQUIRY = "Service Inquiry"
 OPPORTUNITY = "Sales Opportunity"
@@ -27,6 +27,10 @@ class InquiryClosed(frappe.ValidationError):
 	pass
 
 
+class InquiryHandlerRefused(frappe.PermissionError):
+	pass
+
+
 # ------------------------------------------------------------------------------------------------ validate
 
 
@@ -34,7 +38,15 @@ def set_handler(doc) -> None:
 	"""The salesperson handling the inquiry: the creator unless given; managers may hand it to their team."""
 	doc.salesperson = doc.salesperson or frappe.session.user
 	if doc.is_new() or doc.has_value_changed("salesperson"):
-		check_assignment(doc.salesperson)
+		users = visible_users()
+		if doc.salesperson != frappe.session.user and users is not None and doc.salesperson not in users:
+			frappe.throw(
+				_(
+					"You may hand inquiries only to yourself or to salespeople of your department: {0} is not."
+				).format(doc.salesperson),
+				InquiryHandlerRefused,
+				title=_("Not Permitted"),
+			)
 		doc.sales_department = frappe.db.get_value("Sales Staff", doc.salesperson, "sales_department")
 
 

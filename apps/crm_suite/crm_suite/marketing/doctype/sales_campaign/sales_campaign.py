@@ -4,8 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
-from crm_suite.services.marketing import validate_campaign
-from crm_suite.services.visit_plan import check_assignment
+from crm_suite.services.marketing import check_campaign_owner, validate_campaign
 
 
 class SalesCampaign(Document):
@@ -47,7 +46,7 @@ class SalesCampaign(Document):
 	def set_campaign_owner(self):
 		self.campaign_owner = self.campaign_owner or frappe.session.user
 		if self.is_new() or self.has_value_changed("campaign_owner"):
-			check_assignment(self.campaign_owner)
+			check_campaign_owner(self.campaign_owner)
 			self.sales_department = frappe.db.get_value(
 				"Sales Staff", self.campaign_owner, "sales_department"
 			)
