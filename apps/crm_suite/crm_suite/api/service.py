@@ -3,7 +3,7 @@
 import frappe
 
 from crm_suite.permissions.roles import STAFF_ROLES, require_roles
-from crm_suite.services import service_desk
+from crm_suite.services import knowledge_import, service_desk
 from crm_suite.services.inputs import _invalid
 from crm_suite.services.pool.locks import retry_on_deadlock
 
@@ -29,3 +29,13 @@ def search_knowledge(text: str | None = None, category: str | None = None, limit
 		_invalid("category")
 	frappe.has_permission(service_desk.ARTICLE, "read", throw=True)
 	return service_desk.search_articles(text or "", category or None, limit)
+
+
+@frappe.whitelist(methods=["POST"])
+def import_knowledge(file_url: str) -> dict:
+	"""Articles from an uploaded .xlsx (headers 标题/Title, 分类/Category, 内容/Answer / Content, optional
+	关键词/Keywords, 问题/Question): all rows or none; per-row errors returned."""
+	require_roles("CRM Manager", "CRM Admin", "System Manager")
+	if not isinstance(file_url, str) or not file_url:
+		_invalid("file")
+	return knowledge_import.import_articles(file_url)
