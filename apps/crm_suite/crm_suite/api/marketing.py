@@ -9,7 +9,7 @@ from crm_suite.services.marketing import CAMPAIGN, campaign_summary
 
 
 @frappe.whitelist(methods=["GET"])
-def campaign_results(campaign: str) -> dict:
+def campaign_results(campaign: str | None = None) -> dict:
 	"""Results, goal attainment, budget use and tasks of a campaign the user may read."""
 	require_roles(*STAFF_ROLES)
 	if not isinstance(campaign, str) or not campaign:

@@ -10,7 +10,7 @@ from crm_suite.services.pool.locks import retry_on_deadlock
 
 @frappe.whitelist(methods=["POST"])
 @retry_on_deadlock
-def convert_inquiry(inquiry: str) -> dict:
+def convert_inquiry(inquiry: str | None = None) -> dict:
 	"""The inquiry becomes an opportunity of its customer; idempotent (the second call returns the first
 	call's opportunity with `created: false`)."""
 	require_roles(*STAFF_ROLES)
@@ -32,7 +32,7 @@ def search_knowledge(text: str | None = None, category: str | None = None, limit
 
 
 @frappe.whitelist(methods=["POST"])
-def import_knowledge(file_url: str) -> dict:
+def import_knowledge(file_url: str | None = None) -> dict:
 	"""Articles from an uploaded .xlsx (headers 标题/Title, 分类/Category, 内容/Answer / Content, optional
 	关键词/Keywords, 问题/Question): all rows or none; per-row errors returned."""
 	require_roles("CRM Manager", "CRM Admin", "System Manager")
