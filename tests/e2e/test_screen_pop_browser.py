@@ -153,6 +153,8 @@ def test_screen_pop_shows_the_customer_in_the_desk(desk, line):
 		"Array.from(document.querySelectorAll('.crm-call-pop-dialog .modal-footer button')).map(b => b.innerText.trim())"
 	)
 	assert any("Open Customer" in b or "打开客户" in b for b in buttons), buttons
+	# a question from the caller becomes an inquiry (SPEC SVC-01)
+	assert any("New Inquiry" in b or "新建咨询" in b for b in buttons), buttons
 
 
 def test_screen_pop_hides_a_customer_outside_the_scope(desk, line):

@@ -67,6 +67,9 @@ permission_query_conditions = {
 	"DocType": "crm_suite.permissions.customization.doctype_query_conditions",
 	# a module switched off in CRM Suite Settings closes its doctypes to non-admins (ORG-04)
 	"*": "crm_suite.services.modules.query_conditions",
+	# Campaigns by their owner, inquiries by the salesperson handling them (SPEC MKT-01, SVC-01).
+	"Sales Campaign": "crm_suite.permissions.marketing.campaign_query_conditions",
+	"Service Inquiry": "crm_suite.permissions.service.inquiry_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -107,6 +110,8 @@ has_permission = {
 	"Assignment Rule": "crm_suite.permissions.customization.has_permission",
 	"DocType": "crm_suite.permissions.customization.doctype_has_permission",
 	"*": "crm_suite.services.modules.has_permission",
+	"Sales Campaign": "crm_suite.permissions.marketing.campaign_has_permission",
+	"Service Inquiry": "crm_suite.permissions.service.inquiry_has_permission",
 }
 
 # The Desk boots without the modules switched off (ORG-04).

@@ -38,6 +38,9 @@ PRODUCT_CATEGORIES = ("硬件设备", "软件与服务", "耗材配件")
 DEFAULT_WAREHOUSE = "总仓"
 # Kinds of sales expenses (SPEC SALE-11), editable by admins.
 EXPENSE_TYPES = ("差旅费", "招待费", "礼品费", "交通费", "其他")
+# The knowledge base's category tree (SPEC SVC-04), editable by managers and admins.
+ROOT_KNOWLEDGE_CATEGORY = "全部知识"
+KNOWLEDGE_CATEGORIES = ("产品知识", "售前咨询", "售后服务", "常见问题")
 
 
 def after_install():
@@ -99,6 +102,7 @@ def seed_defaults():
 	ensure_sales_defaults()
 	ensure_sales_order_masters()
 	ensure_expense_types()
+	ensure_knowledge_categories()
 	ensure_reminder_indexes()
 
 
@@ -227,6 +231,16 @@ def ensure_expense_types():
 	"""The default kinds of sales expenses (SPEC SALE-11), added when missing."""
 	for expense_type in EXPENSE_TYPES:
 		_ensure("Sales Expense Type", expense_type, enabled=1)
+
+
+def ensure_knowledge_categories():
+	"""The knowledge base's root and first categories (SPEC SVC-04), added when missing."""
+	if not frappe.db.exists("Knowledge Category", ROOT_KNOWLEDGE_CATEGORY):
+		frappe.get_doc(
+			{"doctype": "Knowledge Category", "category_name": ROOT_KNOWLEDGE_CATEGORY, "is_group": 1}
+		).insert(ignore_permissions=True)
+	for category in KNOWLEDGE_CATEGORIES:
+		_ensure("Knowledge Category", category, parent_knowledge_category=ROOT_KNOWLEDGE_CATEGORY)
 
 
 def before_uninstall():

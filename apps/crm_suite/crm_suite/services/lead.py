@@ -93,6 +93,7 @@ def find_or_make_customer(lead) -> str:
 			"phone": lead.phone,
 			"email": lead.email,
 			"customer_source": lead.lead_source,
+			"campaign": lead.campaign,  # the campaign that brought the lead brought the customer (MKT-01)
 			"industry": lead.industry,
 			"province": lead.province,
 			"customer_category": lead.customer_category,

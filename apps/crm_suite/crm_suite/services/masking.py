@@ -21,6 +21,7 @@ PHONE_FIELDS: dict[str, tuple[str, ...]] = {
 	"Sales Lead": ("mobile_no", "phone"),
 	"Contact": ("mobile_no", "phone"),
 	"SMS Opt Out": ("phone_number",),
+	"Service Inquiry": ("phone",),
 }
 # Numbers the system writes (call log, dial queue): nobody types them, their copies are always derived.
 DERIVED_PHONE_FIELDS: dict[str, tuple[str, ...]] = {

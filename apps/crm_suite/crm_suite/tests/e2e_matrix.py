@@ -313,6 +313,34 @@ def make_rows(a: str, b: str) -> dict:
 			reference_name=c,
 			status="Open",
 		)
+		# campaigns follow their owner, inquiries their handler; the caller's number is level 1 (MKT-01, SVC-01)
+		rows.setdefault("Sales Campaign", {})[key] = _raw(
+			"Sales Campaign",
+			name(),
+			naming_series="MKT-.YYYY.-.####",
+			campaign_name=f"矩阵活动{tag}{key}",
+			channel="Other",
+			status="Planned",
+			start_date=now_datetime().date(),
+			end_date=now_datetime().date(),
+			currency="CNY",
+			campaign_owner=user,
+		)
+		number = next(digits)
+		rows.setdefault("Service Inquiry", {})[key] = _raw(
+			"Service Inquiry",
+			name(),
+			naming_series="INQ-.YYYY.-.#####",
+			subject=f"矩阵咨询{tag}{key}",
+			inquiry_type="Pre-sales",
+			status="Open",
+			customer=c,
+			question=f"矩阵问题{tag}{key}",
+			phone=number,
+			phone_masked=f"{number[:3]}****{number[-4:]}",
+			salesperson=user,
+		)
+		phones.setdefault("Service Inquiry", {})[key] = [number]
 		rows.setdefault("Reminder Preference", {})[key] = frappe.db.exists(
 			"Reminder Preference", user
 		) or _raw("Reminder Preference", user, **_default_preference(user))

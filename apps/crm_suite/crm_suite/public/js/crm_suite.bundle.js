@@ -98,6 +98,11 @@ crm_suite.show_call_pop = function (pop) {
 			frappe.show_alert({ message: __("Call marked answered"), indicator: "green" });
 		});
 	});
+	// a question from the caller (SPEC SVC-01): the server takes the number and customer from the call log
+	dialog.add_custom_action(__("New Inquiry"), () => {
+		dialog.hide();
+		frappe.new_doc("Service Inquiry", { phone_call_record: pop.call, channel: "Phone" });
+	});
 	dialog.add_custom_action(__("Log Follow-up"), () => {
 		frappe.prompt(
 			{ fieldname: "note", fieldtype: "Small Text", label: __("Notes"), reqd: 1 },

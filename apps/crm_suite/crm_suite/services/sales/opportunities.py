@@ -59,6 +59,7 @@ def make_from_lead(lead, customer: str, contact: str | None) -> str:
 			"contact": contact,
 			"sales_lead": lead.name,
 			"opportunity_source": lead.lead_source,
+			"campaign": lead.campaign,
 			"salesperson": lead.salesperson,
 		}
 	)

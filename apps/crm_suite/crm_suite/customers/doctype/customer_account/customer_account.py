@@ -41,6 +41,7 @@ class CustomerAccount(Document):
 		annual_revenue: DF.Currency
 		bank_account: DF.Data | None
 		bank_name: DF.Data | None
+		campaign: DF.Link | None
 		city: DF.Link | None
 		claimed_on: DF.Datetime | None
 		contact_person: DF.Data | None

@@ -19,6 +19,7 @@ class SalesLead(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		campaign: DF.Link | None
 		claimed_on: DF.Datetime | None
 		company_name: DF.Data | None
 		contact_name: DF.Data | None

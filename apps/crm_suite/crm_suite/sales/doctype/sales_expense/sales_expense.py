@@ -20,6 +20,7 @@ class SalesExpense(Document):
 		amount: DF.Currency
 		approved_by: DF.Link | None
 		approved_on: DF.Datetime | None
+		campaign: DF.Link | None
 		currency: DF.Link
 		customer: DF.Link | None
 		customer_name: DF.Data | None

@@ -21,6 +21,7 @@ class SalesOpportunity(Document):
 		from crm_suite.sales.doctype.opportunity_rival.opportunity_rival import OpportunityRival
 
 		budget: DF.Currency
+		campaign: DF.Link | None
 		contact: DF.Link | None
 		currency: DF.Link | None
 		customer: DF.Link

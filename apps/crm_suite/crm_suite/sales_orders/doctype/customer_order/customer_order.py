@@ -20,6 +20,7 @@ class CustomerOrder(SellingDocument):
 
 		accrued_points: DF.Int
 		amended_from: DF.Link | None
+		campaign: DF.Link | None
 		contact: DF.Link | None
 		currency: DF.Link
 		customer: DF.Link
