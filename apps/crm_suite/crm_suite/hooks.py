@@ -59,6 +59,11 @@ permission_query_conditions = {
 	# Reminders and their preferences (SPEC FUP-04): own, a manager's subtree, admins all.
 	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_query_conditions",
 	"Reminder Preference": "crm_suite.permissions.reminders.preference_query_conditions",
+	# Complaints, service requests, work orders (engineers: dispatched to them only), contracts (SVC-02, SVC-03).
+	"Customer Complaint": "crm_suite.permissions.service.complaint_query_conditions",
+	"Service Request": "crm_suite.permissions.service.request_query_conditions",
+	"Service Work Order": "crm_suite.permissions.service.work_order_query_conditions",
+	"Service Contract": "crm_suite.permissions.service.contract_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -93,6 +98,10 @@ has_permission = {
 	"Sales Expense": "crm_suite.permissions.loyalty.loyalty_has_permission",
 	"Follow Up Reminder": "crm_suite.permissions.reminders.reminder_has_permission",
 	"Reminder Preference": "crm_suite.permissions.reminders.preference_has_permission",
+	"Customer Complaint": "crm_suite.permissions.service.service_has_permission",
+	"Service Request": "crm_suite.permissions.service.service_has_permission",
+	"Service Work Order": "crm_suite.permissions.service.service_has_permission",
+	"Service Contract": "crm_suite.permissions.service.service_has_permission",
 }
 
 # Awesome-bar global search covers customers and contacts (results are scope-filtered, see api/overrides.py).
@@ -188,11 +197,15 @@ scheduler_events = {
 		"crm_suite.tasks.flag_overdue_instalments",
 		"crm_suite.tasks.remind_contract_renewals",
 		"crm_suite.tasks.expire_points",
+		# service contracts near their end (SPEC SVC-03), each announced once
+		"crm_suite.tasks.remind_expiring_service_contracts",
 	],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
 	# Reminders (SPEC FUP-04): made set-based every hour (a rerun adds nothing twice), each user's digest
 	# delivered from their digest hour on.
 	"hourly_long": ["crm_suite.tasks.run_reminders"],
+	# overdue complaints escalated to the responsible person's manager, announced once (SPEC SVC-02)
+	"hourly": ["crm_suite.tasks.escalate_overdue_complaints"],
 }
 
 # The audit trail and the phone index outlive a deleted customer (SPEC ORG-05, CUS-11).
@@ -206,9 +219,26 @@ WORKFLOWS = [
 	"Invalid Customer Approval",
 	"Sales Contract Approval",
 	"Sales Expense Approval",  # SPEC SALE-11
+	"Customer Complaint Handling",  # SPEC SVC-02
+	"Service Work Order Dispatch",  # SPEC SVC-03
+]
+# States and actions of the service workflows (SPEC SVC-02, SVC-03)
+SERVICE_STATES = ["Open", "In Progress", "Resolved", "Closed", "Draft", "Dispatched", "Completed"]
+SERVICE_ACTIONS = [
+	"Start Handling",
+	"Resolve",
+	"Close",
+	"Reopen",
+	"Dispatch",
+	"Start Work",
+	"Complete",
+	"Cancel",
 ]
 fixtures = [
-	{"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Approved", "Rejected", "Cancelled"]]]},
-	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Approve", "Reject"]]]},
+	{
+		"dt": "Workflow State",
+		"filters": [["name", "in", ["Pending", "Approved", "Rejected", "Cancelled", *SERVICE_STATES]]],
+	},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Approve", "Reject", *SERVICE_ACTIONS]]]},
 	{"dt": "Workflow", "filters": [["name", "in", WORKFLOWS]]},
 ]

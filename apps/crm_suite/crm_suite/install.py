@@ -12,6 +12,8 @@ ROLES = {
 	"CRM Admin": {"desk_access": 1},
 	# The caller-ID bridge's device user: API only, no Desk.
 	"Caller ID Device": {"desk_access": 0},
+	# Field engineers (SPEC SVC-03): the work orders dispatched to them, nothing of the sales side.
+	"CRM Service Engineer": {"desk_access": 1},
 }
 
 CATEGORIES = [
@@ -35,6 +37,9 @@ PRODUCT_CATEGORIES = ("硬件设备", "软件与服务", "耗材配件")
 DEFAULT_WAREHOUSE = "总仓"
 # Kinds of sales expenses (SPEC SALE-11), editable by admins.
 EXPENSE_TYPES = ("差旅费", "招待费", "礼品费", "交通费", "其他")
+# Complaint categories and severities with their handling deadlines in hours (SPEC SVC-02), editable by admins.
+COMPLAINT_CATEGORIES = ("产品质量", "服务态度", "交付延迟", "售后维修", "价格费用", "其他")
+COMPLAINT_SEVERITIES = (("一般", 72), ("严重", 24), ("紧急", 4))
 
 
 def after_install():
@@ -92,6 +97,7 @@ def seed_defaults():
 	ensure_sales_defaults()
 	ensure_sales_order_masters()
 	ensure_expense_types()
+	ensure_service_masters()
 	ensure_reminder_indexes()
 
 
@@ -220,6 +226,14 @@ def ensure_expense_types():
 	"""The default kinds of sales expenses (SPEC SALE-11), added when missing."""
 	for expense_type in EXPENSE_TYPES:
 		_ensure("Sales Expense Type", expense_type, enabled=1)
+
+
+def ensure_service_masters():
+	"""The default complaint categories and severities (SPEC SVC-02), added when missing."""
+	for category in COMPLAINT_CATEGORIES:
+		_ensure("Complaint Category", category, enabled=1)
+	for severity, hours in COMPLAINT_SEVERITIES:
+		_ensure("Complaint Severity", severity, deadline_hours=hours, enabled=1)
 
 
 def before_uninstall():

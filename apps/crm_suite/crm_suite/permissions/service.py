@@ -1,0 +1,59 @@
+"""Row scope (SPEC ORG-03) of complaints, service requests, work orders and service contracts (SVC-02, SVC-03).
+
+A salesperson sees the ones of customers they own and those they are the salesperson of or made; a manager
+those of the department subtree; admins all. A complaint is also seen by its responsible person (and so by
+their manager). An engineer (CRM Service Engineer, outside the sales organisation) sees only the work
+orders dispatched to them — not drafts, and nothing else. One criterion per doctype gives both the list
+condition and the per-document check (permissions/rows.py).
+"""
+
+import frappe
+
+from crm_suite.permissions.rows import document_permission, list_condition, scope
+
+ENGINEER_ROLE = "CRM Service Engineer"
+# a work order reaches its engineer once dispatched
+ENGINEER_VISIBLE_STATES = ("Dispatched", "In Progress", "Completed")
+
+
+def _customers_of(users):
+	customer = frappe.qb.DocType("Customer Account")
+	return frappe.qb.from_(customer).select(customer.name).where(customer.salesperson.isin(users))
+
+
+def _of_customer_or_salesperson(user, users, table):
+	return table.salesperson.isin(users) | (table.owner == user) | table.customer.isin(_customers_of(users))
+
+
+@scope("Customer Complaint")
+def complaint_scope(user: str, users: list[str], table, ptype: str):
+	return _of_customer_or_salesperson(user, users, table) | table.responsible_person.isin(users)
+
+
+@scope("Service Request")
+def request_scope(user: str, users: list[str], table, ptype: str):
+	return _of_customer_or_salesperson(user, users, table)
+
+
+@scope("Service Work Order")
+def work_order_scope(user: str, users: list[str], table, ptype: str):
+	dispatched_to_me = (table.engineer == user) & table.workflow_state.isin(ENGINEER_VISIBLE_STATES)
+	return _of_customer_or_salesperson(user, users, table) | dispatched_to_me
+
+
+@scope("Service Contract")
+def contract_scope(user: str, users: list[str], table, ptype: str):
+	return _of_customer_or_salesperson(user, users, table)
+
+
+SERVICE_SCOPES = {
+	"Customer Complaint": complaint_scope,
+	"Service Request": request_scope,
+	"Service Work Order": work_order_scope,
+	"Service Contract": contract_scope,
+}
+complaint_query_conditions = list_condition(complaint_scope)
+request_query_conditions = list_condition(request_scope)
+work_order_query_conditions = list_condition(work_order_scope)
+contract_query_conditions = list_condition(contract_scope)
+service_has_permission = document_permission(SERVICE_SCOPES)
