@@ -306,8 +306,8 @@ def escalate_overdue_complaints(now=None, commit: bool = False) -> dict[str, int
 	return announced
 
 
-def escalate_per_document(now=None) -> int:
-	"""The per-document way (each complaint loaded, changed and saved): the benchmark's baseline only."""
+def escalate_per_document(now=None, limit: int | None = None) -> int:
+	"""The per-document way (each complaint loaded and changed on its own): the benchmark's baseline only."""
 	now = get_datetime(now or now_datetime())
 	targets = _targets()
 	c = frappe.qb.DocType(COMPLAINT)
@@ -315,6 +315,7 @@ def escalate_per_document(now=None) -> int:
 		frappe.qb.from_(c)
 		.select(c.name)
 		.where((c.escalated == 0) & c.workflow_state.isin(OPEN_COMPLAINT_STATES) & (c.deadline < now))
+		.limit(limit or 10**9)
 		.run(pluck=True)
 	)
 	for name in names:
