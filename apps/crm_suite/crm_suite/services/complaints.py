@@ -236,15 +236,19 @@ def mark_overdue(now=None) -> int:
 	manager above the responsible person, else above the salesperson). Returns the rows marked."""
 	now = get_datetime(now or now_datetime())
 	targets = _targets()
-	pairs = list(targets.items()) or [(None, None)]
-	derived = " UNION ALL ".join(["SELECT %s AS user, %s AS manager"] * len(pairs))
-	values = [v for pair in pairs for v in pair]
+	# the manager as a CASE over the (few hundred) staff: literals compare in the column's collation
+	if targets:
+		manager = "CASE COALESCE(c.responsible_person, c.salesperson) {} ELSE NULL END".format(
+			" ".join(["WHEN %s THEN %s"] * len(targets))
+		)
+	else:
+		manager = "NULL"
+	values = [v for pair in targets.items() for v in pair]
 	states = ", ".join(["%s"] * len(OPEN_COMPLAINT_STATES))
 	frappe.db.sql(
 		f"""
 		UPDATE `tabCustomer Complaint` c
-		LEFT JOIN ({derived}) t ON t.user = COALESCE(c.responsible_person, c.salesperson)
-		SET c.escalated = 1, c.escalated_to = t.manager, c.escalated_on = %s, c.escalation_notified = 0
+		SET c.escalated = 1, c.escalated_to = {manager}, c.escalated_on = %s, c.escalation_notified = 0
 		WHERE c.escalated = 0 AND c.workflow_state IN ({states}) AND c.deadline < %s
 		""",
 		(*values, now, *OPEN_COMPLAINT_STATES, now),
