@@ -97,7 +97,7 @@ def test_complaint_scope_handling_record_and_closing(service, admin):
 	doc = _doc(a, "Customer Complaint", name)
 	doc["handling_steps"][-1]["note"] = "改写"
 	edited = _put(a, "Customer Complaint", name, {"handling_steps": doc["handling_steps"]})
-	assert edited.status_code == 417 and _exc(edited) == "crm_suite.services.complaints.HandlingRecordLocked"
+	assert edited.status_code == 417 and _exc(edited) == "HandlingRecordLocked"
 	bad = _post(
 		a, "Customer Complaint", {"customer": service["customer"], "subject": "x", "severity": "不存在"}
 	)

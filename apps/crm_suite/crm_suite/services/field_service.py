@@ -115,7 +115,9 @@ def take_request(doc):
 
 def check_dispatch(doc):
 	"""Who goes, and when, is a dispatcher's choice; the engineer holds the engineer role."""
-	if not (doc.is_new() or doc.has_value_changed("engineer") or doc.has_value_changed("scheduled_start")):
+	before = doc.get_doc_before_save()
+	moved = before and get_datetime(before.scheduled_start) != get_datetime(doc.scheduled_start)
+	if not (doc.is_new() or doc.has_value_changed("engineer") or moved):
 		return
 	require_roles(*DISPATCHER_ROLES, message=_("Only a manager dispatches work orders."))
 	if ENGINEER_ROLE not in frappe.get_roles(doc.engineer) or not frappe.db.get_value(
