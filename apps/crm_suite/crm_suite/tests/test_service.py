@@ -272,7 +272,8 @@ class TestFieldService(CRMTestCase):
 		self.assertIn("*", doc.contact_mobile)
 		# nothing of the sales side: not the customer, not the request
 		self.assertFalse(frappe.has_permission("Customer Account", "read", self.customer, user=self.engineer))
-		self.assertFalse(frappe.get_list("Customer Account", filters={"name": self.customer}))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_list("Customer Account", filters={"name": self.customer})
 		self.assertFalse(
 			frappe.has_permission("Service Request", "read", self.request.name, user=self.engineer)
 		)
