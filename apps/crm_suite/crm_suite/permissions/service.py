@@ -1,6 +1,6 @@
 """Row scope (SPEC ORG-03) of complaints, service requests, work orders and service contracts (SVC-02, SVC-03).
 
-A salesperson sees the ones of customers they own and those they are the salesperson of or made; a manager
+A salesperson sees the ones of customers they own and those they are the salesperson of; a manager
 those of the department subtree; admins all. A complaint is also seen by its responsible person (and so by
 their manager). An engineer (CRM Service Engineer, outside the sales organisation) sees only the work
 orders dispatched to them — not drafts, and nothing else. One criterion per doctype gives both the list
@@ -8,6 +8,7 @@ condition and the per-document check (permissions/rows.py).
 """
 
 import frappe
+from frappe.query_builder import Criterion
 
 from crm_suite.permissions.rows import document_permission, list_condition, scope
 
@@ -16,34 +17,48 @@ ENGINEER_ROLE = "CRM Service Engineer"
 ENGINEER_VISIBLE_STATES = ("Dispatched", "In Progress", "Completed")
 
 
-def _customers_of(users):
+# Up to this many customers of the user's salespeople are inlined into the criterion as a list
+INLINE_CUSTOMERS = 1000
+
+
+def _customer_criterion(users, table):
+	"""Rows of customers the users own. Inlined as a list (or left out when there are none), so that MariaDB
+	can merge the indexes of `salesperson IN … OR customer IN …` instead of scanning the table for an
+	IN-subquery under an OR; a manager of a large subtree gets the subquery."""
 	customer = frappe.qb.DocType("Customer Account")
-	return frappe.qb.from_(customer).select(customer.name).where(customer.salesperson.isin(users))
+	owned = frappe.qb.from_(customer).select(customer.name).where(customer.salesperson.isin(users))
+	names = owned.limit(INLINE_CUSTOMERS + 1).run(pluck=True)
+	if not names:
+		return None
+	return table.customer.isin(names if len(names) <= INLINE_CUSTOMERS else owned)
 
 
-def _of_customer_or_salesperson(user, users, table):
-	return table.salesperson.isin(users) | (table.owner == user) | table.customer.isin(_customers_of(users))
+def _of_customer_or_salesperson(users, table, *more):
+	"""The customer's rows and the salesperson's (no `owner` clause: a maker is the salesperson or sees the
+	customer, and an unindexed owner under the OR would cost a full scan)."""
+	parts = [table.salesperson.isin(users), _customer_criterion(users, table), *more]
+	return Criterion.any([part for part in parts if part is not None])
 
 
 @scope("Customer Complaint")
 def complaint_scope(user: str, users: list[str], table, ptype: str):
-	return _of_customer_or_salesperson(user, users, table) | table.responsible_person.isin(users)
+	return _of_customer_or_salesperson(users, table, table.responsible_person.isin(users))
 
 
 @scope("Service Request")
 def request_scope(user: str, users: list[str], table, ptype: str):
-	return _of_customer_or_salesperson(user, users, table)
+	return _of_customer_or_salesperson(users, table)
 
 
 @scope("Service Work Order")
 def work_order_scope(user: str, users: list[str], table, ptype: str):
 	dispatched_to_me = (table.engineer == user) & table.workflow_state.isin(ENGINEER_VISIBLE_STATES)
-	return _of_customer_or_salesperson(user, users, table) | dispatched_to_me
+	return _of_customer_or_salesperson(users, table, dispatched_to_me)
 
 
 @scope("Service Contract")
 def contract_scope(user: str, users: list[str], table, ptype: str):
-	return _of_customer_or_salesperson(user, users, table)
+	return _of_customer_or_salesperson(users, table)
 
 
 SERVICE_SCOPES = {
