@@ -35,7 +35,14 @@ FRAPPE_PACKAGE = FRAPPE_APP / "frappe"
 TRANSLATIONS_ZH = PACKAGE / "locale" / "zh.po"
 
 SHIPPED_ROLES = frozenset(
-	{"CRM Salesperson", "CRM Manager", "CRM Admin", "Caller ID Device", "System Manager"}
+	{
+		"CRM Salesperson",
+		"CRM Manager",
+		"CRM Admin",
+		"Caller ID Device",
+		"CRM Service Engineer",
+		"System Manager",
+	}
 )
 
 # Used only when the reference tree is absent.

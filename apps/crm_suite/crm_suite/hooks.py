@@ -70,6 +70,11 @@ permission_query_conditions = {
 	# Campaigns by their owner, inquiries by the salesperson handling them (SPEC MKT-01, SVC-01).
 	"Sales Campaign": "crm_suite.permissions.marketing.campaign_query_conditions",
 	"Service Inquiry": "crm_suite.permissions.service.inquiry_query_conditions",
+	# Complaints, service requests, work orders (engineers: dispatched to them only), contracts (SVC-02, SVC-03).
+	"Customer Complaint": "crm_suite.permissions.service.complaint_query_conditions",
+	"Service Request": "crm_suite.permissions.service.request_query_conditions",
+	"Service Work Order": "crm_suite.permissions.service.work_order_query_conditions",
+	"Service Contract": "crm_suite.permissions.service.contract_query_conditions",
 }
 has_permission = {
 	"Customer Account": "crm_suite.permissions.customer.has_permission",
@@ -112,6 +117,10 @@ has_permission = {
 	"*": "crm_suite.services.modules.has_permission",
 	"Sales Campaign": "crm_suite.permissions.marketing.campaign_has_permission",
 	"Service Inquiry": "crm_suite.permissions.service.inquiry_has_permission",
+	"Customer Complaint": "crm_suite.permissions.service.service_has_permission",
+	"Service Request": "crm_suite.permissions.service.service_has_permission",
+	"Service Work Order": "crm_suite.permissions.service.service_has_permission",
+	"Service Contract": "crm_suite.permissions.service.service_has_permission",
 }
 
 # The Desk boots without the modules switched off (ORG-04).
@@ -252,11 +261,15 @@ scheduler_events = {
 		"crm_suite.tasks.flag_overdue_instalments",
 		"crm_suite.tasks.remind_contract_renewals",
 		"crm_suite.tasks.expire_points",
+		# service contracts near their end (SPEC SVC-03), each announced once
+		"crm_suite.tasks.remind_expiring_service_contracts",
 	],
 	"daily_long": ["crm_suite.tasks.recycle_overdue", "crm_suite.tasks.purge_old_recordings"],
 	# Reminders (SPEC FUP-04): made set-based every hour (a rerun adds nothing twice), each user's digest
 	# delivered from their digest hour on.
 	"hourly_long": ["crm_suite.tasks.run_reminders"],
+	# overdue complaints escalated to the responsible person's manager, announced once (SPEC SVC-02)
+	"hourly": ["crm_suite.tasks.escalate_overdue_complaints"],
 }
 
 # The audit trail and the phone index outlive a deleted customer (SPEC ORG-05, CUS-11).
@@ -270,9 +283,26 @@ WORKFLOWS = [
 	"Invalid Customer Approval",
 	"Sales Contract Approval",
 	"Sales Expense Approval",  # SPEC SALE-11
+	"Customer Complaint Handling",  # SPEC SVC-02
+	"Service Work Order Dispatch",  # SPEC SVC-03
+]
+# States and actions of the service workflows (SPEC SVC-02, SVC-03)
+SERVICE_STATES = ["Open", "In Progress", "Resolved", "Closed", "Draft", "Dispatched", "Completed"]
+SERVICE_ACTIONS = [
+	"Start Handling",
+	"Resolve",
+	"Close",
+	"Reopen",
+	"Dispatch",
+	"Start Work",
+	"Complete",
+	"Cancel",
 ]
 fixtures = [
-	{"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Approved", "Rejected", "Cancelled"]]]},
-	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Approve", "Reject"]]]},
+	{
+		"dt": "Workflow State",
+		"filters": [["name", "in", ["Pending", "Approved", "Rejected", "Cancelled", *SERVICE_STATES]]],
+	},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Approve", "Reject", *SERVICE_ACTIONS]]]},
 	{"dt": "Workflow", "filters": [["name", "in", WORKFLOWS]]},
 ]

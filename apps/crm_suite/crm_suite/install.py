@@ -15,6 +15,8 @@ ROLES = {
 	"CRM Admin": {"desk_access": 1},
 	# The caller-ID bridge's device user: API only, no Desk.
 	"Caller ID Device": {"desk_access": 0},
+	# Field engineers (SPEC SVC-03): the work orders dispatched to them, nothing of the sales side.
+	"CRM Service Engineer": {"desk_access": 1},
 }
 
 CATEGORIES = [
@@ -41,6 +43,9 @@ EXPENSE_TYPES = ("差旅费", "招待费", "礼品费", "交通费", "其他")
 # The knowledge base's category tree (SPEC SVC-04), editable by managers and admins.
 ROOT_KNOWLEDGE_CATEGORY = "全部知识"
 KNOWLEDGE_CATEGORIES = ("产品知识", "售前咨询", "售后服务", "常见问题")
+# Complaint categories and severities with their handling deadlines in hours (SPEC SVC-02), editable by admins.
+COMPLAINT_CATEGORIES = ("产品质量", "服务态度", "交付延迟", "售后维修", "价格费用", "其他")
+COMPLAINT_SEVERITIES = (("一般", 72), ("严重", 24), ("紧急", 4))
 
 
 def after_install():
@@ -103,6 +108,7 @@ def seed_defaults():
 	ensure_sales_order_masters()
 	ensure_expense_types()
 	ensure_knowledge_categories()
+	ensure_service_masters()
 	ensure_reminder_indexes()
 
 
@@ -241,6 +247,14 @@ def ensure_knowledge_categories():
 		).insert(ignore_permissions=True)
 	for category in KNOWLEDGE_CATEGORIES:
 		_ensure("Knowledge Category", category, parent_knowledge_category=ROOT_KNOWLEDGE_CATEGORY)
+
+
+def ensure_service_masters():
+	"""The default complaint categories and severities (SPEC SVC-02), added when missing."""
+	for category in COMPLAINT_CATEGORIES:
+		_ensure("Complaint Category", category, enabled=1)
+	for severity, hours in COMPLAINT_SEVERITIES:
+		_ensure("Complaint Severity", severity, deadline_hours=hours, enabled=1)
 
 
 def before_uninstall():

@@ -95,3 +95,24 @@ def run_reminders():
 		frappe.db.rollback()
 		frappe.log_error(title="crm_suite: run_reminders")
 		raise
+
+
+@switched
+def escalate_overdue_complaints():
+	"""Hourly (SPEC SVC-02): overdue open complaints go to the responsible person's manager, announced once."""
+	from crm_suite.services.complaints import escalate_overdue_complaints
+
+	try:
+		escalate_overdue_complaints(commit=True)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title="crm_suite: escalate_overdue_complaints")
+		raise
+
+
+@switched
+def remind_expiring_service_contracts():
+	"""Daily (SPEC SVC-03): service contracts within their reminder days, one notice per salesperson, once."""
+	from crm_suite.services.field_service import remind_expiring_contracts
+
+	remind_expiring_contracts()

@@ -1,9 +1,10 @@
-"""Service endpoints (SPEC SVC-01, SVC-04): an inquiry's conversion to an opportunity, knowledge search."""
+"""Service endpoints: an inquiry's conversion to an opportunity and knowledge search (SPEC SVC-01, SVC-04); a
+complaint's handling steps and a service request's dispatch (SVC-02, SVC-03)."""
 
 import frappe
 
 from crm_suite.permissions.roles import STAFF_ROLES, require_roles
-from crm_suite.services import knowledge_import, service_desk
+from crm_suite.services import complaints, field_service, knowledge_import, service_desk
 from crm_suite.services.inputs import _invalid
 from crm_suite.services.pool.locks import retry_on_deadlock
 
@@ -39,3 +40,18 @@ def import_knowledge(file_url: str | None = None) -> dict:
 	if not isinstance(file_url, str) or not file_url:
 		_invalid("file")
 	return knowledge_import.import_articles(file_url)
+
+
+@frappe.whitelist(methods=["POST"])
+def add_complaint_step(complaint: str, note: str, action: str | None = None) -> dict:
+	"""Append a step (who / when / what) to a complaint's handling record; the record is never edited."""
+	require_roles(*STAFF_ROLES)
+	return complaints.add_step(complaint, note, action)
+
+
+@frappe.whitelist(methods=["POST"])
+def dispatch_service_request(
+	service_request: str, engineer: str, scheduled_start: str, scheduled_end: str | None = None
+) -> str:
+	"""A manager dispatches a service request to an engineer: the new work order's name."""
+	return field_service.dispatch(service_request, engineer, scheduled_start, scheduled_end)

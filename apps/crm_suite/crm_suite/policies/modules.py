@@ -72,4 +72,6 @@ JOBS = {
 	"remind_contract_renewals": "orders",
 	"expire_points": "loyalty",
 	"run_reminders": "follow_up",
+	"escalate_overdue_complaints": "service",
+	"remind_expiring_service_contracts": "service",
 }

@@ -341,6 +341,53 @@ def make_rows(a: str, b: str) -> dict:
 			salesperson=user,
 		)
 		phones.setdefault("Service Inquiry", {})[key] = [number]
+		# complaints, service requests, work orders and service contracts follow the customer (SVC-02, SVC-03)
+		rows.setdefault("Customer Complaint", {})[key] = _raw(
+			"Customer Complaint",
+			name(),
+			naming_series="TS-.YYYY.-",
+			subject=f"矩阵投诉{tag}{key}",
+			customer=c,
+			severity="一般",
+			reported_on=now_datetime(),
+			deadline=now_datetime(),
+			workflow_state="Open",
+			salesperson=user,
+			responsible_person=user,
+		)
+		rows.setdefault("Service Request", {})[key] = _raw(
+			"Service Request",
+			name(),
+			naming_series="FW-.YYYY.-",
+			subject=f"矩阵服务{tag}{key}",
+			customer=c,
+			request_type="Repair",
+			status="Open",
+			requested_on=now_datetime().date(),
+			salesperson=user,
+		)
+		rows.setdefault("Service Work Order", {})[key] = _raw(
+			"Service Work Order",
+			name(),
+			naming_series="GD-.YYYY.-",
+			service_request=rows["Service Request"][key],
+			customer=c,
+			engineer="Administrator",
+			scheduled_start=now_datetime(),
+			workflow_state="Draft",
+			salesperson=user,
+		)
+		rows.setdefault("Service Contract", {})[key] = _raw(
+			"Service Contract",
+			name(),
+			naming_series="FWHT-.YYYY.-",
+			contract_title=f"矩阵服务合同{tag}{key}",
+			customer=c,
+			start_date=now_datetime().date(),
+			end_date=now_datetime().date(),
+			status="Active",
+			salesperson=user,
+		)
 		rows.setdefault("Reminder Preference", {})[key] = frappe.db.exists(
 			"Reminder Preference", user
 		) or _raw("Reminder Preference", user, **_default_preference(user))
