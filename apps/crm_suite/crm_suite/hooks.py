@@ -138,6 +138,10 @@ override_whitelisted_methods = {
 	"frappe.desk.query_report.export_query": "crm_suite.api.overrides.export_report",
 	# Save As on the app's reports for CRM Managers / Admins, without Script Manager (RPT-12)
 	"frappe.desk.query_report.save_report": "crm_suite.api.overrides.save_report",
+	# the Decision Centre's number cards and charts read from the read replica when the site has one (issue 17)
+	"frappe.desk.doctype.number_card.number_card.get_result": "crm_suite.api.replica.number_card_result",
+	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": "crm_suite.api.replica.number_card_percentage_difference",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "crm_suite.api.replica.dashboard_chart",
 }
 
 # Frappe 15 skips the field-level check of the field after one it removes from a list query (ORG-03, ORG-06):

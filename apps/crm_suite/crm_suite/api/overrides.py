@@ -9,11 +9,13 @@ from crm_suite.services.masking import mask_versions
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_count(
 	doctype: str, filters: str | dict | list | None = None, debug: bool = False, cache: bool = False
 ) -> int:
 	"""`frappe.client.get_count` counts with `frappe.db.count`, ignoring permissions: a salesperson could
-	count another salesperson's customers by filter. Count through the permission-aware list query instead."""
+	count another salesperson's customers by filter. Count through the permission-aware list query instead
+	(on the read replica when the site has one, as Frappe's own list counts)."""
 	rows = frappe.get_list(
 		doctype, filters=get_safe_filters(filters), fields=["count(*) as total"], as_list=True
 	)
@@ -70,11 +72,13 @@ def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = "")
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def export_query():
 	"""Report View / Report Builder export (`frappe.desk.reportview.export_query`) with spreadsheet
 	injection neutralised (SPEC CUS-07): Frappe's own export runs unchanged (permissions, access log,
 	formats), then the CSV or Excel file it made is rewritten so that text cells starting with = + - @ (or
-	tab / CR) get a leading apostrophe and formulas become text; nothing else in the file changes."""
+	tab / CR) get a leading apostrophe and formulas become text; nothing else in the file changes. Read from
+	the replica when the site has one (issue 17); the access log Frappe writes goes to the primary."""
 	from frappe.desk import reportview
 
 	_existing_doctype(frappe.form_dict.get("doctype"))
@@ -83,9 +87,11 @@ def export_query():
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def export_report():
 	"""Script and query report export (`frappe.desk.query_report.export_query`, e.g. the Follow Up Query of
-	SPEC FUP-05), made formula-safe the same way as the Report View export above."""
+	SPEC FUP-05, the Decision Centre's reports), made formula-safe the same way as the Report View export
+	above; the whole export reads from the replica when the site has one (issue 17)."""
 	from frappe.desk import query_report
 
 	report = frappe.form_dict.get("report_name")
