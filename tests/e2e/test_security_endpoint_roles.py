@@ -115,6 +115,18 @@ EXPECTED = {
 	"crm_suite.api.loyalty.points_balance": ("GET", {"customer": "无此客户"}, STAFF),
 	"crm_suite.api.reminders.snooze": ("POST", {"name": "无此提醒", "until": "2099-01-01"}, STAFF),
 	"crm_suite.api.reminders.mark_done": ("POST", {"name": "无此提醒"}, STAFF),
+	# Frappe's number card and chart reads, on the read replica (issue 17): as open as Frappe's own
+	"crm_suite.api.replica.number_card_result": (
+		"GET",
+		{"doc": '{"function": "Count", "document_type": "无此类型"}'},
+		SIGNED_IN,
+	),
+	"crm_suite.api.replica.number_card_percentage_difference": (
+		"GET",
+		{"doc": '{"name": "无此卡片"}', "result": 1},
+		SIGNED_IN,
+	),
+	"crm_suite.api.replica.dashboard_chart": ("GET", {"chart_name": "无此图表"}, SIGNED_IN),
 }
 
 
