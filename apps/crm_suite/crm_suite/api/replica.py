@@ -68,6 +68,9 @@ def dashboard_chart(
 				_("{0} {1} not found").format(_("Dashboard Chart"), chart_name), frappe.DoesNotExistError
 			)
 		name, chart = chart_name, None
+		if cint(no_cache):
+			# Frappe's cache_source hands an uncached saved chart to `get` as a document `get` cannot read
+			chart, chart_name = frappe.get_doc("Dashboard Chart", chart_name).as_json(), None
 	else:
 		# an unsaved chart (the chart form's preview): its definition as JSON, never cached (as the Desk asks)
 		config = _json_object(chart, "chart")
