@@ -474,3 +474,35 @@ def test_report_export_reads_on_the_replica(world):
 	assert world.salesperson["user"] in cells, cells
 	assert _lines(replica_log, CUSTOMER_AGGREGATE), replica_log[-3000:]
 	assert not _lines(primary_log, CUSTOMER_AGGREGATE), _lines(primary_log, CUSTOMER_AGGREGATE)
+
+
+def test_customer_export_reads_on_the_replica_and_logs_on_the_primary(world):
+	from openpyxl import load_workbook
+
+	name = _customer(world, "导出")
+	salesperson = world.salesperson["client"]
+	response, primary_log, replica_log, _grown = _observed(
+		world,
+		lambda: salesperson.call(
+			"crm_suite.api.customers.export_customers", filters=json.dumps([["name", "=", name]])
+		),
+	)
+	assert response.status_code == 200, response.text[:2000]
+	sheet = load_workbook(io.BytesIO(response.content)).active
+	assert any(name in map(str, row) for row in sheet.iter_rows(values_only=True))
+	customer_read = re.compile(r"SELECT .*FROM `tabCustomer Account`.* WHERE .*" + re.escape(name), re.I)
+	assert _lines(replica_log, customer_read), replica_log[-3000:]
+	assert not _lines(primary_log, customer_read), _lines(primary_log, customer_read)
+	# the export's access log is a write inside the read-only request: Frappe sends it to the primary
+	assert _lines(primary_log, re.compile(r"INSERT INTO `tabAccess Log`", re.I)), primary_log[-3000:]
+
+
+def test_sales_target_card_reads_on_the_replica(world):
+	manager = world.manager["client"]
+	response, primary_log, replica_log, _grown = _observed(
+		world, lambda: manager.call("crm_suite.api.sales.target_attainment_card", http="GET")
+	)
+	assert response.status_code == 200, response.text
+	targets = re.compile(r"FROM `tabSales (Target|Opportunity)`", re.I)
+	assert _lines(replica_log, targets), replica_log[-3000:]
+	assert not _lines(primary_log, targets), _lines(primary_log, targets)
