@@ -168,10 +168,11 @@ class World:
 	manager: dict
 
 
-def _start_pair(root: Path) -> tuple[Server, Server, str]:
+def _start_pair(root: Path, servers: list) -> tuple[Server, Server, str]:
 	"""Primary and replica, replicating from the primary's first transaction; returns the admin password
 	of the primary (an account for `new-site`, replicated like everything else)."""
 	primary, replica = Server("primary", root / "primary"), Server("replica", root / "replica")
+	servers += [primary, replica]  # stopped by the caller, also when one of them does not start
 	primary.root.mkdir()
 	install = subprocess.run(
 		[
@@ -260,12 +261,11 @@ def world():
 	servers: list[Server] = []
 	web = None
 	try:
-		primary, replica, admin_password = _start_pair(root)
-		servers += [primary, replica]
+		primary, replica, admin_password = _start_pair(root, servers)
 		print(
 			f"\nprivate primary :{primary.port} and replica :{replica.port} up in {time.monotonic() - started:.0f}s"
 		)
-		bench(
+		installed = bench(
 			"new-site",
 			site,
 			"--db-host",
@@ -281,8 +281,10 @@ def world():
 			ADMIN_PASSWORD,
 			"--install-app",
 			"crm_suite",
+			check=False,
 			timeout=900,
 		)
+		assert installed.returncode == 0, (installed.stdout + installed.stderr)[-3000:]
 		config_path = SITES / site / "site_config.json"
 		config = json.loads(config_path.read_text())
 		# what a production site sets to read from its replica (README, "Read replica")
@@ -314,7 +316,9 @@ def world():
 			try:
 				os.killpg(web.pid, signal.SIGTERM)
 				web.wait(timeout=15)
-			except (ProcessLookupError, subprocess.TimeoutExpired):
+			except ProcessLookupError:
+				pass
+			except subprocess.TimeoutExpired:
 				os.killpg(web.pid, signal.SIGKILL)
 		for server in servers:
 			server.stop()
