@@ -118,6 +118,18 @@ EXPECTED = {
 	"crm_suite.api.reminders.mark_done": ("POST", {"name": "无此提醒"}, STAFF),
 	# managers publish their no-code reports to the Team Reports workspace (RPT-12)
 	"crm_suite.api.reports.publish_report": ("POST", {"report": "无此报表"}, {"manager", "crm_admin"}),
+	# Frappe's number card and chart reads, on the read replica (issue 17): as open as Frappe's own
+	"crm_suite.api.replica.number_card_result": (
+		"GET",
+		{"doc": '{"function": "Count", "document_type": "无此类型"}'},
+		SIGNED_IN,
+	),
+	"crm_suite.api.replica.number_card_percentage_difference": (
+		"GET",
+		{"doc": '{"name": "无此卡片"}', "result": 1},
+		SIGNED_IN,
+	),
+	"crm_suite.api.replica.dashboard_chart": ("GET", {"chart_name": "无此图表"}, SIGNED_IN),
 }
 
 

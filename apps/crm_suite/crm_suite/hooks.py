@@ -160,8 +160,12 @@ override_whitelisted_methods = {
 	"frappe.desk.query_report.save_report": "crm_suite.api.overrides.save_report",
 	# the sidebar leaves out the workspaces of modules switched off in CRM Suite Settings (ORG-04)
 	"frappe.desk.desktop.get_workspace_sidebar_items": "crm_suite.api.overrides.get_workspace_sidebar_items",
-	# dashboard charts cached per chart, not per viewer, would show one user's figures to the next (ORG-03)
+	# dashboard charts cached per chart, not per viewer, would show one user's figures to the next (ORG-03):
+	# computed per viewer, on the read replica when the site has one (issue 17)
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "crm_suite.api.overrides.dashboard_chart",
+	# the Decision Centre's number cards and charts read from the read replica when the site has one (issue 17)
+	"frappe.desk.doctype.number_card.number_card.get_result": "crm_suite.api.replica.number_card_result",
+	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": "crm_suite.api.replica.number_card_percentage_difference",
 }
 
 # Frappe 15 skips the field-level check of the field after one it removes from a list query (ORG-03, ORG-06):

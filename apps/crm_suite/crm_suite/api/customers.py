@@ -64,8 +64,10 @@ def start_customer_import(batch: str) -> str:
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@frappe.read_only()
 def export_customers(filters: str | list | dict | None = None):
-	"""The customers the user sees in the list (same filters, same row scope), as Excel."""
+	"""The customers the user sees in the list (same filters, same row scope), as Excel; read from the
+	replica when the site has one (issue 17), the access log written on the primary."""
 	frappe.has_permission(CUSTOMER, "export", throw=True)
 	filters = parse_filters(filters)
 	content = build_export(filters)

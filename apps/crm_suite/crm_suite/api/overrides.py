@@ -11,11 +11,13 @@ from crm_suite.services.masking import mask_versions
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_count(
 	doctype: str, filters: str | dict | list | None = None, debug: bool = False, cache: bool = False
 ) -> int:
 	"""`frappe.client.get_count` counts with `frappe.db.count`, ignoring permissions: a salesperson could
-	count another salesperson's customers by filter. Count through the permission-aware list query instead."""
+	count another salesperson's customers by filter. Count through the permission-aware list query instead
+	(on the read replica when the site has one, as Frappe's own list counts)."""
 	rows = frappe.get_list(
 		doctype, filters=get_safe_filters(filters), fields=["count(*) as total"], as_list=True
 	)
@@ -72,11 +74,13 @@ def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = "")
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def export_query():
 	"""Report View / Report Builder export (`frappe.desk.reportview.export_query`) with spreadsheet
 	injection neutralised (SPEC CUS-07): Frappe's own export runs unchanged (permissions, access log,
 	formats), then the CSV or Excel file it made is rewritten so that text cells starting with = + - @ (or
-	tab / CR) get a leading apostrophe and formulas become text; nothing else in the file changes."""
+	tab / CR) get a leading apostrophe and formulas become text; nothing else in the file changes. Read from
+	the replica when the site has one (issue 17); the access log Frappe writes goes to the primary."""
 	from frappe.desk import reportview
 
 	_existing_doctype(frappe.form_dict.get("doctype"))
@@ -85,9 +89,11 @@ def export_query():
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def export_report():
 	"""Script and query report export (`frappe.desk.query_report.export_query`, e.g. the Follow Up Query of
-	SPEC FUP-05), made formula-safe the same way as the Report View export above."""
+	SPEC FUP-05, the Decision Centre's reports), made formula-safe the same way as the Report View export
+	above; the whole export reads from the replica when the site has one (issue 17)."""
 	from frappe.desk import query_report
 
 	report = frappe.form_dict.get("report_name")
@@ -272,7 +278,9 @@ def _json_argument(value, what: str, kinds: tuple[type, ...]):
 	except (TypeError, ValueError):
 		parsed = None
 	if not isinstance(parsed, kinds):
-		frappe.throw(_("The chart's {0} are not valid.").format(_(what)), frappe.ValidationError)
+		from crm_suite.services.inputs import InvalidArgument
+
+		frappe.throw(_("The chart's {0} are not valid.").format(_(what)), InvalidArgument)
 	return parsed
 
 
@@ -292,13 +300,27 @@ def dashboard_chart(
 	"""`frappe.desk.doctype.dashboard_chart.dashboard_chart.get` caches a chart's data under the chart's name
 	alone (frappe.utils.dashboard.cache_source): the first viewer's figures would be served to every later
 	viewer, whatever their row scope (ORG-03) — a manager's department totals to a salesperson. The data is
-	computed for each request instead, from Frappe's own grouped, permission-aware queries (frappe.get_list);
-	the arguments are checked first, so that bad input is a 4xx."""
+	computed for each request instead, from Frappe's own grouped, permission-aware queries (frappe.get_list),
+	on the read replica when the site has one (issue 17); the arguments are checked first, so that bad input
+	is a 4xx. A refresh stamps the chart's `last_synced_on` on the primary. An unsaved chart (the chart form's
+	preview) goes to `api/replica.dashboard_chart`, which checks its definition and never caches it."""
 	from frappe.desk.doctype.dashboard_chart import dashboard_chart as charts
-	from frappe.utils import cint, getdate
+	from frappe.utils import cint, getdate, now
 
-	if not chart_name:  # an unsaved chart's preview: its settings are not checked here, so save it first
-		frappe.throw(_("Save the chart before showing it."), frappe.ValidationError)
+	from crm_suite.services.inputs import InvalidArgument
+
+	if not chart_name:
+		from crm_suite.api.replica import dashboard_chart as preview
+
+		return preview(
+			chart=chart,
+			filters=filters,
+			from_date=from_date,
+			to_date=to_date,
+			timespan=timespan,
+			time_interval=time_interval,
+			heatmap_year=heatmap_year,
+		)
 	if not frappe.db.exists("Dashboard Chart", chart_name):
 		frappe.throw(_("Dashboard Chart {0} does not exist.").format(chart_name), frappe.DoesNotExistError)
 	filters = _json_argument(filters, "filters", (list,))
@@ -306,21 +328,28 @@ def dashboard_chart(
 		isinstance(f, list) and len(f) in (4, 5) and isinstance(f[0], str) and isinstance(f[1], str)
 		for f in filters
 	):
-		frappe.throw(_("The chart's {0} are not valid.").format(_("filters")), frappe.ValidationError)
+		frappe.throw(_("The chart's {0} are not valid.").format(_("filters")), InvalidArgument)
 	if timespan and timespan not in CHART_TIMESPANS or time_interval and time_interval not in CHART_INTERVALS:
-		frappe.throw(_("The chart's period is not valid."), frappe.ValidationError)
+		frappe.throw(_("The chart's period is not valid."), InvalidArgument)
 	try:
 		from_date, to_date = (str(getdate(d)) if d else None for d in (from_date, to_date))
 	except Exception:
-		frappe.throw(_("The chart's period is not valid."), frappe.ValidationError)
+		frappe.throw(_("The chart's period is not valid."), InvalidArgument)
 	if timespan == "Select Date Range" and not (from_date and to_date):
-		frappe.throw(_("The chart's period is not valid."), frappe.ValidationError)
-	return charts.get.__wrapped__(
-		chart_name=chart_name,
-		filters=json.dumps(filters) if filters is not None else None,
-		from_date=from_date,
-		to_date=to_date,
-		timespan=timespan,
-		time_interval=time_interval,
-		heatmap_year=cint(heatmap_year) or None,
-	)
+		frappe.throw(_("The chart's period is not valid."), InvalidArgument)
+	was_read_only = frappe.flags.read_only
+	try:
+		result = frappe.read_only()(charts.get.__wrapped__)(
+			chart_name=chart_name,
+			filters=json.dumps(filters) if filters is not None else None,
+			from_date=from_date,
+			to_date=to_date,
+			timespan=timespan,
+			time_interval=time_interval,
+			heatmap_year=cint(heatmap_year) or None,
+		)
+	finally:
+		frappe.flags.read_only = was_read_only
+	if cint(refresh) and not was_read_only:
+		frappe.db.set_value("Dashboard Chart", chart_name, "last_synced_on", now(), update_modified=False)
+	return result

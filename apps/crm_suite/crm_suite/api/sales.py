@@ -142,8 +142,10 @@ def opportunity_values(customer: str | None = None, follow_up: str | None = None
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def target_attainment_card(filters: str | dict | None = None) -> dict:
-	"""The Sales workspace's number card: this month's won amount over the planned amount, in scope."""
+	"""The Sales workspace's number card: this month's won amount over the planned amount, in scope (on the
+	read replica when the site has one, issue 17)."""
 	require_roles(*STAFF_ROLES)
 	from crm_suite.sales.report.sales_target_attainment.sales_target_attainment import month_attainment
 
