@@ -557,11 +557,12 @@ class TestCollectionRollup(MoneyTestCase):
 	def test_the_report_reads_the_rollup_in_the_salespeople_s_scope(self):
 		order = self.confirmed_order(qty=2)
 		self.pay(500, customer_order=order.name)
+		customer_b = make_customer(salesperson=self.team["sales_b"]).name
 		frappe.set_user(self.team["sales_b"])
-		order_b = selling_doc("Customer Order", self.customer, [{"product": self.product, "qty": 1}])
+		order_b = selling_doc("Customer Order", customer_b, [{"product": self.product, "qty": 1}])
 		order_b.submit()
 		frappe.set_user("Administrator")
-		self.pay(250, customer_order=order_b.name)
+		self.pay(250, customer=customer_b, customer_order=order_b.name)
 		expected = {self.team["sales_a"]: (2000, 500), self.team["sales_b"]: (1000, 250)}
 		for user, labels in (
 			(self.team["sales_a"], {self.team["sales_a"]}),
