@@ -274,7 +274,16 @@ def overdue_payment_select(day: date, settings, since: date | None = None):
 		.on(o.name == p.customer_order)
 		.left_join(k)
 		.on(k.name == p.sales_contract)
-		.select(*_customer_reminder(c, ValueWrapper(policy.OVERDUE_PAYMENT), i.due_date, settings))
+		.select(
+			c.salesperson.as_("user"),
+			ValueWrapper(policy.OVERDUE_PAYMENT).as_("kind"),
+			_is_key(c, settings),
+			c.customer_name.as_("subject"),
+			i.due_date.as_("due_date"),
+			c.name.as_("customer"),
+			ValueWrapper("Payment Plan").as_("reference_doctype"),
+			p.name.as_("reference_name"),
+		)
 		.where(
 			i.status.isin(UNPAID_INSTALMENT_STATES)
 			& (i.due_date >= add_days(since or add_days(day, -settings.catch_up_days + 1), -1))
