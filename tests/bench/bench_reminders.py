@@ -193,7 +193,7 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 
 
 def _generate_payment_plans(frappe, scale: int):
-	"""A payment plan per ten customers with three instalments 15 days apart around today (the first of every
+	"""(Statements without parameters: a literal % is written once.) A payment plan per ten customers with three instalments 15 days apart around today (the first of every
 	third plan paid), for the overdue-payment kind; made once per scale, chunked like the rest."""
 	have = frappe.db.sql("select count(*) from `tabPayment Plan` where name like 'RMQ-%%'")[0][0]
 	if have >= scale // 10:
@@ -209,19 +209,19 @@ def _generate_payment_plans(frappe, scale: int):
 				naming_series, customer, customer_name, currency, document_total, planned_total)
 			select concat('RMQ-', lpad({n}, 8, '0')), now(), now(), 'Administrator', 'Administrator', 0, 0,
 				'PP-.YYYY.-', concat('{PREFIX}', lpad({n}, 8, '0')), concat('提醒基准客户', {n}), 'CNY', 3000, 3000
-			from {seq} s where {n} %% 10 = 4"""
+			from {seq} s where {n} % 10 = 4"""
 		)
 		frappe.db.sql(
 			f"""insert into `tabPayment Plan Instalment` (name, creation, modified, owner, modified_by, docstatus,
 				idx, parent, parentfield, parenttype, due_date, amount, paid_amount, status, overdue_notified)
 			select concat('RMI-', lpad({n}, 8, '0'), '-', k.seq), now(), now(), 'Administrator', 'Administrator',
 				0, 1 + k.seq, concat('RMQ-', lpad({n}, 8, '0')), 'instalments', 'Payment Plan',
-				curdate() - interval ({n} %% 40) day + interval (15 * k.seq) day, 1000,
-				if(k.seq = 0 and {n} %% 3 = 0, 1000, 0),
-				case when k.seq = 0 and {n} %% 3 = 0 then 'Paid'
-					when curdate() - interval ({n} %% 40) day + interval (15 * k.seq) day < curdate() then 'Overdue'
+				curdate() - interval ({n} % 40) day + interval (15 * k.seq) day, 1000,
+				if(k.seq = 0 and {n} % 3 = 0, 1000, 0),
+				case when k.seq = 0 and {n} % 3 = 0 then 'Paid'
+					when curdate() - interval ({n} % 40) day + interval (15 * k.seq) day < curdate() then 'Overdue'
 					else 'Unpaid' end, 0
-			from {seq} s join seq_0_to_2 k where {n} %% 10 = 4"""
+			from {seq} s join seq_0_to_2 k where {n} % 10 = 4"""
 		)
 		frappe.db.commit()
 
