@@ -1,6 +1,7 @@
 """Reminder engine benchmarks (SPEC FUP-04) at `--scale` customers (1M for the issue's figures) with 5 follow-ups
 per customer and a visit plan per two customers (5M and 500k at 1M), a contact with a birthday per ten
-customers, over the demo organisation with 300 extra salespeople.
+customers and a payment plan with three instalments per ten customers, over the demo organisation with 300 extra
+salespeople.
 
 - reminders_daily_run_seconds: the whole run as the scheduler runs it (services/reminders.run_reminders:
   every kind's INSERT IGNORE … SELECT, each committed, the settle UPDATEs, the delivery stamp, one bell
@@ -10,6 +11,10 @@ customers, over the demo organisation with 300 extra salespeople.
   document) timed on a sample of customers in the same run and extrapolated linearly to every customer (rolled
   back); the JSON says so (baseline_sample, baseline_extrapolated).
 - reminders_rerun_seconds: a second run at once (nothing new: every INSERT IGNORE finds its rows).
+- reminders_run_statements / reminders_kind_profile: figures load does not distort — the SQL statements one
+  whole run sends (the session's `Questions`), and per kind its INSERT's seconds, rows inserted and rows the
+  storage engine read (the session's Handler_read_* counters: index range reads, not a scan, keep this near
+  the rows the kind's SELECT returns).
 - my_day_counts_p95_ms: the My Day number cards (Frappe's own number_card.get_result, as the desk asks, with the
   card's dynamic user filter) as a salesperson, p95 over every card × repeats. Baseline: the same counts
   computed live from the source tables (the engine's per-kind SELECT limited to the user), same user, same run.
@@ -34,6 +39,7 @@ CARDS = (
 	"Shelved for Review",
 	"Recycling Soon",
 	"Birthdays",
+	"Overdue Payments",
 	"Key Reminders",
 	"Plans Today",
 	"Calls to Return",
@@ -99,6 +105,10 @@ def _shape(frappe, scale: int) -> dict:
 		"plans": frappe.db.sql("select count(*) from `tabVisit Plan` where name like 'RMP-%%'")[0][0],
 		"contacts": frappe.db.sql("select count(*) from `tabContact` where name like 'RMC-%%'")[0][0],
 	}
+	_generate_payment_plans(frappe, counts["customers"])
+	counts["payment_instalments"] = frappe.db.sql(
+		"select count(*) from `tabPayment Plan Instalment` where name like 'RMI-%%'"
+	)[0][0]
 	return {"org": org, "reps": reps, **counts}
 
 
@@ -182,6 +192,74 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 		frappe.db.commit()
 
 
+def _generate_payment_plans(frappe, scale: int):
+	"""(Statements without parameters: a literal % is written once.) A payment plan per ten customers with three instalments 15 days apart around today (the first of every
+	third plan paid), for the overdue-payment kind; made once per scale, chunked like the rest."""
+	have = frappe.db.sql("select count(*) from `tabPayment Plan` where name like 'RMQ-%%'")[0][0]
+	if have >= scale // 10:
+		return
+	frappe.db.sql("delete from `tabPayment Plan Instalment` where parent like 'RMQ-%%'")
+	frappe.db.sql("delete from `tabPayment Plan` where name like 'RMQ-%%'")
+	chunk = 100_000
+	for start in range(0, scale, chunk):
+		seq = _seq(frappe, min(chunk, scale - start))
+		n = f"({start} + s.seq)"
+		frappe.db.sql(
+			f"""insert into `tabPayment Plan` (name, creation, modified, owner, modified_by, docstatus, idx,
+				naming_series, customer, customer_name, currency, document_total, planned_total)
+			select concat('RMQ-', lpad({n}, 8, '0')), now(), now(), 'Administrator', 'Administrator', 0, 0,
+				'PP-.YYYY.-', concat('{PREFIX}', lpad({n}, 8, '0')), concat('提醒基准客户', {n}), 'CNY', 3000, 3000
+			from {seq} s where {n} % 10 = 4"""
+		)
+		frappe.db.sql(
+			f"""insert into `tabPayment Plan Instalment` (name, creation, modified, owner, modified_by, docstatus,
+				idx, parent, parentfield, parenttype, due_date, amount, paid_amount, status, overdue_notified)
+			select concat('RMI-', lpad({n}, 8, '0'), '-', k.seq), now(), now(), 'Administrator', 'Administrator',
+				0, 1 + k.seq, concat('RMQ-', lpad({n}, 8, '0')), 'instalments', 'Payment Plan',
+				curdate() - interval ({n} % 40) day + interval (15 * k.seq) day, 1000,
+				if(k.seq = 0 and {n} % 3 = 0, 1000, 0),
+				case when k.seq = 0 and {n} % 3 = 0 then 'Paid'
+					when curdate() - interval ({n} % 40) day + interval (15 * k.seq) day < curdate() then 'Overdue'
+					else 'Unpaid' end, 0
+			from {seq} s join seq_0_to_2 k where {n} % 10 = 4"""
+		)
+		frappe.db.commit()
+
+
+def _session_status(frappe, like: str) -> int:
+	return sum(int(v) for _k, v in frappe.db.sql(f"show session status like '{like}'"))
+
+
+def _kind_profile(frappe, now) -> dict:
+	"""Each kind's INSERT … SELECT alone from an empty reminder table: seconds, rows inserted, engine reads."""
+	from crm_suite.services import reminders as engine
+	from frappe.utils import getdate
+
+	_clear_run(frappe)
+	day = getdate(now)
+	settings = engine.reminder_settings()
+	settings.since = engine.generated_since(day, settings)
+	profile = {}
+	for name, field, build in engine.GENERATORS:
+		selects = build(day, settings, now)
+		if not selects:
+			continue
+		sql, values = engine.insert_statement(selects, field, settings, now)
+		reads = _session_status(frappe, "Handler_read%")
+		began = time.perf_counter()
+		frappe.db.sql(sql, values)
+		seconds = time.perf_counter() - began
+		rows = frappe.db._cursor.rowcount
+		profile[name] = {
+			"seconds": round(seconds, 3),
+			"rows": rows,
+			"rows_read": _session_status(frappe, "Handler_read%") - reads,
+		}
+		frappe.db.commit()
+	_clear_run(frappe)
+	return profile
+
+
 def _clear_run(frappe):
 	"""Back to before any run (untimed): reminders, their ToDos, bell rows and queued digests."""
 	frappe.db.sql(
@@ -200,9 +278,8 @@ def _clear_run(frappe):
 def _per_document_sample(frappe, now, sample: int) -> tuple[float, int, int]:
 	"""The loop a first version would write: per customer, read it, its latest follow-up, its open plans
 	and its contacts, and insert each reminder and its notification as documents. Rolled back."""
-	from frappe.utils import add_days, getdate
-
 	from crm_suite.services.reminders import reminder_settings
+	from frappe.utils import add_days, getdate
 
 	settings = reminder_settings()
 	day = getdate(now)
@@ -328,11 +405,10 @@ def _card_samples(frappe, user: str, repeats: int) -> list[float]:
 def _live_samples(frappe, user: str, now, repeats: int) -> list[float]:
 	"""Baseline: each kind's count computed from the source tables for one user (the engine's SELECT with
 	the user's condition), as My Day would need without the reminder table."""
+	from crm_suite.services import reminders as engine
 	from frappe.query_builder.functions import Count
 	from frappe.utils import getdate
 	from pypika.terms import Field
-
-	from crm_suite.services import reminders as engine
 
 	settings = engine.reminder_settings()
 	day = getdate(now)
@@ -348,9 +424,8 @@ def _live_samples(frappe, user: str, now, repeats: int) -> list[float]:
 
 
 def run(frappe, scale: int, repeats: int = 3, **_):
-	from frappe.utils import now_datetime
-
 	from crm_suite.services.reminders import run_reminders
+	from frappe.utils import now_datetime
 
 	shape = _shape(frappe, scale)
 	customers = shape["customers"]
@@ -359,6 +434,7 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		"follow_ups": shape["follow_ups"],
 		"plans": shape["plans"],
 		"contacts": shape["contacts"],
+		"payment_instalments": shape["payment_instalments"],
 	}
 
 	# --- the daily run, from an empty reminder table each time
@@ -371,10 +447,37 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		runs.append(time.perf_counter() - began)
 		results.append(result)
 	result = results[-1]
+	questions = _session_status(frappe, "Questions")
 	began = time.perf_counter()
 	rerun = run_reminders(now=now, commit=True)
 	rerun_seconds = time.perf_counter() - began
+	rerun_statements = _session_status(frappe, "Questions") - questions - 1
 	reminders = frappe.db.count("Follow Up Reminder")
+	_clear_run(frappe)
+	questions = _session_status(frappe, "Questions")
+	run_reminders(now=now, commit=True)
+	statements = _session_status(frappe, "Questions") - questions - 1
+	emit(
+		"reminders_run_statements",
+		statements,
+		"statements",
+		None,
+		scale=customers,
+		n=1,
+		rerun_statements=rerun_statements,
+	)
+	profile = _kind_profile(frappe, now)
+	emit(
+		"reminders_kind_profile",
+		sum(p["seconds"] for p in profile.values()),
+		"s",
+		None,
+		scale=customers,
+		n=1,
+		kinds=profile,
+	)
+	_clear_run(frappe)
+	run_reminders(now=now, commit=True)
 
 	# --- baseline: the per-document loop on a sample, extrapolated to every customer
 	frappe.db.sql("delete from `tabFollow Up Reminder`")  # the loop makes them anew (rolled back)

@@ -3,8 +3,9 @@
 The site is made by scripts/lib.sh's make_demo_site — the same function scripts/setup.sh makes the demo
 site with — and nothing prepares it further: no flag set, no wizard skipped, no internals called. Each of
 the README's logins signs in through the login page as a person does, and the Desk must open set up for a
-Chinese team: salespeople and the manager on the Customers workspace with their customers listed, in
-Chinese, never on the setup wizard or a "not permitted" page (ORG-01, CUS-01, ORG-03).
+Chinese team: salespeople on their My Day workspace (their reminder counts, FUP-04), the manager on the
+Customers workspace, each with their customers listed, in Chinese, never on the setup wizard or a "not
+permitted" page (ORG-01, CUS-01, ORG-03).
 """
 
 import os
@@ -20,6 +21,8 @@ DEMO_URL = f"http://127.0.0.1:{DEMO_PORT}"
 PASSWORD = "Demo@2026"
 # The README's table of logins.
 SALES = ["sales1@crm-suite.demo", "sales2@crm-suite.demo", "manager@crm-suite.demo"]
+# where each opens the Desk: salespeople start the day from My Day (issue 16), the manager from Customers
+LANDING = {"sales1@crm-suite.demo": "my-day", "sales2@crm-suite.demo": "my-day"}
 OTHERS = [("admin@crm-suite.demo", PASSWORD), ("Administrator", "admin")]
 NOT_PERMITTED = re.compile(r"不允许|Not permitted|Not Permitted")
 
@@ -71,17 +74,26 @@ def shot(page, name: str):
 
 
 @pytest.mark.parametrize("user", SALES)
-def test_sales_staff_land_on_their_customers_in_chinese(demo_web, chromium, user):
+def test_sales_staff_land_on_their_workspace_in_chinese(demo_web, chromium, user):
 	context, page = sign_in(chromium, user, PASSWORD)
+	landing = LANDING.get(user, "customers")
 	try:
-		page.wait_for_selector(".quick-list-item .title", timeout=60_000)
-		shot(page, user.split("@")[0])
+		if landing == "my-day":
+			page.wait_for_selector(".number-widget-box", timeout=60_000)
+			shot(page, user.split("@")[0] + "-my-day")
 		assert page.evaluate("frappe.boot.lang") == "zh"
 		assert page.evaluate("frappe.boot.sysdefaults.time_zone") == "Asia/Shanghai"
 		assert page.evaluate("frappe.boot.sysdefaults.country") == "China"
 		assert page.evaluate("frappe.boot.sysdefaults.currency") == "CNY"
 		assert "setup-wizard" not in page.url
-		assert page.url.rstrip("/").endswith("/app/customers"), page.url
+		assert page.url.rstrip("/").endswith(f"/app/{landing}"), page.url
+		if landing == "my-day":
+			body = page.inner_text("body")
+			assert not NOT_PERMITTED.search(body), body[:500]
+			assert "我的一天" in body and "逾期回款" in body  # the reminder counts, in Chinese
+			page.goto(f"{DEMO_URL}/app/customers", wait_until="domcontentloaded")
+		page.wait_for_selector(".quick-list-item .title", timeout=60_000)
+		shot(page, user.split("@")[0])
 		body = page.inner_text("body")
 		assert not NOT_PERMITTED.search(body), body[:500]
 		# the workspace reads in Chinese: the quick list's label and the sidebar entry

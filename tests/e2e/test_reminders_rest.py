@@ -10,7 +10,15 @@ import pytest
 from conftest import SITE, WEB_URL, Client, bench
 
 REMINDER = "Follow Up Reminder"
-KINDS = ("next_contact", "overdue_plan", "pending_marks", "shelved_review", "recycle_soon", "birthday")
+KINDS = (
+	"next_contact",
+	"overdue_plan",
+	"pending_marks",
+	"shelved_review",
+	"recycle_soon",
+	"birthday",
+	"overdue_payment",
+)
 
 
 def run_engine() -> dict:

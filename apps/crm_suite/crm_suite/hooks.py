@@ -50,6 +50,7 @@ permission_query_conditions = {
 	"Customer Refund": "crm_suite.permissions.sales_money.refund_query_conditions",
 	"Receivable Ledger Entry": "crm_suite.permissions.sales_money.ledger_query_conditions",
 	"Receivable Balance": "crm_suite.permissions.sales_money.balance_query_conditions",
+	"Collection Daily Rollup": "crm_suite.permissions.sales_money.rollup_query_conditions",
 	# Points and redemptions follow the customer, expenses the salesperson and the customer (SALE-08, SALE-11).
 	"Customer Points Entry": "crm_suite.permissions.loyalty.points_entry_query_conditions",
 	"Customer Points Balance": "crm_suite.permissions.loyalty.points_balance_query_conditions",
@@ -102,6 +103,7 @@ has_permission = {
 	"Customer Refund": "crm_suite.permissions.sales_money.money_has_permission",
 	"Receivable Ledger Entry": "crm_suite.permissions.sales_money.money_has_permission",
 	"Receivable Balance": "crm_suite.permissions.sales_money.money_has_permission",
+	"Collection Daily Rollup": "crm_suite.permissions.sales_money.money_has_permission",
 	"Customer Points Entry": "crm_suite.permissions.loyalty.loyalty_has_permission",
 	"Customer Points Balance": "crm_suite.permissions.loyalty.loyalty_has_permission",
 	"Gift Redemption": "crm_suite.permissions.loyalty.loyalty_has_permission",

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_suite.permissions.roles import STAFF_ROLES, require_roles
+from crm_suite.permissions.roles import ADMIN_ROLES, STAFF_ROLES, require_roles
 from crm_suite.services import receivables
 
 
@@ -23,3 +23,19 @@ def customer_receivable(customer: str) -> dict:
 		"refunded": float(have.refunded),
 		"balance": float(have.balance),
 	}
+
+
+@frappe.whitelist(methods=["POST"])
+def rebuild_collection_rollup(restart: bool = False) -> dict:
+	"""Queue a rebuild of the collection rollup from the receivable ledger (RPT-08), for CRM Admins: one job at
+	a time, resuming after the months a killed run committed unless `restart`."""
+	require_roles(*ADMIN_ROLES)
+	job = frappe.enqueue(
+		"crm_suite.services.collection_rollup.rebuild",
+		queue="long",
+		timeout=3600,
+		job_id="crm_suite:collection_rollup_rebuild",
+		deduplicate=True,
+		restart=bool(frappe.utils.cint(restart)),
+	)
+	return {"queued": job is not None}

@@ -17,6 +17,7 @@ TO_CONTACT = "To Contact"
 SHELVED_REVIEW = "Shelved Review"
 RECYCLE_SOON = "Recycle Soon"
 BIRTHDAY = "Birthday"
+OVERDUE_PAYMENT = "Overdue Payment"
 
 KINDS = (
 	NEXT_CONTACT,
@@ -27,6 +28,7 @@ KINDS = (
 	SHELVED_REVIEW,
 	RECYCLE_SOON,
 	BIRTHDAY,
+	OVERDUE_PAYMENT,
 )
 PENDING_MARKS = (TO_CHECK, TO_MAIL, TO_CONTACT)
 # The Reminder Preference check field that switches each kind.
@@ -39,9 +41,10 @@ PREFERENCE_FIELD = {
 	SHELVED_REVIEW: "remind_shelved_review",
 	RECYCLE_SOON: "remind_recycle_soon",
 	BIRTHDAY: "remind_birthday",
+	OVERDUE_PAYMENT: "remind_overdue_payment",
 }
 # Kinds that are tasks: each also becomes a ToDo of its user when delivered.
-TASK_KINDS = (NEXT_CONTACT, OVERDUE_PLAN)
+TASK_KINDS = (NEXT_CONTACT, OVERDUE_PLAN, OVERDUE_PAYMENT)
 
 IN_APP = "In App"
 EMAIL_DIGEST = "Email Digest"

@@ -13,7 +13,8 @@ Cancelling a voucher posts the opposite of its entries once (`reverse`): a secon
 and does nothing. A payment larger than the receivable is refused; money received before anything is
 receivable is recorded explicitly as an advance (`is_advance`), against the customer only: the customer's
 balance goes below zero (a credit) and no order or contract row moves. `ledger_mismatches()` proves the
-balance rows equal the ledger sums.
+balance rows equal the ledger sums. Every posting also adds to the collection rollup (services/collection_rollup.py)
+in the same transaction.
 """
 
 from collections import defaultdict
@@ -26,6 +27,7 @@ from frappe.utils import flt, getdate, now_datetime, nowdate
 
 from crm_suite.policies import receivables as rules
 from crm_suite.policies.order_math import ZERO, dec
+from crm_suite.services import collection_rollup
 
 LEDGER = "Receivable Ledger Entry"
 BALANCE = "Receivable Balance"
@@ -183,6 +185,7 @@ def post(voucher: Voucher, entries: list[Entry], is_reversal: bool = False, bala
 			for e in entries
 		],
 	)
+	collection_rollup.add(voucher, entries)
 	moves: dict[tuple[str, str], list] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
 	for e in entries:
 		change = rules.balance_change(e.entry_type, e.amount)

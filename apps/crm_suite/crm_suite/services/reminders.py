@@ -7,10 +7,11 @@
    users, get no row. Kinds: next contact due (the customer's latest follow-up asks for contact by today),
    overdue visit plans, the customer's pending mark (to check / to mail / to contact), shelved customers not
    contacted for the review period, customers a pool rule recycles within its warning days, and contacts'
-   birthdays in the coming days. A reminder is key when its customer has the key stars (or the plan is key).
+   birthdays in the coming days, and payment instalments past due and not paid. A reminder is key when its
+   customer has the key stars (or the plan is key).
 2. Settle: open reminders whose cause is gone (plan done, customer contacted, mark cleared, customer no
-   longer held) are done, with UPDATE … JOIN; snoozed reminders whose day has come are open again, to be
-   delivered anew.
+   longer held, instalment paid or its order / contract cancelled) are done, with UPDATE … JOIN; snoozed
+   reminders whose day has come are open again, to be delivered anew.
 3. Deliver: for users whose digest hour has come, every open reminder not delivered yet is stamped with the
    run's time in one UPDATE; then, from what carries that stamp: one Notification Log per user (bulk insert;
    Frappe's bell, unread mark and Notification Settings apply), a ToDo per task reminder (INSERT … SELECT),
@@ -43,6 +44,7 @@ DIGEST_LINK = "/app/my-day"
 EMAIL_LINES = 30  # reminders listed in a digest e-mail; the rest are counted
 OLDEST_BIRTHDAY_YEARS = 110
 GENERATED_THROUGH = "crm_suite_reminders_generated_through"  # the last day a whole run generated
+UNPAID_INSTALMENT_STATES = ("Unpaid", "Partly Paid", "Overdue")
 
 
 class ReminderNotYours(frappe.PermissionError):
@@ -251,6 +253,49 @@ def birthday_select(day: date, settings):
 	)
 
 
+def overdue_payment_select(day: date, settings, since: date | None = None):
+	"""Payment Plan instalments not fully paid whose due date passed from the day before `since` (or the
+	catch-up window) up to yesterday, to the customer's salesperson, on the instalments' (status, due_date)
+	index. Instalments of one plan due the same day are one reminder; a plan of a cancelled order or contract
+	reminds nobody."""
+	i, p, c = (
+		frappe.qb.DocType("Payment Plan Instalment"),
+		frappe.qb.DocType("Payment Plan"),
+		_customer_table(),
+	)
+	o, k = frappe.qb.DocType("Customer Order"), frappe.qb.DocType("Sales Contract")
+	return (
+		frappe.qb.from_(i)
+		.join(p)
+		.on((p.name == i.parent) & (i.parenttype == "Payment Plan"))
+		.join(c)
+		.on(c.name == p.customer)
+		.left_join(o)
+		.on(o.name == p.customer_order)
+		.left_join(k)
+		.on(k.name == p.sales_contract)
+		.select(
+			c.salesperson.as_("user"),
+			ValueWrapper(policy.OVERDUE_PAYMENT).as_("kind"),
+			_is_key(c, settings),
+			c.customer_name.as_("subject"),
+			i.due_date.as_("due_date"),
+			c.name.as_("customer"),
+			ValueWrapper("Payment Plan").as_("reference_doctype"),
+			p.name.as_("reference_name"),
+		)
+		.where(
+			i.status.isin(UNPAID_INSTALMENT_STATES)
+			& (i.due_date >= add_days(since or add_days(day, -settings.catch_up_days + 1), -1))
+			& (i.due_date < day)
+			& (i.paid_amount < i.amount)
+			& c.salesperson.isnotnull()
+			& (Coalesce(o.docstatus, 1) != 2)
+			& (Coalesce(k.docstatus, 1) != 2)
+		)
+	)
+
+
 # (name, preference field, builder(day, settings, now) -> [select …]) in the order a run goes through them
 GENERATORS = (
 	(policy.NEXT_CONTACT, "remind_next_contact", lambda d, s, n: [next_contact_select(d, s, s.since)]),
@@ -259,6 +304,11 @@ GENERATORS = (
 	(policy.SHELVED_REVIEW, "remind_shelved_review", lambda d, s, n: [shelved_select(d, s)]),
 	(policy.RECYCLE_SOON, "remind_recycle_soon", lambda d, s, n: recycle_soon_selects(d, s, n)),
 	(policy.BIRTHDAY, "remind_birthday", lambda d, s, n: [birthday_select(d, s)]),
+	(
+		policy.OVERDUE_PAYMENT,
+		"remind_overdue_payment",
+		lambda d, s, n: [overdue_payment_select(d, s, s.since)],
+	),
 )
 COLUMNS = ("user", "kind", "is_key", "subject", "due_date", "customer", "reference_doctype", "reference_name")
 
@@ -343,6 +393,17 @@ _SETTLE = (
 			AND r.`status` IN ('Open', 'Snoozed')
 			AND (c.`last_contact_on` >= r.`due_date` OR NOT (c.`salesperson` <=> r.`user`)
 				OR (r.`kind` = 'Shelved Review' AND c.`lifecycle_state` != 'Shelved'))""",
+	# the instalments of that day paid, the plan gone or its order / contract cancelled, or the customer moved
+	"""UPDATE {t} r
+		LEFT JOIN `tabPayment Plan` p ON p.`name` = r.`reference_name`
+		LEFT JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
+		LEFT JOIN `tabCustomer Order` o ON o.`name` = p.`customer_order`
+		LEFT JOIN `tabSales Contract` k ON k.`name` = p.`sales_contract`
+		SET r.`status` = 'Done', r.`done_on` = %(now)s, r.`modified` = %(now)s
+		WHERE r.`kind` = 'Overdue Payment' AND r.`status` IN ('Open', 'Snoozed')
+			AND (p.`name` IS NULL OR o.`docstatus` = 2 OR k.`docstatus` = 2 OR NOT (c.`salesperson` <=> r.`user`)
+				OR NOT EXISTS (SELECT 1 FROM `tabPayment Plan Instalment` i WHERE i.`parent` = p.`name`
+					AND i.`parenttype` = 'Payment Plan' AND i.`due_date` = r.`due_date` AND i.`paid_amount` < i.`amount`))""",
 	# the pending mark cleared or changed
 	"""UPDATE {t} r JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
 		SET r.`status` = 'Done', r.`done_on` = %(now)s, r.`modified` = %(now)s

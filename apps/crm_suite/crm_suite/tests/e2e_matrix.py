@@ -265,6 +265,16 @@ def make_rows(a: str, b: str) -> dict:
 			salesperson=user,
 			balance=-100,
 		)
+		# the collection rollup follows the salesperson who earned the money only (RPT-08)
+		rows.setdefault("Collection Daily Rollup", {})[key] = _raw(
+			"Collection Daily Rollup",
+			name(),
+			posting_date=now_datetime().date(),
+			salesperson=user,
+			currency="CNY",
+			paid_amount=100,
+			entry_count=1,
+		)
 		# loyalty points follow the customer, redemptions and expenses also their salesperson (SALE-08, SALE-11)
 		rows.setdefault("Customer Points Entry", {})[key] = _raw(
 			"Customer Points Entry",

@@ -229,6 +229,71 @@ class TestReminders(CRMTestCase):
 
 	# --- preferences, scope, delivery --------------------------------------------------------------------
 
+	def test_an_overdue_instalment_reminds_the_customer_s_salesperson_until_paid(self):
+		from crm_suite.tests.test_sales_orders import make_product, selling_doc
+
+		customer = held(self.sales, stars=0.8)
+		product = make_product(list_price=1000, default_tax_rate=0)
+		frappe.set_user(self.sales)
+		order = selling_doc("Customer Order", customer, [{"product": product, "qty": 1}])
+		order.submit()
+		frappe.set_user("Administrator")
+		plan = frappe.get_doc(
+			{
+				"doctype": "Payment Plan",
+				"customer_order": order.name,
+				"instalments": [
+					{"due_date": add_days(today(), -2), "amount": 300},
+					{"due_date": add_days(today(), -2), "amount": 200},  # the same day: one reminder
+					{"due_date": today(), "amount": 400},  # due today: not overdue yet
+					{"due_date": add_days(today(), 10), "amount": 100},
+				],
+			}
+		).insert()
+		set_preference(self.team["sales_b"], remind_overdue_payment=0)
+		engine.run_reminders(now=at(9))
+		rows = reminders(self.sales, "Overdue Payment")
+		self.assertEqual(
+			[(r.reference_doctype, r.reference_name, r.is_key, str(r.due_date)) for r in rows],
+			[("Payment Plan", plan.name, 1, add_days(today(), -2))],
+		)
+		self.assertTrue(frappe.db.exists("ToDo", rows[0].name))  # a task: chase the money
+		engine.run_reminders(now=at(10))  # a rerun adds nothing
+		self.assertEqual(len(reminders(self.sales, "Overdue Payment")), 1)
+
+		def pay(instalment, amount):
+			frappe.get_doc(
+				{
+					"doctype": "Customer Payment",
+					"customer": customer,
+					"customer_order": order.name,
+					"payment_plan": plan.name,
+					"plan_instalment": instalment,
+					"amount": amount,
+				}
+			).insert().submit()
+
+		pay(plan.instalments[0].name, 300)  # one of the day's two instalments paid: still open
+		engine.run_reminders(now=at(11))
+		self.assertEqual(frappe.db.get_value(REMINDER, rows[0].name, "status"), "Open")
+		pay(plan.instalments[1].name, 200)
+		engine.run_reminders(now=at(12))
+		self.assertEqual(frappe.db.get_value(REMINDER, rows[0].name, "status"), "Done")
+
+		# the customer moves to a salesperson who switched the kind off: nobody is reminded of the next one
+		frappe.db.set_value("Customer Account", customer, "salesperson", self.team["sales_b"])
+		engine.run_reminders(now=at(9, 1))
+		self.assertEqual(reminders(self.team["sales_b"], "Overdue Payment"), [])
+		self.assertEqual(len(reminders(self.sales, "Overdue Payment")), 1)
+		# back with its owner, then the order is cancelled: the reminder is done
+		frappe.db.set_value("Customer Account", customer, "salesperson", self.sales)
+		engine.run_reminders(now=at(10, 1))
+		due_today = reminders(self.sales, "Overdue Payment", status="Open")
+		self.assertEqual([str(r.due_date) for r in due_today], [today()])
+		frappe.get_doc("Customer Order", order.name).cancel()
+		engine.run_reminders(now=at(11, 1))
+		self.assertEqual(reminders(self.sales, "Overdue Payment", status="Open"), [])
+
 	def test_switched_off_user_gets_none_and_kinds_can_be_switched_off(self):
 		set_preference(self.sales, enabled=0)
 		set_preference(self.team["sales_b"], remind_pending_marks=0)

@@ -11,7 +11,7 @@ from frappe.utils import add_days, flt, today
 
 from crm_suite.sales_orders.report.collection_rate import collection_rate
 from crm_suite.sales_orders.report.customer_receivables import customer_receivables
-from crm_suite.services import receivables, sales_money
+from crm_suite.services import collection_rollup, receivables, sales_money
 from crm_suite.services.receivables import ReceivableExceededError, RefundExceededError
 from crm_suite.services.sales_money import ContractApprovalError, MoneyDocumentError, PaymentPlanError
 from crm_suite.tests.test_sales_orders import make_product, selling_doc
@@ -441,3 +441,150 @@ class TestMoneyScopeAndReports(MoneyTestCase):
 		frappe.set_user(self.team["sales_b"])
 		with self.assertRaises(frappe.PermissionError):
 			customer_receivable(self.customer)
+
+
+class TestCollectionRollup(MoneyTestCase):
+	"""The collection rollup (RPT-08) equals the GROUP BY over the raw ledger after anything: postings on many
+	days, cancellations, refunds, customers moved to another salesperson, a rebuild killed half-way."""
+
+	def assertRollupAgrees(self):
+		self.assertEqual(collection_rollup.mismatches(), [])
+
+	def random_history(self, rng: random.Random, steps: int):
+		"""Orders, payments, refunds and cancellations on random days of the last 100, the customer moving
+		between the two salespeople now and then (the money stays with whoever earned it)."""
+		from crm_suite.services.pool import handovers
+
+		orders, payments = [], []
+		for _ in range(steps):
+			day = add_days(today(), -rng.randint(0, 100))
+			action = rng.random()
+			owner = frappe.db.get_value("Customer Account", self.customer, "salesperson")
+			try:
+				if action < 0.2 or not orders:
+					frappe.set_user(owner)
+					order = selling_doc(
+						"Customer Order",
+						self.customer,
+						[{"product": self.product, "qty": rng.randint(1, 4)}],
+						transaction_date=day,
+					)
+					order.submit()
+					frappe.set_user("Administrator")
+					orders.append(order)
+				elif action < 0.6:
+					order = rng.choice(orders)
+					payments.append(
+						self.pay(rng.randint(1, 1500), customer_order=order.name, posting_date=day)
+					)
+				elif action < 0.7 and payments:
+					self.refund(
+						rng.randint(1, 400), customer_payment=rng.choice(payments).name, posting_date=day
+					)
+				elif action < 0.8 and payments:
+					frappe.get_doc(
+						"Customer Payment", payments.pop(rng.randrange(len(payments))).name
+					).cancel()
+				elif action < 0.85:
+					order = orders.pop(rng.randrange(len(orders)))
+					if frappe.db.get_value("Customer Order", order.name, "docstatus") == 1:
+						frappe.get_doc("Customer Order", order.name).cancel()
+				elif action < 0.9:
+					self.pay(rng.randint(1, 300), is_advance=1, posting_date=day)
+				else:
+					other = self.team["sales_b"] if owner == self.team["sales_a"] else self.team["sales_a"]
+					handovers.transfer(self.customer, other, reason="轮岗")
+			except (ReceivableExceededError, RefundExceededError):
+				pass
+			finally:
+				frappe.set_user("Administrator")
+
+	def test_the_rollup_equals_the_raw_ledger_after_a_random_history(self):
+		self.random_history(random.Random(8), 80)
+		earners = frappe.db.sql(
+			"select distinct salesperson from `tabReceivable Ledger Entry` where customer = %s",
+			(self.customer,),
+		)
+		self.assertEqual(  # the customer moved: both salespeople earned part of the money
+			{r[0] for r in earners}, {self.team["sales_a"], self.team["sales_b"]}
+		)
+		days = frappe.db.sql(
+			"select count(distinct posting_date) from `tabCollection Daily Rollup` where salesperson in %s",
+			([self.team["sales_a"], self.team["sales_b"]],),
+		)[0][0]
+		self.assertGreater(days, 10)
+		self.assertRollupAgrees()
+		self.assertLedgerAgrees()
+
+	def test_a_rebuild_killed_half_way_and_run_again_converges(self):
+		def chunk_done():
+			frappe.db.savepoint("rollup_chunk")
+
+		self.random_history(random.Random(21), 40)
+		table = "`tabCollection Daily Rollup`"
+		# the rollup goes wrong (a lost row, a wrong figure, a stray row), as after a restore of only one table
+		frappe.db.sql(f"delete from {table} order by posting_date limit 3")
+		frappe.db.sql(f"update {table} set paid_amount = paid_amount + 7 order by posting_date desc limit 2")
+		frappe.db.sql(
+			f"""insert into {table} (name, posting_date, salesperson, due_amount, paid_amount, refunded_amount,
+				entry_count) values ('stray', %s, %s, 1, 1, 0, 1)""",
+			(add_days(today(), -50), self.team["sales_a"]),
+		)
+		self.assertNotEqual(collection_rollup.mismatches(), [])
+
+		first = collection_rollup.rebuild(restart=True, stop_after_chunks=2, commit=chunk_done)
+		self.assertEqual((first["chunks"], first["done"]), (2, False))
+		through = collection_rollup.rebuilt_through()
+		self.assertIsNotNone(through)
+		# killed inside the third month: its delete is rolled back with the rest of its transaction
+		frappe.db.sql(f"delete from {table} where posting_date > %s", (through,))
+		frappe.db.rollback(save_point="rollup_chunk")
+		self.assertEqual(collection_rollup.rebuilt_through(), through)
+		# postings go on between the kill and the rerun, into rebuilt and not yet rebuilt months alike
+		self.random_history(random.Random(22), 15)
+
+		second = collection_rollup.rebuild(commit=chunk_done)
+		self.assertTrue(second["done"])
+		self.assertIsNone(collection_rollup.rebuilt_through())
+		months = frappe.db.sql(
+			f"select period_diff(date_format(max(posting_date), '%%Y%%m'), date_format(%s, '%%Y%%m')) from {table}",
+			(through,),
+		)[0][0]
+		self.assertEqual(second["chunks"], months)  # it resumed after the committed months
+		self.assertRollupAgrees()
+		self.assertIsNone(frappe.db.get_value("Collection Daily Rollup", "stray"))
+
+	def test_the_report_reads_the_rollup_in_the_salespeople_s_scope(self):
+		order = self.confirmed_order(qty=2)
+		self.pay(500, customer_order=order.name)
+		customer_b = make_customer(salesperson=self.team["sales_b"]).name
+		frappe.set_user(self.team["sales_b"])
+		order_b = selling_doc("Customer Order", customer_b, [{"product": self.product, "qty": 1}])
+		order_b.submit()
+		frappe.set_user("Administrator")
+		self.pay(250, customer=customer_b, customer_order=order_b.name)
+		expected = {self.team["sales_a"]: (2000, 500), self.team["sales_b"]: (1000, 250)}
+		for user, labels in (
+			(self.team["sales_a"], {self.team["sales_a"]}),
+			(self.team["sales_b"], {self.team["sales_b"]}),
+			(self.team["manager"], {self.team["sales_a"], self.team["sales_b"]}),
+			(self.team["admin"], {self.team["sales_a"], self.team["sales_b"]}),
+		):
+			frappe.set_user(user)
+			_c, data, *_ = collection_rate.execute({})
+			people = {r["label"]: r for r in data if r["label"] in expected}
+			self.assertEqual(set(people), labels, user)
+			for label, row in people.items():
+				self.assertEqual((row["due"], row["collected"]), expected[label])
+			listed = set(frappe.get_list("Collection Daily Rollup", pluck="salesperson")) & set(expected)
+			self.assertEqual(listed, labels, user)
+			_c, data, *_ = collection_rate.execute({"currency": "USD"})  # the payments are in CNY
+			self.assertFalse([r for r in data if r["label"] in expected])
+		frappe.set_user("Administrator")
+
+	def test_only_admins_queue_a_rebuild(self):
+		from crm_suite.api.sales_money import rebuild_collection_rollup
+
+		frappe.set_user(self.team["manager"])
+		with self.assertRaises(frappe.PermissionError):
+			rebuild_collection_rollup()

@@ -7,6 +7,14 @@ from frappe.model.document import Document
 from crm_suite.permissions.roles import check_grantable
 
 LANDING_WORKSPACE = "Customers"
+# a salesperson starts the day from their reminder queue (SPEC FUP-04, issue 16)
+SALESPERSON_LANDING_WORKSPACE = "My Day"
+SALESPERSON_ROLE = "CRM Salesperson"
+
+
+def landing_workspace(user: str) -> str:
+	"""Where a member of the sales staff opens the Desk: salespeople on My Day, the others on Customers."""
+	return SALESPERSON_LANDING_WORKSPACE if SALESPERSON_ROLE in frappe.get_roles(user) else LANDING_WORKSPACE
 
 
 class SalesStaff(Document):
@@ -61,10 +69,11 @@ class SalesStaff(Document):
 		return set(roles) - set(frappe.get_roles(self.user))
 
 	def set_landing_workspace(self):
-		"""Sales staff land on the Customers workspace when they open the Desk, unless they chose another
-		(Frappe's User.default_workspace; without one the Desk opens whichever workspace sorts first)."""
+		"""Sales staff land on their workspace when they open the Desk — salespeople on My Day, managers and
+		admins on Customers — unless they chose another (Frappe's User.default_workspace, which the login
+		answers as the home page; without one the Desk opens whichever workspace sorts first)."""
 		if self.enabled and not frappe.db.get_value("User", self.user, "default_workspace"):
-			frappe.db.set_value("User", self.user, "default_workspace", LANDING_WORKSPACE)
+			frappe.db.set_value("User", self.user, "default_workspace", landing_workspace(self.user))
 
 	def set_position_details(self):
 		# Not left to fetch_from: imports (and the demo loader) skip fetching, and the row scope

@@ -93,14 +93,37 @@ class TestScope(CRMTestCase):
 
 
 class TestLandingWorkspace(CRMTestCase):
-	"""Sales staff open the Desk on the Customers workspace (issue 11), unless they chose another."""
+	"""Salespeople open the Desk on My Day (issue 16), managers on Customers (issue 11), unless they chose
+	another workspace."""
 
-	def test_new_staff_land_on_customers_and_a_chosen_workspace_is_kept(self):
+	def test_salespeople_land_on_my_day_managers_on_customers_and_a_chosen_workspace_is_kept(self):
 		team = make_sales_team()
-		self.assertEqual(frappe.db.get_value("User", team["sales_a"], "default_workspace"), "Customers")
+		self.assertEqual(frappe.db.get_value("User", team["sales_a"], "default_workspace"), "My Day")
+		self.assertEqual(frappe.db.get_value("User", team["manager"], "default_workspace"), "Customers")
 		frappe.db.set_value("User", team["sales_b"], "default_workspace", "Pools")
 		frappe.get_doc("Sales Staff", team["sales_b"]).save()
 		self.assertEqual(frappe.db.get_value("User", team["sales_b"], "default_workspace"), "Pools")
+
+	def test_the_patch_moves_salespeople_the_app_had_sent_to_customers_only(self):
+		from crm_suite.patches.v1_0 import salespeople_land_on_my_day
+
+		team = make_sales_team()
+		# as the app set it before issue 16 (no Version: no person chose it)
+		frappe.db.set_value("User", team["sales_a"], "default_workspace", "Customers")
+		# a salesperson who chose Customers in their settings (the User form keeps a Version of it)
+		frappe.db.set_value("User", team["sales_b"], "default_workspace", None)
+		chooser = frappe.get_doc("User", team["sales_b"])
+		chooser.default_workspace = "Customers"
+		chooser.save(ignore_permissions=True, ignore_version=False)  # tests skip Versions unless asked
+		frappe.db.set_value("User", team["manager"], "default_workspace", None)
+		salespeople_land_on_my_day.execute()
+		landing = {
+			user: frappe.db.get_value("User", user, "default_workspace")
+			for user in (team["sales_a"], team["sales_b"], team["manager"])
+		}
+		self.assertEqual(
+			landing, {team["sales_a"]: "My Day", team["sales_b"]: "Customers", team["manager"]: None}
+		)
 
 
 class TestPositionRolesEscalation(CRMTestCase):

@@ -28,6 +28,7 @@ class FollowUpReminder(Document):
 			"Shelved Review",
 			"Recycle Soon",
 			"Birthday",
+			"Overdue Payment",
 		]
 		reference_doctype: DF.Link
 		reference_name: DF.DynamicLink

@@ -28,6 +28,7 @@ class ReminderPreference(Document):
 		key_only: DF.Check
 		remind_birthday: DF.Check
 		remind_next_contact: DF.Check
+		remind_overdue_payment: DF.Check
 		remind_overdue_plan: DF.Check
 		remind_pending_marks: DF.Check
 		remind_recycle_soon: DF.Check

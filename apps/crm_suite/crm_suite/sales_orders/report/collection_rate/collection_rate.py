@@ -1,12 +1,13 @@
-"""Collection rate (回款率, SPEC SALE-06): per salesperson and month, what became receivable (orders confirmed,
-contracts approved, net of their cancellations) against what was collected (payments net of cancellations,
-less refunds), rolled up per department over its subtree. Read from the receivable ledger in one grouped query
-(a covering index on posting date, salesperson, entry type and amount); the ledger's row scope (ORG-03) is
-applied as in its list."""
+"""Collection rate (回款率, SPEC SALE-06, RPT-08): per salesperson and month, what became receivable (orders
+confirmed, contracts approved, net of their cancellations) against what was collected (payments net of
+cancellations, less refunds), rolled up per department over its subtree. Read from the collection rollup (the
+receivable ledger summed per day × salesperson × department × currency, kept up with every posting: see
+services/collection_rollup.py), a few rows per salesperson and day however many payments there are. The money
+stays with the salesperson who earned it (the ledger row's salesperson), and the row scope (ORG-03) is theirs:
+a salesperson sees their own figures, a manager those of the department subtree's salespeople."""
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_months, flt, get_first_day, get_last_day, getdate
 
@@ -14,7 +15,7 @@ from crm_suite.permissions.rows import where_in_scope
 from crm_suite.permissions.sales_money import MONEY_SCOPES
 from crm_suite.policies import receivables as rules
 
-LEDGER = "Receivable Ledger Entry"
+ROLLUP = "Collection Daily Rollup"
 NO_DEPARTMENT = "—"
 
 
@@ -60,23 +61,27 @@ def execute(filters=None):
 
 
 def collection(start, end, filters) -> dict[tuple[str, str], dict]:
-	"""(salesperson, period) → due, collected (net of refunds), refunded. One query grouped by day and
-	salesperson — the covering index's own order, so MariaDB streams the groups without a temporary table or
-	a sort — folded into months or years here (a few thousand rows)."""
-	ledger = frappe.qb.DocType(LEDGER)
+	"""(salesperson, period) → due, collected (net of refunds), refunded. One query over the rollup grouped by
+	day and salesperson, folded into months or years here (a few thousand rows)."""
+	rollup = frappe.qb.DocType(ROLLUP)
 	by_month = filters.group_by_month not in (0, "0", False)
-	due = Sum(Case().when(ledger.entry_type.isin([rules.ORDER, rules.CONTRACT]), ledger.amount).else_(0))
-	paid = Sum(Case().when(ledger.entry_type == rules.PAYMENT, -ledger.amount).else_(0))
-	refunded = Sum(Case().when(ledger.entry_type == rules.REFUND, ledger.amount).else_(0))
 	query = (
-		frappe.qb.from_(ledger)
-		.select(ledger.posting_date, ledger.salesperson, due, paid, refunded)
-		.where((ledger.posting_date >= start) & (ledger.posting_date <= end))
-		.groupby(ledger.posting_date, ledger.salesperson)
+		frappe.qb.from_(rollup)
+		.select(
+			rollup.posting_date,
+			rollup.salesperson,
+			Sum(rollup.due_amount),
+			Sum(rollup.paid_amount),
+			Sum(rollup.refunded_amount),
+		)
+		.where((rollup.posting_date >= start) & (rollup.posting_date <= end))
+		.groupby(rollup.posting_date, rollup.salesperson)
 	)
 	if filters.salesperson:
-		query = query.where(ledger.salesperson == filters.salesperson)
-	query = where_in_scope(query, MONEY_SCOPES[LEDGER](table=ledger))
+		query = query.where(rollup.salesperson == filters.salesperson)
+	if filters.currency:
+		query = query.where(rollup.currency == filters.currency)
+	query = where_in_scope(query, MONEY_SCOPES[ROLLUP](table=rollup))
 	rows: dict[tuple[str, str], dict] = {}
 	for day, salesperson, d, p, r in query.run():
 		period_key = str(day)[:7] if by_month else str(day)[:4]
