@@ -304,6 +304,8 @@ def dashboard_chart(
 	on the read replica when the site has one (issue 17); the arguments are checked first, so that bad input
 	is a 4xx. A refresh stamps the chart's `last_synced_on` on the primary. An unsaved chart (the chart form's
 	preview) goes to `api/replica.dashboard_chart`, which checks its definition and never caches it."""
+	import inspect
+
 	from frappe.desk.doctype.dashboard_chart import dashboard_chart as charts
 	from frappe.utils import cint, getdate, now
 
@@ -339,7 +341,8 @@ def dashboard_chart(
 		frappe.throw(_("The chart's period is not valid."), InvalidArgument)
 	was_read_only = frappe.flags.read_only
 	try:
-		result = frappe.read_only()(charts.get.__wrapped__)(
+		# the function under Frappe's decorators (whitelist's type check, cache_source): no per-chart cache
+		result = frappe.read_only()(inspect.unwrap(charts.get))(
 			chart_name=chart_name,
 			filters=json.dumps(filters) if filters is not None else None,
 			from_date=from_date,

@@ -60,14 +60,24 @@ crm_suite.pool.random_claim = (doctype, done) =>
 		(v) => crm_suite.pool.call("random_claim", { pool_name: v.pool_name, count: v.count, doctype }, done)
 	);
 
+// After an action the list shows what changed. Frappe's list drops a refresh with the same arguments as one
+// made in the last 3 seconds (BaseList.no_change), so a claim right after the list loaded left the claimed
+// row on screen: the throttle is cleared first.
+crm_suite.pool.refresh_list = (listview) => {
+	listview.last_args = null;
+	return listview.refresh();
+};
+
 crm_suite.pool.setup_list = (listview, doctype) => {
 	crm_suite.pool.actions(doctype).forEach((action) =>
 		listview.page.add_actions_menu_item(action.label, () => {
 			const names = listview.get_checked_items(true);
-			action.run(names, () => listview.refresh());
+			action.run(names, () => crm_suite.pool.refresh_list(listview));
 		})
 	);
-	listview.page.add_inner_button(__("Random Claim"), () => crm_suite.pool.random_claim(doctype, () => listview.refresh()));
+	listview.page.add_inner_button(__("Random Claim"), () =>
+		crm_suite.pool.random_claim(doctype, () => crm_suite.pool.refresh_list(listview))
+	);
 };
 
 crm_suite.pool.setup_form = (frm) => {
