@@ -230,17 +230,22 @@ def test_salesperson_asks_to_transfer(demo_web, sales1):
 	)
 	shot(page, "journey-transfer-dialog")
 	dialog.locator(".btn-primary").first.click()
-	page.wait_for_function(
-		"""async (c) => (await frappe.db.get_list('Customer Transfer Request',
-			{filters: {customer: c}, fields: ['name'], limit: 1})).length > 0""",
-		arg=customer,
-		timeout=30_000,
-	)
-	STATE["request"] = page.evaluate(
-		"""async (c) => (await frappe.db.get_list('Customer Transfer Request',
-			{filters: {customer: c}, fields: ['name'], order_by: 'creation desc', limit: 1}))[0].name""",
-		customer,
-	)
+	STATE["request"] = wait_for_request(page, customer)
+
+
+def wait_for_request(page, customer: str, seconds: float = 30) -> str:
+	"""The transfer request the dialog made (polled: an async predicate would count as true at once)."""
+	deadline = time.monotonic() + seconds
+	while time.monotonic() < deadline:
+		names = page.evaluate(
+			"""async (c) => (await frappe.db.get_list('Customer Transfer Request',
+				{filters: {customer: c}, fields: ['name'], order_by: 'creation desc', limit: 1})).map((r) => r.name)""",
+			customer,
+		)
+		if names:
+			return names[0]
+		time.sleep(0.5)
+	raise AssertionError(f"no transfer request for {customer} after {seconds}s")
 
 
 @pytest.fixture(scope="module")
