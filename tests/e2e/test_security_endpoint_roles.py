@@ -130,12 +130,31 @@ EXPECTED = {
 		SIGNED_IN,
 	),
 	"crm_suite.api.replica.dashboard_chart": ("GET", {"chart_name": "无此图表"}, SIGNED_IN),
+	# the sidebar without switched-off modules: Frappe's own call, open to every signed-in user (ORG-04)
+	"crm_suite.api.overrides.get_workspace_sidebar_items": ("GET", {}, SIGNED_IN),
+	# campaigns, inquiries, the knowledge base (MKT-01, SVC-01, SVC-04)
+	"crm_suite.api.marketing.campaign_results": ("GET", {"campaign": "无此活动"}, STAFF),
+	"crm_suite.api.service.convert_inquiry": ("POST", {"inquiry": "无此咨询"}, STAFF),
+	"crm_suite.api.service.search_knowledge": ("GET", {"text": "退货"}, STAFF),
+	"crm_suite.api.service.import_knowledge": ("POST", {"file_url": ""}, {"manager", "crm_admin"}),
+	# complaints and dispatch (SVC-02, SVC-03)
+	"crm_suite.api.service.add_complaint_step": ("POST", {"complaint": "无此投诉", "note": "x"}, STAFF),
+	"crm_suite.api.service.dispatch_service_request": (
+		"POST",
+		{"service_request": "无此请求", "engineer": "x", "scheduled_start": "2099-01-01 10:00:00"},
+		{"manager", "crm_admin"},
+	),
+	# the collection rollup's rebuild, queued for admins (RPT-08): not called when allowed (it queues a job)
+	"crm_suite.api.sales_money.rebuild_collection_rollup": ("POST", {}, {"crm_admin"}),
 }
 
 
 # Allowed calls that would change the shared e2e site (a recycling run): only their refusals are called here;
 # the allowed side is tested in the Frappe layer (crm_suite.tests.test_role_guards).
-NOT_CALLED_WHEN_ALLOWED = {"crm_suite.api.pool.recycle_now"}
+NOT_CALLED_WHEN_ALLOWED = {
+	"crm_suite.api.pool.recycle_now",
+	"crm_suite.api.sales_money.rebuild_collection_rollup",
+}
 
 
 # How a role guard refuses: Frappe (guest on a signed-in method), require_roles, the device check.
