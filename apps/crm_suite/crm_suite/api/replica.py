@@ -3,14 +3,14 @@
 Frappe sends its report runs, list views and exports to the replica (`@frappe.read_only()`, used when the
 site config has `read_from_replica`), but not the number cards and dashboard charts of a workspace: every
 manager opening the Decision Centre would aggregate on the primary. These wrappers run Frappe's own code on
-the replica; the one write a chart makes (its `last_synced_on` stamp) goes to the primary afterwards.
+the replica; the one write a chart makes (its `last_synced_on` stamp on a refresh) goes to the primary.
 Without a replica they behave exactly as Frappe's."""
 
 import json
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, now
+from frappe.utils import cint, flt
 
 from crm_suite.services.inputs import InvalidArgument, parse_date
 
@@ -56,10 +56,9 @@ def dashboard_chart(
 	heatmap_year: int | str | None = None,
 	refresh: int | str | None = None,
 ):
-	"""`frappe.desk.doctype.dashboard_chart.dashboard_chart.get` (cached per chart) computed on the replica.
-	Frappe stamps `last_synced_on` whenever it computes instead of answering from the cache — a write the
-	read-only replica refuses — so the computation runs with Frappe's read-only flag (which skips the
-	stamp) and the stamp is written here, on the primary, when Frappe computed."""
+	"""`frappe.desk.doctype.dashboard_chart.dashboard_chart.get` on the replica. A saved chart is computed per
+	viewer by `api/overrides.dashboard_chart` (which stamps `last_synced_on` on the primary on a refresh); an
+	unsaved one (the chart form's preview) is checked here and computed uncached, which writes nothing."""
 	from frappe.desk.doctype.dashboard_chart import dashboard_chart as frappe_chart
 
 	if chart_name:  # a saved chart: computed per viewer, never from the per-chart cache (api/overrides.py)
@@ -75,43 +74,20 @@ def dashboard_chart(
 			heatmap_year=heatmap_year,
 			refresh=refresh,
 		)
-	if chart_name:
-		if not frappe.db.exists("Dashboard Chart", chart_name):
-			frappe.throw(
-				_("{0} {1} not found").format(_("Dashboard Chart"), chart_name), frappe.DoesNotExistError
-			)
-		name, chart = chart_name, None
-		if cint(no_cache):
-			# Frappe's cache_source hands an uncached saved chart to `get` as a document `get` cannot read
-			chart, chart_name = frappe.get_doc("Dashboard Chart", chart_name).as_json(), None
-	else:
-		# an unsaved chart (the chart form's preview): its definition as JSON, never cached (as the Desk asks)
-		config = _json_object(chart, "chart")
-		_existing_doctype(config.get("document_type"))
-		name, chart, no_cache = config.get("name"), json.dumps(config), 1
+	# an unsaved chart (the chart form's preview): its definition as JSON, never cached (as the Desk asks)
+	config = _json_object(chart, "chart")
+	_existing_doctype(config.get("document_type"))
 	filters = _widget_filters(filters)
-	no_cache, refresh = cint(no_cache), cint(refresh)
-	computes = not no_cache and (refresh or not frappe.cache.get_value(f"chart-data:{name}"))
-	was_read_only = frappe.flags.read_only
-	frappe.flags.read_only = True
-	try:
-		result = frappe.read_only()(frappe_chart.get)(
-			chart_name=chart_name or None,
-			chart=chart,
-			no_cache=no_cache,
-			filters=json.dumps(filters) if filters else None,
-			from_date=parse_date(from_date),
-			to_date=parse_date(to_date),
-			timespan=timespan,
-			time_interval=time_interval,
-			heatmap_year=cint(heatmap_year) or None,
-			refresh=refresh,
-		)
-	finally:
-		frappe.flags.read_only = was_read_only
-	if computes and chart_name and not was_read_only:
-		frappe.db.set_value("Dashboard Chart", chart_name, "last_synced_on", now(), update_modified=False)
-	return result
+	return frappe.read_only()(frappe_chart.get)(
+		chart=json.dumps(config),
+		no_cache=1,
+		filters=json.dumps(filters) if filters else None,
+		from_date=parse_date(from_date),
+		to_date=parse_date(to_date),
+		timespan=timespan,
+		time_interval=time_interval,
+		heatmap_year=cint(heatmap_year) or None,
+	)
 
 
 def _invalid(what: str):

@@ -47,6 +47,18 @@ def full_names(users) -> dict[str, str]:
 	)
 
 
+def customer_names(customers) -> dict[str, str]:
+	"""{customer: customer name} for the customers a report grouped by, in one query."""
+	return dict(
+		frappe.get_all(
+			"Customer Account",
+			filters={"name": ("in", list(customers) or [""])},
+			fields=["name", "customer_name"],
+			as_list=True,
+		)
+	)
+
+
 def departments_of(users) -> dict[str, str]:
 	users = [u for u in set(users) if u]
 	if not users:

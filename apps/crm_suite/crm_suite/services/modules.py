@@ -25,14 +25,14 @@ class ModuleDependencyError(frappe.ValidationError):
 
 def switches_on() -> frozenset[str]:
 	def load():
-		values = frappe.db.get_singles_dict(SETTINGS)
-		return sorted(
-			s.key
-			for s in policy.SWITCHES
-			if values.get(policy.field(s.key)) in (None, "", 1, "1")  # unset: on (sites before the switch)
-		)
+		return sorted(_on(frappe.db.get_singles_dict(SETTINGS)))
 
 	return frozenset(frappe.cache.get_value(CACHE_KEY, load))
+
+
+def _on(values) -> set[str]:
+	"""The switches on in `values` (the settings row or document); unset is on (sites before the switch)."""
+	return {s.key for s in policy.SWITCHES if values.get(policy.field(s.key)) in (None, "", 1, "1", True)}
 
 
 def clear_cache() -> None:
@@ -144,8 +144,7 @@ def connections(groups: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def validate_settings(doc) -> None:
 	"""Refuse a combination where a module is on and one it needs is off, explaining both."""
-	on = {s.key for s in policy.SWITCHES if doc.get(policy.field(s.key)) in (None, "", 1, "1", True)}
-	unmet = policy.unmet_needs(on)
+	unmet = policy.unmet_needs(_on(doc))
 	if not unmet:
 		return
 	key, need = unmet[0]

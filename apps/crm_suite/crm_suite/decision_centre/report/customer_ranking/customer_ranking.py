@@ -9,7 +9,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import cint
 
-from crm_suite.decision_centre.reporting import datetime_range, period, ratio
+from crm_suite.decision_centre.reporting import customer_names, datetime_range, period, ratio
 from crm_suite.permissions.reports import where_reported
 from crm_suite.sales.report.customer_profit_margin.customer_profit_margin import MARGIN_ROLES
 
@@ -39,14 +39,7 @@ def execute(filters=None):
 	if measure in COST_MEASURES and not costs:
 		measure = "revenue"  # profit needs the product costs, which only managers and admins read
 	figures = customer_figures(filters, from_date, to_date, costs)
-	names = dict(
-		frappe.get_all(
-			"Customer Account",
-			filters={"name": ("in", list(figures) or [""])},
-			fields=["name", "customer_name"],
-			as_list=True,
-		)
-	)
+	names = customer_names(figures)
 	data = []
 	for customer, f in figures.items():
 		row = {"customer": customer, "customer_name": names.get(customer) or customer, **f}

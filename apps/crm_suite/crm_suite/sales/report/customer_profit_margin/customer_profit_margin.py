@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
 
+from crm_suite.decision_centre.reporting import customer_names
 from crm_suite.permissions.loyalty import expense_scope
 from crm_suite.permissions.roles import require_roles
 from crm_suite.permissions.rows import where_in_scope
@@ -69,14 +70,7 @@ def execute(filters=None):
 	for field, query in (("revenue", revenue), ("cost", cost), ("expenses", expenses)):
 		for customer, amount in query.run():
 			row(customer)[field] += dec(amount)
-	names = dict(
-		frappe.get_all(
-			"Customer Account",
-			filters={"name": ("in", list(figures) or [""])},
-			fields=["name", "customer_name"],
-			as_list=True,
-		)
-	)
+	names = customer_names(figures)
 	data = []
 	for customer, f in figures.items():
 		profit = f["revenue"] - f["cost"] - f["expenses"]
