@@ -304,3 +304,8 @@ def on_doctype_update():
 	)
 	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact.
 	frappe.db.add_index("Customer Account", ["pending_mark"])
+	# An admin's customer reports (RPT-01, 03, 06) read one period of new customers and of deals, not the whole
+	# table: a range of creation / deal_on. Neither column changes when a customer changes hands, so ownership
+	# moves never rewrite these two.
+	frappe.db.add_index("Customer Account", ["creation"], "creation_index")
+	frappe.db.add_index("Customer Account", ["deal_on"], "deal_on_index")

@@ -87,12 +87,17 @@ def funnel_counts(filters, from_date, to_date) -> dict[str, dict]:
 		.groupby(call.user)
 	)
 	c = frappe.qb.DocType("Customer Account")
-	created = datetime_range(c.creation, from_date, to_date)
-	dealt = (c.deal_on >= from_date) & (c.deal_on <= to_date)
-	customers = (
+	# two ranges (creation_index, deal_on_index), not one OR that reads every customer
+	created = (
 		frappe.qb.from_(c)
-		.select(c.salesperson, Sum(Case().when(created, 1).else_(0)), Sum(Case().when(dealt, 1).else_(0)))
-		.where((created | dealt) & c.salesperson.isnotnull())
+		.select(c.salesperson, Count("*"))
+		.where(datetime_range(c.creation, from_date, to_date) & c.salesperson.isnotnull())
+		.groupby(c.salesperson)
+	)
+	dealt = (
+		frappe.qb.from_(c)
+		.select(c.salesperson, Count("*"))
+		.where((c.deal_on >= from_date) & (c.deal_on <= to_date) & c.salesperson.isnotnull())
 		.groupby(c.salesperson)
 	)
 	counts: dict[str, dict] = {}
@@ -107,7 +112,12 @@ def funnel_counts(filters, from_date, to_date) -> dict[str, dict]:
 
 	add(where_reported(leads, lead.salesperson, filters).run(), "leads", "converted_leads")
 	add(where_reported(calls, call.user, filters).run(), "calls", "valid_calls")
-	add(where_reported(customers, c.salesperson, filters).run(), "new_customers", "deals")
+	for rows, key in (
+		(where_reported(created, c.salesperson, filters).run(), "new_customers"),
+		(where_reported(dealt, c.salesperson, filters).run(), "deals"),
+	):
+		for salesperson, n in rows:
+			counts.setdefault(salesperson, dict.fromkeys(COUNTS, 0))[key] += int(n or 0)
 	return counts
 
 
