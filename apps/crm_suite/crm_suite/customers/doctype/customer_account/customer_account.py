@@ -302,5 +302,7 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Customer Account", ["salesperson", "creation", "lifecycle_state"], "salesperson_creation"
 	)
-	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact.
+	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact, and the few
+	# protected until a coming day (recycled once the protection ends). Neither column changes on moves.
 	frappe.db.add_index("Customer Account", ["pending_mark"])
+	frappe.db.add_index("Customer Account", ["protected_until"])
