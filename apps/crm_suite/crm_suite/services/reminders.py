@@ -424,19 +424,19 @@ def generated_since(day: date, settings) -> date:
 
 _SETTLE = (
 	# a plan no longer open
-	"""UPDATE {t} r JOIN `tabVisit Plan` p ON p.`name` = r.`reference_name`
+	"""UPDATE {t} r FORCE INDEX ({open_index}) JOIN `tabVisit Plan` p ON p.`name` = r.`reference_name`
 		SET r.`status` = 'Done', r.`done_on` = %(now)s, r.`modified` = %(now)s
 		WHERE r.`kind` = 'Overdue Plan' AND r.`status` IN ('Open', 'Snoozed')
 			AND p.`status` NOT IN ('Planned', 'Overdue')""",
 	# contacted on or after the due day, or no longer held by the reminded user
-	"""UPDATE {t} r JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
+	"""UPDATE {t} r FORCE INDEX ({open_index}) JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
 		SET r.`status` = 'Done', r.`done_on` = %(now)s, r.`modified` = %(now)s
 		WHERE r.`kind` IN ('Next Contact', 'Shelved Review', 'Recycle Soon')
 			AND r.`status` IN ('Open', 'Snoozed')
 			AND (c.`last_contact_on` >= r.`due_date` OR NOT (c.`salesperson` <=> r.`user`)
 				OR (r.`kind` = 'Shelved Review' AND c.`lifecycle_state` != 'Shelved'))""",
 	# the instalments of that day paid, the plan gone or its order / contract cancelled, or the customer moved
-	"""UPDATE {t} r
+	"""UPDATE {t} r FORCE INDEX ({open_index})
 		LEFT JOIN `tabPayment Plan` p ON p.`name` = r.`reference_name`
 		LEFT JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
 		LEFT JOIN `tabCustomer Order` o ON o.`name` = p.`customer_order`
@@ -447,16 +447,21 @@ _SETTLE = (
 				OR NOT EXISTS (SELECT 1 FROM `tabPayment Plan Instalment` i WHERE i.`parent` = p.`name`
 					AND i.`parenttype` = 'Payment Plan' AND i.`due_date` = r.`due_date` AND i.`paid_amount` < i.`amount`))""",
 	# the pending mark cleared or changed
-	"""UPDATE {t} r JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
+	"""UPDATE {t} r FORCE INDEX ({open_index}) JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
 		SET r.`status` = 'Done', r.`done_on` = %(now)s, r.`modified` = %(now)s
 		WHERE r.`kind` IN ('To Check', 'To Mail', 'To Contact') AND r.`status` IN ('Open', 'Snoozed')
 			AND NOT (c.`pending_mark` <=> r.`kind` AND c.`salesperson` <=> r.`user`)""",
 )
 
 
+# (status, kind, snoozed_until): each statement reads the open and snoozed reminders of its kinds, not the done
+# ones every past run left (MariaDB scans the table while they are few)
+OPEN_INDEX = "status_kind_snoozed_until_index"
+
+
 def settle(day: date, now: datetime) -> None:
 	for sql in _SETTLE:
-		frappe.db.sql(sql.format(t=TABLE), {"now": now})
+		frappe.db.sql(sql.format(t=TABLE, open_index=OPEN_INDEX), {"now": now})
 	# snoozes that ran out: open again, delivered anew
 	frappe.db.sql(
 		f"""UPDATE {TABLE} SET `status` = 'Open', `snoozed_until` = NULL, `delivered_on` = NULL,

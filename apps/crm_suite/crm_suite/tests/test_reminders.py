@@ -457,9 +457,8 @@ class TestReminders(CRMTestCase):
 			self.assertTrue(selects, name)
 			for select in selects:
 				plan = frappe.db.sql(f"EXPLAIN {select.get_sql(quote_char='`')}", as_dict=True)
-				first = plan[0]
-				self.assertEqual(first.table, table, (name, plan))
-				self.assertIn(first.key, indexes, (name, plan))
-				self.assertNotEqual(first.type, "ALL", (name, plan))
+				row = next(r for r in plan if r.table == table)  # any join order fits tiny tables
+				self.assertIn(row.key, indexes, (name, plan))
+				self.assertEqual(row.type, "range", (name, plan))
 				seen.add(name)
 		self.assertEqual(seen, set(hinted))
