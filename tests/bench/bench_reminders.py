@@ -15,12 +15,19 @@ salespeople.
   whole run sends (the session's `Questions`), and per kind its INSERT's seconds, rows inserted and rows the
   storage engine read (the session's Handler_read_* counters: index range reads, not a scan, keep this near
   the rows the kind's SELECT returns).
+- reminders_run_steps: one run step by step (generate, settle, stamp, counts, team counts, bell rows, ToDos,
+  commit, and the digest e-mails the long-queue job composes), each step's seconds, statements, rows read and
+  written; `run_without_emails` is the run as the scheduler times it.
 - my_day_counts_p95_ms: the My Day number cards (Frappe's own number_card.get_result, as the desk asks, with the
   card's dynamic user filter) as a salesperson, p95 over every card × repeats. Baseline: the same counts
   computed live from the source tables (the engine's per-kind SELECT limited to the user), same user, same run.
 
-The rows are generated once with INSERT … SELECT over MariaDB's sequence tables and committed; later runs reuse
-them."""
+The rows are generated once with INSERT … SELECT over MariaDB's sequence tables, chunked by 100k customers, each
+chunk committed; a load of 200k customers or more drops the three big tables' secondary indexes first and builds
+them once afterwards (reminders_bulk_generate_seconds). Later runs reuse the rows. The 1M figures:
+
+  ~/frappe-bench/env/bin/python tests/bench/run.py --site <site> --only reminders --scale 1000000 --keep
+"""
 
 import statistics
 import time
@@ -324,15 +331,17 @@ def _kind_profile(frappe, now) -> dict:
 		if not selects:
 			continue
 		sql, values = engine.insert_statement(selects, field, settings, now)
-		reads = _session_status(frappe, "Handler_read%")
+		before = _counters(frappe)
 		began = time.perf_counter()
 		frappe.db.sql(sql, values)
 		seconds = time.perf_counter() - began
 		rows = frappe.db._cursor.rowcount
+		after = _counters(frappe)
 		profile[name] = {
 			"seconds": round(seconds, 3),
 			"rows": rows,
-			"rows_read": _session_status(frappe, "Handler_read%") - reads,
+			"rows_read": after["rows_read"] - before["rows_read"],
+			"index_entries_checked": after["index_entries_checked"] - before["index_entries_checked"],
 		}
 		frappe.db.commit()
 	_clear_run(frappe)
