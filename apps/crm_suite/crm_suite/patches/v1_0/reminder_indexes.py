@@ -12,6 +12,15 @@ REMINDER = "Follow Up Reminder"
 
 
 def execute():
+	# the indexes the engine's kinds name in FORCE INDEX (services/reminders.py), made by the doctypes'
+	# on_doctype_update on new sites; added here too, so that no site runs a hint naming an index it lacks
+	frappe.db.add_index(
+		"Customer Account",
+		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
+		"pool_state_claimed_index",
+	)
+	frappe.db.add_index("Visit Plan", ["status", "overdue_notified", "planned_date"])
+	frappe.db.add_index("Payment Plan Instalment", ["status", "due_date"])
 	frappe.db.add_index("Customer Account", ["protected_until"])
 	for fields in INDEXES:
 		frappe.db.add_index(REMINDER, fields)
