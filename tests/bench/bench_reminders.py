@@ -15,12 +15,19 @@ salespeople.
   whole run sends (the session's `Questions`), and per kind its INSERT's seconds, rows inserted and rows the
   storage engine read (the session's Handler_read_* counters: index range reads, not a scan, keep this near
   the rows the kind's SELECT returns).
+- reminders_run_steps: one run step by step (generate, settle, stamp, counts, team counts, bell rows, ToDos,
+  commit, and the digest e-mails the long-queue job composes), each step's seconds, statements, rows read and
+  written; `run_without_emails` is the run as the scheduler times it.
 - my_day_counts_p95_ms: the My Day number cards (Frappe's own number_card.get_result, as the desk asks, with the
   card's dynamic user filter) as a salesperson, p95 over every card × repeats. Baseline: the same counts
   computed live from the source tables (the engine's per-kind SELECT limited to the user), same user, same run.
 
-The rows are generated once with INSERT … SELECT over MariaDB's sequence tables and committed; later runs reuse
-them."""
+The rows are generated once with INSERT … SELECT over MariaDB's sequence tables, chunked by 100k customers, each
+chunk committed; a load of 200k customers or more drops the three big tables' secondary indexes first and builds
+them once afterwards (reminders_bulk_generate_seconds). Later runs reuse the rows. The 1M figures:
+
+  ~/frappe-bench/env/bin/python tests/bench/run.py --site <site> --only reminders --scale 1000000 --keep
+"""
 
 import statistics
 import time
@@ -68,7 +75,11 @@ def _shape(frappe, scale: int) -> dict:
 				"pool_name": POOL,
 				"pool_type": "Customer",
 				"rules": [
-					{"rule_type": "Not Contacted After Claim", "days": 7, "warn_days": 2},
+					{
+						"rule_type": "Not Contacted After Claim",
+						"days": 7,
+						"warn_days": 2,
+					},
 					{"rule_type": "No Follow Up", "days": 95, "warn_days": 3},
 				],
 			}
@@ -84,16 +95,32 @@ def _shape(frappe, scale: int) -> dict:
 	have = frappe.db.sql("select count(*) from `tabCustomer Account` where name like %s", (PREFIX + "%",))[0][
 		0
 	]
+	_restore_indexes(frappe)  # a generation killed while its tables had no secondary indexes
 	if have < scale:
 		began = time.perf_counter()
-		_generate(frappe, reps, have, scale)
+		if scale - have >= BIG_LOAD:
+			with _indexes_built_after(frappe, BULK_TABLES):
+				_generate(frappe, reps, have, scale)
+		else:
+			_generate(frappe, reps, have, scale)
 		seconds = time.perf_counter() - began
 		rows = frappe.db.sql(
 			"select (select count(*) from `tabCustomer Account` where name like 'RMB-%%')"
 			" + (select count(*) from `tabFollow Up Record` where name like 'RMF-%%')"
 			" + (select count(*) from `tabVisit Plan` where name like 'RMP-%%')"
+			" + (select count(*) from `tabContact` where name like 'RMC-%%')"
 		)[0][0]
-		emit("reminders_bulk_generate_rows_per_second", rows / seconds, "rows/s", None, scale=scale, n=rows)
+		emit(
+			"reminders_bulk_generate_seconds",
+			seconds,
+			"s",
+			None,
+			scale=scale,
+			n=rows,
+			customers_added=scale - have,
+			rows_per_second=round(rows / seconds, 1),
+			indexes_built_after=scale - have >= BIG_LOAD,
+		)
 		wait_for_quiet_database()
 	counts = {
 		"customers": frappe.db.sql("select count(*) from `tabCustomer Account` where name like 'RMB-%%'")[0][
@@ -110,6 +137,65 @@ def _shape(frappe, scale: int) -> dict:
 		"select count(*) from `tabPayment Plan Instalment` where name like 'RMI-%%'"
 	)[0][0]
 	return {"org": org, "reps": reps, **counts}
+
+
+BIG_LOAD = 200_000  # customers added at once from which the secondary indexes are built after the load
+BULK_TABLES = ("tabCustomer Account", "tabFollow Up Record", "tabVisit Plan")
+DROPPED_INDEXES = "crm_suite_reminder_bench_dropped_indexes"
+
+
+def _secondary_indexes(frappe, table: str) -> list[str]:
+	"""The table's secondary index definitions as SHOW CREATE TABLE writes them (`KEY `x` (`a`,`b`)`)."""
+	create = frappe.db.sql(f"show create table `{table}`")[0][1]
+	keys = [line.strip().rstrip(",") for line in create.splitlines()]
+	return [k for k in keys if k.startswith(("KEY ", "UNIQUE KEY "))]
+
+
+def _restore_indexes(frappe):
+	"""Add back the indexes a generation dropped (kept in a global until they are back)."""
+	import json
+
+	saved = frappe.db.get_global(DROPPED_INDEXES)
+	if not saved:
+		return
+	for table, keys in json.loads(saved).items():
+		have = set(_secondary_indexes(frappe, table))
+		adds = [f"add {k}" for k in keys if k not in have]
+		if adds:
+			frappe.db.sql_ddl(f"alter table `{table}` {', '.join(adds)}")
+	frappe.db.set_global(DROPPED_INDEXES, "")
+	frappe.db.commit()
+
+
+class _indexes_built_after:
+	"""Millions of rows inserted into tables whose secondary indexes are kept up row by row are slow once the
+	indexes outgrow the buffer pool (each row lands at a random place in each index); dropped before and added
+	after the load, each index is built once from sorted rows. The definitions are kept in a global first, so a
+	killed generation's indexes are added back by the next one."""
+
+	def __init__(self, frappe, tables):
+		self.frappe, self.tables = frappe, tables
+
+	def __enter__(self):
+		import json
+
+		frappe = self.frappe
+		keys = {t: _secondary_indexes(frappe, t) for t in self.tables}
+		frappe.db.set_global(DROPPED_INDEXES, json.dumps(keys))
+		frappe.db.commit()
+		for table, defs in keys.items():
+			drops = [f"drop index `{d.split('`')[1]}`" for d in defs]
+			if drops:
+				frappe.db.sql_ddl(f"alter table `{table}` {', '.join(drops)}")
+
+	def __exit__(self, *exc):
+		began = time.perf_counter()
+		_restore_indexes(self.frappe)
+		print(
+			f"# secondary indexes built in {time.perf_counter() - began:.1f} s",
+			flush=True,
+		)
+		return False
 
 
 def _generate(frappe, reps: list[str], have: int, scale: int):
@@ -164,9 +250,9 @@ def _generate(frappe, reps: list[str], have: int, scale: int):
 			select concat('RMP-', lpad({n}, 8, '0')), now(), now(), 'Administrator', 'Administrator', 0, 0,
 				'拜访', concat('{PREFIX}', lpad({n}, 8, '0')), concat('提醒基准客户', {n}), 'Visit',
 				if({n} %% 7 = 0, 'Done', if(({n} %% 30) < 15, 'Overdue', 'Planned')), {n} %% 9 = 0,
-				curdate() - interval ({n} %% 30) day + interval 14 day, 60,
-				curdate() - interval ({n} %% 30) day + interval 14 day + interval 9 hour,
-				curdate() - interval ({n} %% 30) day + interval 14 day + interval 10 hour,
+				curdate() - interval (({n} div 2) %% 30) day + interval 14 day, 60,
+				curdate() - interval (({n} div 2) %% 30) day + interval 14 day + interval 9 hour,
+				curdate() - interval (({n} div 2) %% 30) day + interval 14 day + interval 10 hour,
 				{user}, elt(1 + {n} %% {n_users}, {depts}), 0
 			from {seq} s where {n} %% 2 = 0""",
 			{"pool": POOL},
@@ -216,10 +302,10 @@ def _generate_payment_plans(frappe, scale: int):
 				idx, parent, parentfield, parenttype, due_date, amount, paid_amount, status, overdue_notified)
 			select concat('RMI-', lpad({n}, 8, '0'), '-', k.seq), now(), now(), 'Administrator', 'Administrator',
 				0, 1 + k.seq, concat('RMQ-', lpad({n}, 8, '0')), 'instalments', 'Payment Plan',
-				curdate() - interval ({n} % 40) day + interval (15 * k.seq) day, 1000,
+				curdate() - interval (({n} div 10) % 40) day + interval (15 * k.seq) day, 1000,
 				if(k.seq = 0 and {n} % 3 = 0, 1000, 0),
 				case when k.seq = 0 and {n} % 3 = 0 then 'Paid'
-					when curdate() - interval ({n} % 40) day + interval (15 * k.seq) day < curdate() then 'Overdue'
+					when curdate() - interval (({n} div 10) % 40) day + interval (15 * k.seq) day < curdate() then 'Overdue'
 					else 'Unpaid' end, 0
 			from {seq} s join seq_0_to_2 k where {n} % 10 = 4"""
 		)
@@ -245,19 +331,93 @@ def _kind_profile(frappe, now) -> dict:
 		if not selects:
 			continue
 		sql, values = engine.insert_statement(selects, field, settings, now)
-		reads = _session_status(frappe, "Handler_read%")
+		before = _counters(frappe)
 		began = time.perf_counter()
 		frappe.db.sql(sql, values)
 		seconds = time.perf_counter() - began
 		rows = frappe.db._cursor.rowcount
+		after = _counters(frappe)
 		profile[name] = {
 			"seconds": round(seconds, 3),
 			"rows": rows,
-			"rows_read": _session_status(frappe, "Handler_read%") - reads,
+			"rows_read": after["rows_read"] - before["rows_read"],
+			"index_entries_checked": after["index_entries_checked"] - before["index_entries_checked"],
 		}
 		frappe.db.commit()
 	_clear_run(frappe)
 	return profile
+
+
+def _counters(frappe) -> dict:
+	"""The session's statement count and the storage engine's row reads (index conditions checked in the index
+	included) and row writes."""
+	status = {
+		k: int(v)
+		for k, v in frappe.db.sql(
+			"show session status where variable_name in ('Questions', 'Handler_icp_attempts')"
+			" or variable_name like 'Handler_read%%' or variable_name like 'Handler_write'"
+			" or variable_name like 'Handler_update' or variable_name like 'Handler_delete'"
+		)
+	}
+	reads = sum(v for k, v in status.items() if k.startswith("Handler_read"))
+	return {
+		"statements": status["Questions"],
+		"rows_read": reads,
+		"index_entries_checked": status.get("Handler_icp_attempts", 0),
+		"rows_written": status["Handler_write"] + status["Handler_update"] + status["Handler_delete"],
+	}
+
+
+def _step_profile(frappe, now) -> dict:
+	"""The run step by step as run_reminders and deliver go through it, from an empty reminder table after a
+	day's run (the hourly reruns' window): seconds, SQL statements, rows read and written per step. The digest
+	e-mails (a long-queue job after the run commits) are composed here at once, so they are timed too."""
+	from crm_suite.policies import reminders as policy
+	from crm_suite.services import reminders as engine
+	from frappe.utils import getdate
+
+	_clear_run(frappe)
+	day = getdate(now)
+	settings = engine.reminder_settings()
+	probe = _counters(frappe)
+	overhead = _counters(frappe)["statements"] - probe["statements"]  # the probe's own statement
+	steps, out = {}, {}
+
+	def step(name, fn):
+		before, began = _counters(frappe), time.perf_counter()
+		out[name] = fn()
+		seconds = time.perf_counter() - began
+		after = _counters(frappe)
+		steps[name] = {"seconds": round(seconds, 3)} | {
+			k: after[k] - before[k] - (overhead if k == "statements" else 0) for k in after
+		}
+		return out[name]
+
+	step("generate", lambda: engine.generate(day, now, commit=True))
+	step("settle", lambda: engine.settle(day, now))
+	step("stamp", lambda: engine.stamp_due_reminders(now, settings))
+	users = step("stamped_counts", lambda: engine.stamped_counts(now, settings))
+	team = step("team_counts", lambda: engine.team_key_counts(engine._managers(list(users))))
+	subjects = step("digest_subjects", lambda: engine.digest_subjects(users, team))
+	step("notifications", lambda: engine.insert_notifications(subjects, now))
+	step("todos", lambda: engine.insert_todos(now, settings))
+	step("commit", frappe.db.commit)
+	email_users = {u: e for u, e in users.items() if e["channel"] == policy.EMAIL_DIGEST}
+	step(
+		"digest_emails",
+		lambda: engine.send_digest_emails(email_users, {u: subjects[u] for u in email_users}, now),
+	)
+	frappe.db.commit()
+	steps["run_without_emails"] = round(
+		sum(v["seconds"] for k, v in steps.items() if k != "digest_emails"), 3
+	)
+	steps["reminders"] = sum(out["generate"].values())
+	steps["stamped"] = out["stamp"]
+	steps["notified"] = out["notifications"]
+	steps["todos_made"] = out["todos"]
+	steps["emails"] = out["digest_emails"]
+	steps["managers_counted"] = len(out["team_counts"])
+	return steps
 
 
 def _clear_run(frappe):
@@ -305,7 +465,13 @@ def _per_document_sample(frappe, now, sample: int) -> tuple[float, int, int]:
 		if frappe.db.exists("Follow Up Reminder", key):
 			return
 		frappe.get_doc(
-			{"doctype": "Follow Up Reminder", "subject": subject, "is_key": is_key, "status": "Open", **key}
+			{
+				"doctype": "Follow Up Reminder",
+				"subject": subject,
+				"is_key": is_key,
+				"status": "Open",
+				**key,
+			}
 		).insert(ignore_permissions=True)
 		frappe.get_doc(
 			{
@@ -332,7 +498,15 @@ def _per_document_sample(frappe, now, sample: int) -> tuple[float, int, int]:
 		if latest and latest[0].next_contact_on:
 			due = getdate(latest[0].next_contact_on)
 			if add_days(day, -settings.catch_up_days) <= due <= day:
-				remind(c.salesperson, "Next Contact", c.customer_name, due, "Customer Account", name, is_key)
+				remind(
+					c.salesperson,
+					"Next Contact",
+					c.customer_name,
+					due,
+					"Customer Account",
+					name,
+					is_key,
+				)
 		if c.pending_mark:
 			remind(
 				c.salesperson,
@@ -345,7 +519,11 @@ def _per_document_sample(frappe, now, sample: int) -> tuple[float, int, int]:
 			)
 		for plan in frappe.get_all(
 			"Visit Plan",
-			filters={"customer": name, "status": ("in", ["Planned", "Overdue"]), "planned_date": ("<", day)},
+			filters={
+				"customer": name,
+				"status": ("in", ["Planned", "Overdue"]),
+				"planned_date": ("<", day),
+			},
 			fields=["name", "subject", "planned_date", "salesperson", "is_key"],
 		):
 			remind(
@@ -359,7 +537,11 @@ def _per_document_sample(frappe, now, sample: int) -> tuple[float, int, int]:
 			)
 		for contact in frappe.get_all(
 			"Dynamic Link",
-			filters={"link_doctype": "Customer Account", "link_name": name, "parenttype": "Contact"},
+			filters={
+				"link_doctype": "Customer Account",
+				"link_name": name,
+				"parenttype": "Contact",
+			},
 			pluck="parent",
 		):
 			birthday = frappe.db.get_value("Contact", contact, "crm_birthday")
@@ -476,12 +658,22 @@ def run(frappe, scale: int, repeats: int = 3, **_):
 		n=1,
 		kinds=profile,
 	)
+	steps = _step_profile(frappe, now)
+	emit(
+		"reminders_run_steps",
+		steps["run_without_emails"],
+		"s",
+		None,
+		scale=customers,
+		n=1,
+		steps=steps,
+	)
 	_clear_run(frappe)
 	run_reminders(now=now, commit=True)
 
 	# --- baseline: the per-document loop on a sample, extrapolated to every customer
 	frappe.db.sql("delete from `tabFollow Up Reminder`")  # the loop makes them anew (rolled back)
-	sample = min(customers, max(500, customers // 200))
+	sample = min(customers, max(500, min(2000, customers // 200)))
 	loop_seconds, sampled, loop_made = _per_document_sample(frappe, now, sample)
 	frappe.db.rollback()
 	baseline = loop_seconds / max(1, sampled) * customers

@@ -134,6 +134,7 @@ def overdue_plan_select(day: date, settings, since: date | None = None):
 	p, c = frappe.qb.DocType("Visit Plan"), _customer_table()
 	return (
 		frappe.qb.from_(p)
+		.force_index(PLAN_INDEX)
 		.left_join(c)
 		.on(c.name == p.customer)
 		.select(
@@ -170,31 +171,54 @@ def pending_mark_select(day: date, settings):
 	)
 
 
-def _pooled(c, home_pool: str | None):
-	"""Every pool, so the pool index's (customer_pool, lifecycle_state, …) ranges serve a query by state."""
+# Index hints where MariaDB's cost model picks a full table scan for a small share of a table (it prices a row
+# read through an index above a row read in a scan, and does not count what the index condition filters out):
+# shelved customers' (pool, state) ranges are a tenth of the table, a catch-up run's days of plans and
+# instalments a sixth to a third; the birthdays' IN list (a date per year of the window's month-days) is past
+# eq_range_index_dive_limit, so estimated from statistics that NULL birthdays skew. Each hint names an index
+# the app makes; each kind's plan is asserted in tests/test_reminders.py.
+POOL_INDEX = (
+	"pool_state_claimed_index"  # customers: (customer_pool, lifecycle_state, claimed_on, last_contact_on)
+)
+PLAN_INDEX = "status_overdue_notified_planned_date_index"  # Visit Plan, on_doctype_update
+PROTECTED_INDEX = "protected_until_index"  # customers, on_doctype_update
+INSTALMENT_INDEX = "status_due_date_index"  # Payment Plan Instalment, on_doctype_update
+BIRTHDAY_INDEX = "crm_birthday_index"  # Contact's custom field, ensure_indexes
+
+
+def _pooled(c):
+	"""Every pool and no pool, so that the pool index's (customer_pool, lifecycle_state, …) ranges serve a
+	query by state: one range per pool and the NULL one."""
 	pools = frappe.get_all("Customer Pool", filters={"pool_type": CUSTOMER.pool_type}, pluck="name")
 	return c.customer_pool.isin(pools or [""]) | c.customer_pool.isnull()
 
 
 def shelved_select(day: date, settings):
 	"""Shelved customers not contacted for the review period; due on the day the period ends, so each
-	shelved spell is reminded of once (a contact starts a new period)."""
+	shelved spell is reminded of once (a contact starts a new period). Reads the (pool, 'Shelved') ranges of
+	the pool index, the contact dates checked in the index before a row is read."""
 	c = _customer_table()
 	cutoff = get_datetime(add_days(day, -settings.shelved_days + 1))
 	since = Coalesce(c.last_contact_on, c.claimed_on)
 	due = Function("DATE_ADD", Function("DATE", since), Interval(days=settings.shelved_days))
 	return (
 		frappe.qb.from_(c)
+		.force_index(POOL_INDEX)
 		.select(*_customer_reminder(c, ValueWrapper(policy.SHELVED_REVIEW), due, settings))
-		.where(
-			_pooled(c, None) & (c.lifecycle_state == "Shelved") & c.salesperson.isnotnull() & (since < cutoff)
-		)
+		.where(_pooled(c) & (c.lifecycle_state == "Shelved") & c.salesperson.isnotnull() & (since < cutoff))
 	)
 
 
 def recycle_soon_selects(day: date, settings, now: datetime) -> list:
 	"""Per enabled pool rule: customers its criterion recycles within its warning days (or the settings'
-	days) but not yet; due on the day it would recycle them. Run as one UNION ALL statement."""
+	days) but not yet; due on the day it would recycle them. Run as one UNION ALL statement.
+
+	"Recycled by then but not now" as one condition reads every customer of the pool the rule has held long
+	enough; it is split into parts that each read a range (a customer in two parts is inserted once):
+	claimed within the rule's days before the warning's end (the pool index's claim-date range); claimed
+	earlier but protected until within the warning days (the protected_until index: few customers are
+	protected); and, for a no-follow-up rule, claimed earlier but last contacted within that range (the pool
+	index's last-contact column, checked in the index before any customer row is read)."""
 	c = _customer_table()
 	home_pool = default_pool(CUSTOMER.pool_type)
 	selects = []
@@ -202,16 +226,31 @@ def recycle_soon_selects(day: date, settings, now: datetime) -> list:
 		ahead = rule.warn_days or settings.recycle_days
 		if not ahead:
 			continue
-		soon = due_criterion(CUSTOMER, rule, add_days(now, ahead), home_pool)
+		then = add_days(now, ahead)
+		claimed_cutoff = get_datetime(add_days(now, -rule.days))
+		recycled_then_not_now = (
+			due_criterion(CUSTOMER, rule, then, home_pool)
+			& ~due_criterion(CUSTOMER, rule, now, home_pool)
+			& c.salesperson.isnotnull()
+		)
 		start = c.claimed_on
 		if rule.rule_type == NO_FOLLOW_UP:
 			start = Function("GREATEST", c.claimed_on, Coalesce(c.last_contact_on, c.claimed_on))
 		due = Function("DATE_ADD", Function("DATE", start), Interval(days=rule.days))
-		selects.append(
-			frappe.qb.from_(c)
-			.select(*_customer_reminder(c, ValueWrapper(policy.RECYCLE_SOON), due, settings))
-			.where(soon & ~due_criterion(CUSTOMER, rule, now, home_pool) & c.salesperson.isnotnull())
-		)
+		parts = [(POOL_INDEX, c.claimed_on >= claimed_cutoff)]
+		if rule.exempt_protected:
+			parts.append((PROTECTED_INDEX, (c.claimed_on < claimed_cutoff) & (c.protected_until > now)))
+		if rule.rule_type == NO_FOLLOW_UP:
+			parts.append(
+				(POOL_INDEX, (c.claimed_on < claimed_cutoff) & (c.last_contact_on >= claimed_cutoff))
+			)
+		for index, part in parts:
+			selects.append(
+				frappe.qb.from_(c)
+				.force_index(index)
+				.select(*_customer_reminder(c, ValueWrapper(policy.RECYCLE_SOON), due, settings))
+				.where(recycled_then_not_now & part)
+			)
 	return selects
 
 
@@ -229,9 +268,11 @@ def birthday_select(day: date, settings):
 			anniversary,
 		)
 	subject = Concat(Coalesce(ct.full_name, ct.first_name, ct.name), " · ", c.customer_name)
+	contacts = frappe.qb.from_(ct)
+	if frappe.db.has_index("tabContact", BIRTHDAY_INDEX):
+		contacts = contacts.force_index(BIRTHDAY_INDEX)
 	return (
-		frappe.qb.from_(ct)
-		.join(dl)
+		contacts.join(dl)
 		.on((dl.parent == ct.name) & (dl.parenttype == "Contact") & (dl.link_doctype == "Customer Account"))
 		.join(c)
 		.on(c.name == dl.link_name)
@@ -266,6 +307,7 @@ def overdue_payment_select(day: date, settings, since: date | None = None):
 	o, k = frappe.qb.DocType("Customer Order"), frappe.qb.DocType("Sales Contract")
 	return (
 		frappe.qb.from_(i)
+		.force_index(INSTALMENT_INDEX)
 		.join(p)
 		.on((p.name == i.parent) & (i.parenttype == "Payment Plan"))
 		.join(c)
@@ -382,19 +424,19 @@ def generated_since(day: date, settings) -> date:
 
 _SETTLE = (
 	# a plan no longer open
-	"""UPDATE {t} r JOIN `tabVisit Plan` p ON p.`name` = r.`reference_name`
+	"""UPDATE {t} r FORCE INDEX ({open_index}) JOIN `tabVisit Plan` p ON p.`name` = r.`reference_name`
 		SET r.`status` = 'Done', r.`done_on` = %(now)s, r.`modified` = %(now)s
 		WHERE r.`kind` = 'Overdue Plan' AND r.`status` IN ('Open', 'Snoozed')
 			AND p.`status` NOT IN ('Planned', 'Overdue')""",
 	# contacted on or after the due day, or no longer held by the reminded user
-	"""UPDATE {t} r JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
+	"""UPDATE {t} r FORCE INDEX ({open_index}) JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
 		SET r.`status` = 'Done', r.`done_on` = %(now)s, r.`modified` = %(now)s
 		WHERE r.`kind` IN ('Next Contact', 'Shelved Review', 'Recycle Soon')
 			AND r.`status` IN ('Open', 'Snoozed')
 			AND (c.`last_contact_on` >= r.`due_date` OR NOT (c.`salesperson` <=> r.`user`)
 				OR (r.`kind` = 'Shelved Review' AND c.`lifecycle_state` != 'Shelved'))""",
 	# the instalments of that day paid, the plan gone or its order / contract cancelled, or the customer moved
-	"""UPDATE {t} r
+	"""UPDATE {t} r FORCE INDEX ({open_index})
 		LEFT JOIN `tabPayment Plan` p ON p.`name` = r.`reference_name`
 		LEFT JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
 		LEFT JOIN `tabCustomer Order` o ON o.`name` = p.`customer_order`
@@ -405,16 +447,21 @@ _SETTLE = (
 				OR NOT EXISTS (SELECT 1 FROM `tabPayment Plan Instalment` i WHERE i.`parent` = p.`name`
 					AND i.`parenttype` = 'Payment Plan' AND i.`due_date` = r.`due_date` AND i.`paid_amount` < i.`amount`))""",
 	# the pending mark cleared or changed
-	"""UPDATE {t} r JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
+	"""UPDATE {t} r FORCE INDEX ({open_index}) JOIN `tabCustomer Account` c ON c.`name` = r.`customer`
 		SET r.`status` = 'Done', r.`done_on` = %(now)s, r.`modified` = %(now)s
 		WHERE r.`kind` IN ('To Check', 'To Mail', 'To Contact') AND r.`status` IN ('Open', 'Snoozed')
 			AND NOT (c.`pending_mark` <=> r.`kind` AND c.`salesperson` <=> r.`user`)""",
 )
 
 
+# (status, kind, snoozed_until): each statement reads the open and snoozed reminders of its kinds, not the done
+# ones every past run left (MariaDB scans the table while they are few)
+OPEN_INDEX = "status_kind_snoozed_until_index"
+
+
 def settle(day: date, now: datetime) -> None:
 	for sql in _SETTLE:
-		frappe.db.sql(sql.format(t=TABLE), {"now": now})
+		frappe.db.sql(sql.format(t=TABLE, open_index=OPEN_INDEX), {"now": now})
 	# snoozes that ran out: open again, delivered anew
 	frappe.db.sql(
 		f"""UPDATE {TABLE} SET `status` = 'Open', `snoozed_until` = NULL, `delivered_on` = NULL,
@@ -468,25 +515,25 @@ def stamped_counts(now: datetime, settings) -> dict[str, dict]:
 
 def team_key_counts(managers: list[str]) -> dict[str, int]:
 	"""{manager: open key reminders of the other users in their department subtree} — the scope of
-	permissions/scope.visible_users (cached per user), one count per manager on the (user, status, kind)
-	index; managers are few."""
+	permissions/scope.visible_users (cached per user). One grouped count over every manager's team, read from
+	the (user, status, kind, is_key) index alone, summed per manager here: one statement however many
+	managers, and no reminder row read."""
 	from crm_suite.permissions.scope import visible_users
 
+	teams = {m: [u for u in (visible_users(m) or []) if u != m] for m in managers}
+	members = sorted({u for team in teams.values() for u in team})
+	if not members:
+		return {}
 	r = frappe.qb.DocType(REMINDER)
-	counts = {}
-	for manager in managers:
-		team = [u for u in (visible_users(manager) or []) if u != manager]
-		if not team:
-			continue
-		n = (
-			frappe.qb.from_(r)
-			.select(Count("*"))
-			.where(r.user.isin(team) & (r.status == OPEN) & (r.is_key == 1))
-			.run()[0][0]
-		)
-		if n:
-			counts[manager] = int(n)
-	return counts
+	open_key = dict(
+		frappe.qb.from_(r)
+		.select(r.user, Count("*"))
+		.where(r.user.isin(members) & (r.status == OPEN) & (r.is_key == 1))
+		.groupby(r.user)
+		.run()
+	)
+	counts = {m: sum(int(open_key.get(u, 0)) for u in team) for m, team in teams.items()}
+	return {m: n for m, n in counts.items() if n}
 
 
 def _managers(users: list[str]) -> list[str]:
@@ -505,13 +552,7 @@ def deliver(now: datetime, settings=None) -> dict:
 	stamped = stamp_due_reminders(now, settings)
 	users = stamped_counts(now, settings) if stamped else {}
 	team = team_key_counts(_managers(list(users)))
-	default_language = frappe.db.get_default("lang") or "en"
-	subjects = {}
-	for user, entry in users.items():
-		lang = entry["language"] or default_language
-		subjects[user] = policy.digest_subject(
-			entry["counts"], lambda s, lang=lang: _(s, lang=lang), team.get(user, 0)
-		)
+	subjects = digest_subjects(users, team)
 	notices = insert_notifications(subjects, now)
 	todos = insert_todos(now, settings)
 	email_users = {u: e for u, e in users.items() if e["channel"] == policy.EMAIL_DIGEST}
@@ -532,6 +573,18 @@ def deliver(now: datetime, settings=None) -> dict:
 	emails = len(email_users)
 
 	return {"stamped": stamped, "notified": notices, "todos": todos, "emails": emails}
+
+
+def digest_subjects(users: dict[str, dict], team: dict[str, int]) -> dict[str, str]:
+	"""{user: the digest's one line in the user's language} (policies/reminders.digest_subject)."""
+	default_language = frappe.db.get_default("lang") or "en"
+	subjects = {}
+	for user, entry in users.items():
+		lang = entry["language"] or default_language
+		subjects[user] = policy.digest_subject(
+			entry["counts"], lambda s, lang=lang: _(s, lang=lang), team.get(user, 0)
+		)
+	return subjects
 
 
 def insert_notifications(subjects: dict[str, str], now: datetime) -> int:

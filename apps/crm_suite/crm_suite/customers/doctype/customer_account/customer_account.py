@@ -302,8 +302,10 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Customer Account", ["salesperson", "creation", "lifecycle_state"], "salesperson_creation"
 	)
-	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact.
+	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact, and the few
+	# protected until a coming day (recycled once the protection ends). Neither column changes on moves.
 	frappe.db.add_index("Customer Account", ["pending_mark"])
+	frappe.db.add_index("Customer Account", ["protected_until"])
 	# An admin's customer reports (RPT-01, 03, 06) read one period of new customers and of deals, not the whole
 	# table: a range of creation / deal_on. Neither column changes when a customer changes hands, so ownership
 	# moves never rewrite these two.

@@ -48,9 +48,19 @@ def on_doctype_update():
 		["user", "kind", "reference_doctype", "reference_name", "due_date"],
 		constraint_name="reminder_key",
 	)
-	# My Day's counts per kind (one index range per card) and the user's list
-	frappe.db.add_index("Follow Up Reminder", ["user", "status", "kind"])
-	# the run's delivery stamp: undelivered rows, then the rows of one run
-	frappe.db.add_index("Follow Up Reminder", ["delivered_on", "status"])
-	frappe.db.add_index("Follow Up Reminder", ["status", "snoozed_until"])
+	for fields in INDEXES:
+		frappe.db.add_index("Follow Up Reminder", fields)
 	frappe.db.add_index("Follow Up Reminder", ["customer"])
+
+
+INDEXES = (
+	# My Day's counts per kind and of key reminders (one index range per card, read from the index alone),
+	# the user's list, and the managers' team counts in a run (the open key reminders of the subtree's users)
+	["user", "status", "kind", "is_key"],
+	# the run's delivery stamp: undelivered rows, then the rows of one run
+	["delivered_on", "status"],
+	# the run's settle statements: the open reminders of a kind (done ones accumulate); snoozes that ran out
+	["status", "kind", "snoozed_until"],
+)
+# indexes the ones above replaced (patches/v1_0/reminder_indexes.py)
+RETIRED_INDEXES = ("user_status_kind_index", "status_snoozed_until_index")
