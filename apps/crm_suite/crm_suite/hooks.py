@@ -125,8 +125,8 @@ has_permission = {
 	"Service Contract": "crm_suite.permissions.service.service_has_permission",
 }
 
-# The Desk boots without the modules switched off (ORG-04).
-boot_session = "crm_suite.services.modules.boot_session"
+# The Desk boots without the modules switched off (ORG-04), with the customer categories' colours (CUS-01).
+boot_session = ["crm_suite.services.modules.boot_session", "crm_suite.customers.boot.boot_session"]
 
 # Customize Form opens only the suite's doctypes for a CRM Admin (ORG-01).
 override_doctype_class = {"Customize Form": "crm_suite.crm_core.customize_form.SuiteCustomizeForm"}
