@@ -158,9 +158,16 @@ def validate_settings(doc) -> None:
 
 
 def on_settings_update(doc) -> None:
+	"""Forget the switches now (this request reads the new ones) and again once the change is committed: a request
+	of another user running meanwhile still reads the old switches in its transaction and may cache them again."""
 	if any(doc.has_value_changed(policy.field(s.key)) for s in policy.SWITCHES):
-		clear_cache()
-		frappe.clear_cache()  # the Desk's boot and sidebar are cached per user
+		_forget_switches()
+		frappe.db.after_commit.add(_forget_switches)
+
+
+def _forget_switches() -> None:
+	clear_cache()
+	frappe.clear_cache()  # the Desk's boot and sidebar are cached per user
 
 
 def job_enabled(job: str) -> bool:
