@@ -158,15 +158,19 @@ def validate_settings(doc) -> None:
 
 
 def on_settings_update(doc) -> None:
-	"""Forget the switches now (this request reads the new ones) and again once the change is committed: a request
-	of another user running meanwhile still reads the old switches in its transaction and may cache them again."""
+	"""The new switches go into the cache at once (written, not deleted) and again once the save is committed, with
+	the Desk's cached boot cleared: a cache that is only deleted is filled again by any request of another user
+	running meanwhile — it still reads the old switches in its own transaction — and the module stayed on their
+	Desk. Rolled back, the cache is dropped and read again from the database."""
 	if any(doc.has_value_changed(policy.field(s.key)) for s in policy.SWITCHES):
-		_forget_switches()
-		frappe.db.after_commit.add(_forget_switches)
+		on = sorted(_on(doc))
+		_remember(on)
+		frappe.db.after_commit.add(lambda: _remember(on))
+		frappe.db.after_rollback.add(clear_cache)
 
 
-def _forget_switches() -> None:
-	clear_cache()
+def _remember(on: list[str]) -> None:
+	frappe.cache.set_value(CACHE_KEY, on)
 	frappe.clear_cache()  # the Desk's boot and sidebar are cached per user
 
 

@@ -1,9 +1,9 @@
-"""What the Desk is served from caches (issue 19): the customer list's category colours come with the Desk's boot
-(SPEC CUS-01) — every category and its indicator, for users who read categories; a category's change clears the
-boot Frappe caches per user. Module switches (SPEC ORG-04) take effect for everyone: the cached switches are
-forgotten when the settings are saved and again once the save is committed — a request of another user that ran
-meanwhile reads the old switches in its own transaction and may have cached them again (seen in the browser
-journey: a salesperson's Desk kept showing a module switched off)."""
+"""What the Desk is served from caches (issue 19). The customer list's category colours come with the Desk's boot
+(SPEC CUS-01): every category and its indicator, for users who read categories; a category's change clears the
+boot Frappe caches per user. Module switches (SPEC ORG-04) reach everyone's Desk: saved switches are written to the
+cache at once and again after the commit — a cache that is only deleted is filled again by another user's request
+running meanwhile, which still reads the old switches in its transaction (the browser journey saw a salesperson's
+sidebar keep a module switched off); a rolled-back save leaves nothing behind."""
 
 import frappe
 
@@ -48,14 +48,23 @@ class TestModuleSwitchCache(CRMTestCase):
 		super().tearDown()
 		modules.clear_cache()
 
-	def test_switches_cached_meanwhile_are_forgotten_after_the_commit(self):
-		self.assertIn("loyalty", modules.switches_on())
+	def switch_loyalty(self, on: int):
 		settings = frappe.get_single(modules.SETTINGS)
-		settings.module_loyalty = 0
+		settings.module_loyalty = on
 		settings.save()
-		self.assertNotIn("loyalty", modules.switches_on())  # this request reads the new switches
-		# another user's request, its transaction begun before the save, caches the old switches again
-		frappe.cache.set_value(modules.CACHE_KEY, sorted(modules.switches_on() | {"loyalty"}))
+
+	def test_saved_switches_are_written_to_the_cache_not_only_deleted(self):
 		self.assertIn("loyalty", modules.switches_on())
+		self.switch_loyalty(0)
+		# written through: a request of another user still reading the old switches in its transaction finds the
+		# cache filled and never fills it with what it reads
+		self.assertNotIn("loyalty", frappe.cache.get_value(modules.CACHE_KEY))
 		frappe.db.after_commit.run()  # what the commit runs
+		self.assertNotIn("loyalty", frappe.cache.get_value(modules.CACHE_KEY))
 		self.assertNotIn("loyalty", modules.switches_on())
+
+	def test_a_rolled_back_switch_leaves_no_trace_in_the_cache(self):
+		self.switch_loyalty(0)
+		frappe.db.rollback()
+		self.assertIsNone(frappe.cache.get_value(modules.CACHE_KEY))
+		self.assertIn("loyalty", modules.switches_on())
