@@ -170,8 +170,8 @@ def on_settings_update(doc) -> None:
 
 
 def _remember(on: list[str]) -> None:
-	frappe.clear_cache()  # the Desk's boot and sidebar are cached per user (this drops every key of the site)
-	frappe.cache.set_value(CACHE_KEY, on)
+	frappe.cache.set_value(CACHE_KEY, on)  # kept by clear_cache (hooks.persistent_cache_keys): never left empty
+	frappe.clear_cache()  # the Desk's boot and sidebar are cached per user
 
 
 def job_enabled(job: str) -> bool:

@@ -66,6 +66,8 @@ class TestModuleSwitchCache(CRMTestCase):
 		self.assertNotIn("loyalty", cached())
 		frappe.db.after_commit.run()  # what the commit runs
 		self.assertNotIn("loyalty", cached())
+		frappe.clear_cache()  # anyone's: the switches stay
+		self.assertNotIn("loyalty", cached())
 		self.assertNotIn("loyalty", modules.switches_on())
 
 	def test_a_rolled_back_switch_leaves_no_trace_in_the_cache(self):
