@@ -472,11 +472,19 @@ def test_admin_switches_loyalty_off_and_on(demo_web, crm_admin, sales1, lang):
 
 
 PROGRESS_RECORDER = """() => {
+	// every step Frappe's progress dialog shows or hides, and the import's end, in the order they happen
 	window.__progress = [];
-	window.__progress_timer = setInterval(() => {
-		const d = frappe.cur_progress;
-		window.__progress.push(d && d.is_visible ? d.percent : null);
-	}, 25);
+	const show = frappe.show_progress, hide = frappe.hide_progress;
+	frappe.show_progress = function () {
+		const dialog = show.apply(this, arguments);
+		window.__progress.push(["show", dialog.percent, dialog.is_visible]);
+		return dialog;
+	};
+	frappe.hide_progress = function () {
+		window.__progress.push(["hide", null, null]);
+		return hide.apply(this, arguments);
+	};
+	frappe.realtime.on("customer_import_done", () => window.__progress.push(["done", null, null]));
 }"""
 
 
@@ -527,14 +535,15 @@ def test_admin_imports_customers_with_a_progress_bar(demo_web, crm_admin, lang):
 		"() => window.cur_frm && cur_frm.doctype === 'Customer Import Batch' && cur_frm.doc.status === 'Completed'",
 		timeout=180_000,
 	)
-	samples = page.evaluate("() => { clearInterval(window.__progress_timer); return window.__progress; }")
+	events = page.evaluate("() => window.__progress")
 	shot(page, f"admin-import-done-{lang}")
-	shown = [i for i, percent in enumerate(samples) if percent is not None]
-	assert shown, "the progress bar never showed"
-	visible = samples[shown[0] : shown[-1] + 1]
-	# on screen from its first step until the import was done: never gone in between, never going back
-	assert None not in visible, samples
-	assert visible == sorted(visible) and visible[-1] == 100, visible
+	kinds = [kind for kind, _percent, _visible in events]
+	shown = [percent for kind, percent, _visible in events if kind == "show"]
+	assert shown and all(visible for kind, _p, visible in events if kind == "show"), events
+	# on screen from its first step to 100 %, never going back, not hidden before its last step
+	assert shown == sorted(shown) and shown[-1] == 100, shown
+	last_step = len(kinds) - 1 - kinds[::-1].index("show")
+	assert "hide" not in kinds[:last_step] and "done" in kinds, events
 	assert not page.evaluate("() => frappe.cur_progress && frappe.cur_progress.is_visible")
 	assert page.evaluate("() => cur_frm.doc.imported_rows") == count
 	r = page.context.request.get(
