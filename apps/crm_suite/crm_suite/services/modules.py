@@ -170,7 +170,8 @@ def on_settings_update(doc) -> None:
 
 
 def _remember(on: list[str]) -> None:
-	frappe.cache.set_value(CACHE_KEY, on)  # kept by clear_cache (hooks.persistent_cache_keys): never left empty
+	# kept by Frappe's clear_cache (hooks.persistent_cache_keys): never left empty for a stale request to fill
+	frappe.cache.set_value(CACHE_KEY, on)
 	frappe.clear_cache()  # the Desk's boot and sidebar are cached per user
 
 
