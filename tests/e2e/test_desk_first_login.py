@@ -52,9 +52,14 @@ def chromium():
 		browser.close()
 
 
-def sign_in(chromium, user: str, password: str):
-	"""The login page as a person uses it; returns the page once the Desk has rendered its first view."""
-	context = chromium.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+def sign_in(chromium, user: str, password: str, locale: str = "zh-CN", width: int = 1366, height: int = 900):
+	"""The login page as a person uses it; returns the page once the Desk has rendered its first view. The browser
+	names the site to the socketio server (as Frappe's own clients do), which cannot tell it from 127.0.0.1."""
+	context = chromium.new_context(
+		locale=locale,
+		viewport={"width": width, "height": height},
+		extra_http_headers={"X-Frappe-Site-Name": DEMO_SITE or ""},
+	)
 	page = context.new_page()
 	page.goto(f"{DEMO_URL}/login", wait_until="domcontentloaded")
 	page.fill("#login_email", user)

@@ -125,8 +125,11 @@ has_permission = {
 	"Service Contract": "crm_suite.permissions.service.service_has_permission",
 }
 
-# The Desk boots without the modules switched off (ORG-04).
-boot_session = "crm_suite.services.modules.boot_session"
+# The Desk boots without the modules switched off (ORG-04), with the customer categories' colours (CUS-01).
+boot_session = ["crm_suite.services.modules.boot_session", "crm_suite.customers.boot.boot_session"]
+# The module switches are written to the cache when saved and survive Frappe's clear_cache: a cache left empty is
+# filled by whichever request comes first, also one still reading the old switches in its transaction (ORG-04).
+persistent_cache_keys = ["crm_suite:modules_on"]
 
 # Customize Form opens only the suite's doctypes for a CRM Admin (ORG-01).
 override_doctype_class = {"Customize Form": "crm_suite.crm_core.customize_form.SuiteCustomizeForm"}

@@ -197,7 +197,8 @@ def make_demo_org(extra_salespeople: int = 0) -> dict:
 		)
 	for user, dept in sales:
 		ensure_staff(user, team_pos[dept])
-	admin = ensure_user(demo_user("admin"), "系统管理员", ["CRM Admin", "System Manager"])
+	# the README's CRM Admin: customises the suite with no code and without System Manager
+	admin = ensure_user(demo_user("admin"), "系统管理员", ["CRM Admin"])
 	clear_scope_cache()
 	return {"admin": admin, "manager": manager, "salespeople": [u for u, _ in sales]}
 

@@ -158,9 +158,21 @@ def validate_settings(doc) -> None:
 
 
 def on_settings_update(doc) -> None:
+	"""The new switches go into the cache at once (written, not deleted) and again once the save is committed, with
+	the Desk's cached boot cleared: a cache that is only deleted is filled again by any request of another user
+	running meanwhile — it still reads the old switches in its own transaction — and the module stayed on their
+	Desk. Rolled back, the cache is dropped and read again from the database."""
 	if any(doc.has_value_changed(policy.field(s.key)) for s in policy.SWITCHES):
-		clear_cache()
-		frappe.clear_cache()  # the Desk's boot and sidebar are cached per user
+		on = sorted(_on(doc))
+		_remember(on)
+		frappe.db.after_commit.add(lambda: _remember(on))
+		frappe.db.after_rollback.add(clear_cache)
+
+
+def _remember(on: list[str]) -> None:
+	# kept by Frappe's clear_cache (hooks.persistent_cache_keys): never left empty for a stale request to fill
+	frappe.cache.set_value(CACHE_KEY, on)
+	frappe.clear_cache()  # the Desk's boot and sidebar are cached per user
 
 
 def job_enabled(job: str) -> bool:

@@ -25,10 +25,12 @@ crm_suite.pool.ask = (title, fields, action) => {
 	dialog.show();
 };
 
+// `state`: the lifecycle state an action leaves its rows in (the list drops at once the rows it takes out of view).
 crm_suite.pool.actions = (doctype) => [
-	{ label: __("Claim"), run: (names, done) => crm_suite.pool.call("claim", { names, doctype }, done) },
+	{ label: __("Claim"), state: "Following", run: (names, done) => crm_suite.pool.call("claim", { names, doctype }, done) },
 	{
 		label: __("Abandon"),
+		state: "Pool",
 		run: (names, done) =>
 			crm_suite.pool.ask(__("Abandon"), [{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }], (v) =>
 				crm_suite.pool.call("abandon", { names, doctype, reason: v.reason }, done)
@@ -41,9 +43,9 @@ crm_suite.pool.actions = (doctype) => [
 				crm_suite.pool.call("assign", { names, doctype, to_user: v.to_user }, done)
 			),
 	},
-	{ label: __("Take Back"), run: (names, done) => crm_suite.pool.call("take_back", { names, doctype }, done) },
-	{ label: __("Shelve"), run: (names, done) => crm_suite.pool.call("shelve", { names, doctype }, done) },
-	{ label: __("Unshelve"), run: (names, done) => crm_suite.pool.call("shelve", { names, doctype, undo: 1 }, done) },
+	{ label: __("Take Back"), state: "Pool", run: (names, done) => crm_suite.pool.call("take_back", { names, doctype }, done) },
+	{ label: __("Shelve"), state: "Shelved", run: (names, done) => crm_suite.pool.call("shelve", { names, doctype }, done) },
+	{ label: __("Unshelve"), state: "Following", run: (names, done) => crm_suite.pool.call("shelve", { names, doctype, undo: 1 }, done) },
 	{ label: __("Protect"), run: (names, done) => crm_suite.pool.call("protect", { names, doctype, on: 1 }, done) },
 	{ label: __("Unprotect"), run: (names, done) => crm_suite.pool.call("protect", { names, doctype, on: 0 }, done) },
 	{ label: __("Lock"), run: (names, done) => crm_suite.pool.call("lock", { names, doctype, on: 1 }, done) },
@@ -68,11 +70,40 @@ crm_suite.pool.refresh_list = (listview) => {
 	return listview.refresh();
 };
 
+// Whether a row in lifecycle `state` still matches the list's filters on the lifecycle state.
+crm_suite.pool.state_matches = (listview, state) =>
+	listview.filter_area.get().every(([, fieldname, condition, value]) => {
+		if (fieldname !== "lifecycle_state") return true;
+		const values = Array.isArray(value) ? value : String(value).split(",").map((v) => v.trim());
+		if (condition === "=") return state === value;
+		if (condition === "!=") return state !== value;
+		if (condition === "in") return values.includes(state);
+		if (condition === "not in") return !values.includes(state);
+		return true;
+	});
+
+// The rows an action took out of the list's view leave it as soon as the call succeeds (POOL-02: the claimed
+// customer is gone from the pool at once); the list's refresh follows with the new page and count.
+crm_suite.pool.drop_rows = (listview, names, state) => {
+	if (!state || !names || !names.length || crm_suite.pool.state_matches(listview, state)) return;
+	const gone = new Set(names);
+	listview.data = (listview.data || []).filter((row) => !gone.has(row.name));
+	listview.$result
+		.find(".list-row-checkbox")
+		.filter((_, check) => gone.has(cstr(unescape($(check).data().name))))
+		.closest(".list-row-container")
+		.remove();
+	listview.on_row_checked();
+};
+
 crm_suite.pool.setup_list = (listview, doctype) => {
 	crm_suite.pool.actions(doctype).forEach((action) =>
 		listview.page.add_actions_menu_item(action.label, () => {
 			const names = listview.get_checked_items(true);
-			action.run(names, () => crm_suite.pool.refresh_list(listview));
+			action.run(names, (moved) => {
+				crm_suite.pool.drop_rows(listview, Array.isArray(moved) ? moved : names, action.state);
+				crm_suite.pool.refresh_list(listview);
+			});
 		})
 	);
 	listview.page.add_inner_button(__("Random Claim"), () =>

@@ -5,14 +5,8 @@ frappe.provide("crm_suite");
 frappe.listview_settings["Customer Account"] = {
 	add_fields: ["lifecycle_state", "customer_category", "salesperson"],
 	onload(listview) {
-		frappe.db
-			.get_list("Customer Category", { fields: ["name", "indicator"], limit: 0 })
-			.then((rows) => {
-				crm_suite.category_indicators = Object.fromEntries(
-					rows.map((row) => [row.name, row.indicator || "gray"])
-				);
-				listview.refresh();
-			});
+		// the categories' colours come with the Desk's boot (customers/boot.py): rows are coloured on first render
+		crm_suite.category_indicators = frappe.boot.crm_suite_category_indicators || {};
 		crm_suite.pool.setup_list(listview, "Customer Account");
 		crm_suite.customer_import_export_buttons(listview);
 	},

@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from crm_suite.customers.boot import clear_boot_cache
+
 
 class CustomerCategory(Document):
 	# begin: auto-generated types
@@ -24,4 +26,9 @@ class CustomerCategory(Document):
 		sales_process: DF.Link | None
 		sort_order: DF.Int
 	# end: auto-generated types
-	pass
+
+	def on_update(self):
+		clear_boot_cache()
+
+	def on_trash(self):
+		clear_boot_cache()
