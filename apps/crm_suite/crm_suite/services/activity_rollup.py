@@ -25,7 +25,7 @@ over its raw table."""
 from dataclasses import dataclass
 
 import frappe
-from frappe.utils import add_days, add_months, get_first_day, get_last_day, getdate, now_datetime
+from frappe.utils import add_days, get_first_day, get_last_day, getdate, now_datetime
 
 HOURS = tuple(range(24))
 
@@ -101,12 +101,13 @@ def grouped_sql(r: Rollup, where: str = "", sign: int = 1) -> str:
 
 def _upsert(r: Rollup, where: str, params, sign: int) -> None:
 	columns = ", ".join(r.columns)
-	update = ", ".join(f"{m} = {m} + values({m})" for m, _sql in r.measures)
+	table = f"`tab{r.doctype}`"  # qualified: the selected rows carry the same column names
+	update = ", ".join(f"{table}.{m} = {table}.{m} + values({m})" for m, _sql in r.measures)
 	now, user = now_datetime(), frappe.session.user
 	frappe.db.sql(
-		f"""insert into `tab{r.doctype}` ({columns}, creation, modified, owner, modified_by)
+		f"""insert into {table} ({columns}, creation, modified, owner, modified_by)
 		select g.*, %(now)s, %(now)s, %(user)s, %(user)s from ({grouped_sql(r, where, sign)}) g
-		on duplicate key update {update}, modified = values(modified)""",
+		on duplicate key update {update}, {table}.modified = values(modified)""",
 		{**params, "now": now, "user": user},
 	)
 
@@ -192,7 +193,7 @@ def rebuild_one(r: Rollup, restart: bool = False, stop_after_chunks: int | None 
 	while start <= last:
 		if stop_after_chunks is not None and chunks >= stop_after_chunks:
 			return {"chunks": chunks, "done": False, "rebuilt_through": str(rebuilt_through(r))}
-		end = min(get_last_day(add_months(start, 0)), last)
+		end = min(get_last_day(start), last)
 		rebuild_range(r, start, end)
 		# the month and the progress mark commit together: a kill leaves both or neither
 		frappe.db.set_global(r.progress_key, str(end))
