@@ -225,7 +225,9 @@ def mismatches(r: Rollup, start=None, end=None) -> list[dict]:
 		params = {"start": getdate(start), "end": getdate(end), "after": add_days(getdate(end), 1)}
 	frappe.db.sql("drop temporary table if exists rollup_check")
 	frappe.db.sql(
-		f"create temporary table rollup_check (primary key (name)) {grouped_sql(r, raw_where)}", params
+		f"""create temporary table rollup_check (name varchar(40) collate utf8mb4_unicode_ci primary key)
+		{grouped_sql(r, raw_where)}""",
+		params,
 	)
 	try:
 		return frappe.db.sql(

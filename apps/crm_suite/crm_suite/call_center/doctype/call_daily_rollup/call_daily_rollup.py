@@ -30,5 +30,5 @@ class CallDailyRollup(Document):
 
 def on_doctype_update():
 	# the call reports read their users' days, or the days of a user's lines (the call scope, CALL-03)
-	frappe.db.add_index("Call Daily Rollup", ["user", "day"])
+	frappe.db.add_index("Call Daily Rollup", ["user", "day", "call_count", "valid_count"])
 	frappe.db.add_index("Call Daily Rollup", ["phone_line", "day"])

@@ -50,5 +50,6 @@ class FollowUpDailyRollup(Document):
 
 
 def on_doctype_update():
-	# the scoped reports read their salespeople's days; the unscoped ones a date range (day's own index)
-	frappe.db.add_index("Follow Up Daily Rollup", ["salesperson", "day"])
+	# the scoped reports read their salespeople's days, the cards sum them from the index alone; the unscoped
+	# ones read a date range (day's own index)
+	frappe.db.add_index("Follow Up Daily Rollup", ["salesperson", "day", "follow_up_count"])
