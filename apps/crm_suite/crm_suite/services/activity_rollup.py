@@ -213,8 +213,8 @@ def rebuild(restart: bool = False) -> dict:
 
 def mismatches(r: Rollup, start=None, end=None) -> list[dict]:
 	"""Rollup rows that differ from the GROUP BY over the raw table, and raw groups without a rollup row
-	(empty when they agree); over the days [start, end] when given. The GROUP BY is kept in a temporary table
-	keyed by the rollup's name, so that both comparisons are primary-key joins."""
+	(empty when they agree); over the days [start, end] when given. The GROUP BY is a derived table, which
+	MariaDB keys on the join column (derived_with_keys), so both comparisons are keyed lookups."""
 	differs = " or ".join(
 		[f"not (r.{c} <=> g.{c})" for c in ("day", *r.keys)] + [f"r.{m} != g.{m}" for m, _sql in r.measures]
 	)
@@ -223,22 +223,14 @@ def mismatches(r: Rollup, start=None, end=None) -> list[dict]:
 		raw_where = f"and {r.when} >= %(start)s and {r.when} < %(after)s"
 		rollup_where = "and r.day between %(start)s and %(end)s"
 		params = {"start": getdate(start), "end": getdate(end), "after": add_days(getdate(end), 1)}
-	frappe.db.sql("drop temporary table if exists rollup_check")
-	frappe.db.sql(
-		f"""create temporary table rollup_check (name varchar(40) collate utf8mb4_unicode_ci primary key)
-		{grouped_sql(r, raw_where)}""",
+	grouped = grouped_sql(r, raw_where)
+	return frappe.db.sql(
+		f"""select 'rollup' as side, r.name, r.day, r.{r.count}, g.{r.count} as raw_count
+		from `tab{r.doctype}` r left join ({grouped}) g on g.name = r.name
+		where (g.name is null or {differs}) {rollup_where}
+		union all
+		select 'raw', g.name, g.day, null, g.{r.count}
+		from ({grouped}) g left join `tab{r.doctype}` r on r.name = g.name where r.name is null""",
 		params,
+		as_dict=True,
 	)
-	try:
-		return frappe.db.sql(
-			f"""select 'rollup' as side, r.name, r.day, r.{r.count}, g.{r.count} as raw_count
-			from `tab{r.doctype}` r left join rollup_check g on g.name = r.name
-			where (g.name is null or {differs}) {rollup_where}
-			union all
-			select 'raw', g.name, g.day, null, g.{r.count}
-			from rollup_check g left join `tab{r.doctype}` r on r.name = g.name where r.name is null""",
-			params,
-			as_dict=True,
-		)
-	finally:
-		frappe.db.sql("drop temporary table if exists rollup_check")
