@@ -146,6 +146,8 @@ EXPECTED = {
 	),
 	# the collection rollup's rebuild, queued for admins (RPT-08): not called when allowed (it queues a job)
 	"crm_suite.api.sales_money.rebuild_collection_rollup": ("POST", {}, {"crm_admin"}),
+	# the follow-up and call rollups' rebuild, queued for admins (RPT-02, RPT-07): likewise not called when allowed
+	"crm_suite.api.reports.rebuild_activity_rollups": ("POST", {}, {"crm_admin"}),
 }
 
 
@@ -154,6 +156,7 @@ EXPECTED = {
 NOT_CALLED_WHEN_ALLOWED = {
 	"crm_suite.api.pool.recycle_now",
 	"crm_suite.api.sales_money.rebuild_collection_rollup",
+	"crm_suite.api.reports.rebuild_activity_rollups",
 }
 
 

@@ -49,17 +49,30 @@ def clear_line_cache(doc=None, method=None):
 	frappe.cache.delete_value(_LINES_KEY)
 
 
-@scope("Phone Call Record")
-def call_scope_criterion(user: str, users: list[str], table, ptype: str):
-	"""The call records `user` may see: taken by a visible user, or rung on one of the user's lines."""
+def _calls_seen_by(user: str, users: list[str], table):
+	"""Calls taken by a visible user, or rung on one of `user`'s lines (call logs and their rollup alike)."""
 	parts = [table.user.isin(users)]
 	if lines := lines_of(user):
 		parts.append(table.phone_line.isin(lines))
 	return Criterion.any(parts)
 
 
+@scope("Phone Call Record")
+def call_scope_criterion(user: str, users: list[str], table, ptype: str):
+	"""The call records `user` may see: taken by a visible user, or rung on one of the user's lines."""
+	return _calls_seen_by(user, users, table)
+
+
+@scope("Call Daily Rollup")
+def call_rollup_scope(user: str, users: list[str], table, ptype: str):
+	"""The call rollup (RPT-07): the rows of the calls `user` may see (it keeps their user and line)."""
+	return _calls_seen_by(user, users, table)
+
+
 get_call_permission_query_conditions = list_condition(call_scope_criterion)
 has_call_permission = document_permission(call_scope_criterion)
+get_call_rollup_query_conditions = list_condition(call_rollup_scope)
+has_call_rollup_permission = document_permission(call_rollup_scope)
 
 
 # SMS and dial commands follow the user who sent / requested them.

@@ -1,5 +1,5 @@
 """Row scope (SPEC ORG-03) for the pool issue's doctypes: leads like customers (own, subordinates',
-the pool), follow-ups by their salesperson, applications by their applicant / from-salesperson or the
+the pool), follow-ups (and their rollup) by their salesperson, applications by their applicant / from-salesperson or the
 user who made them. One criterion per doctype gives both the list condition and the per-document check
 (permissions/rows.py)."""
 
@@ -21,6 +21,12 @@ def lead_scope_criterion(user: str, users: list[str], table, ptype: str):
 
 @scope("Follow Up Record")
 def follow_up_scope_criterion(user: str, users: list[str], table, ptype: str):
+	return table.salesperson.isin(users)
+
+
+@scope("Follow Up Daily Rollup")
+def follow_up_rollup_scope(user: str, users: list[str], table, ptype: str):
+	"""The follow-up rollup (RPT-02) by its salesperson, as the follow-ups it counts."""
 	return table.salesperson.isin(users)
 
 
@@ -46,6 +52,8 @@ lead_query_conditions = list_condition(lead_scope_criterion)
 lead_has_permission = document_permission(lead_scope_criterion)
 follow_up_query_conditions = list_condition(follow_up_scope_criterion)
 follow_up_has_permission = document_permission(follow_up_scope_criterion)
+follow_up_rollup_query_conditions = list_condition(follow_up_rollup_scope)
+follow_up_rollup_has_permission = document_permission(follow_up_rollup_scope)
 claim_application_query_conditions = list_condition(APPLICATION_SCOPES["Claim Application"])
 invalid_application_query_conditions = list_condition(APPLICATION_SCOPES["Invalid Customer Application"])
 transfer_request_query_conditions = list_condition(APPLICATION_SCOPES["Customer Transfer Request"])

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count
 from frappe.utils import add_to_date, cint, get_datetime, now_datetime
 from pypika.terms import Parameter
 
 from crm_suite.policies.numbers import local_number_candidates, number_info
 from crm_suite.policies.phones import NormalisedPhone, PhoneNumberInvalid, normalise_phone
+from crm_suite.services import activity_rollup
 from crm_suite.services.phone_index import phone_settings
 from crm_suite.services.screen_pop import publish_call
 
@@ -304,9 +304,12 @@ def mark_missed_calls() -> int:
 	cutoff = add_to_date(now_datetime(), seconds=-call_settings().missed_after_seconds)
 	call = frappe.qb.DocType("Phone Call Record")
 	where = (call.call_type == "Inbound") & (call.status == "Ringing") & (call.start_time < cutoff)
-	count = frappe.qb.from_(call).select(Count("*")).where(where).run()[0][0]
-	if count:
+	names = frappe.qb.from_(call).select(call.name).where(where).for_update().run(pluck=True)
+	if names:
+		# the calls move to another row of the call rollup (RPT-07) in the same transaction
+		activity_rollup.remove(activity_rollup.CALLS, names)
 		frappe.qb.update(call).set(call.call_type, "Missed").set(call.status, "Missed").set(
 			call.modified, now_datetime()
-		).where(where).run()
-	return count
+		).where(call.name.isin(names)).run()
+		activity_rollup.add(activity_rollup.CALLS, names)
+	return len(names)

@@ -8,6 +8,7 @@ from frappe.utils import add_to_date, now_datetime
 
 from crm_suite.permissions.call_center import lines_of
 from crm_suite.policies.dialing import NotDialable, dial_string
+from crm_suite.services import activity_rollup
 from crm_suite.services.call_center import (
 	call_settings,
 	call_values,
@@ -140,4 +141,7 @@ def _set_call_status(calls: list[str], status: str):
 	query = frappe.qb.update(call).set(call.status, status).where(call.name.isin(calls))
 	if status == "Answered":
 		query = query.set(call.answered_on, now_datetime())
+	# the status is a key of the call rollup (RPT-07): the calls move rows in the same transaction
+	activity_rollup.remove(activity_rollup.CALLS, calls)
 	query.run()
+	activity_rollup.add(activity_rollup.CALLS, calls)

@@ -145,6 +145,24 @@ def make_rows(a: str, b: str) -> dict:
 			start_time=now_datetime(),
 		)
 		phones.setdefault("Phone Call Record", {})[key] = [number]
+		# the follow-up and call rollups follow the salesperson / the call's user, as their rows do (RPT-02, RPT-07)
+		rows.setdefault("Follow Up Daily Rollup", {})[key] = _raw(
+			"Follow Up Daily Rollup",
+			name(),
+			day=now_datetime().date(),
+			salesperson=user,
+			method=method,
+			follow_up_count=1,
+		)
+		rows.setdefault("Call Daily Rollup", {})[key] = _raw(
+			"Call Daily Rollup",
+			name(),
+			day=now_datetime().date(),
+			user=user,
+			call_type="Inbound",
+			status="Answered",
+			call_count=1,
+		)
 		number = next(digits)
 		rows.setdefault("Dial Command", {})[key] = _raw(
 			"Dial Command",

@@ -20,7 +20,7 @@ from crm_suite.decision_centre.report.receivables_ageing import receivables_agei
 from crm_suite.decision_centre.report.salesperson_performance import salesperson_performance
 from crm_suite.follow_up.report.follow_up_statistics import follow_up_statistics
 from crm_suite.tests.test_sales_orders import make_product, selling_doc
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team, set_counted
 
 REPORTS = (
 	customer_statistics,
@@ -92,7 +92,7 @@ class TestDecisionCentre(CRMTestCase):
 				"phone_number": "13800138000",
 			}
 		).insert(ignore_permissions=True)
-		frappe.db.set_value("Phone Call Record", doc.name, {"user": user, "is_valid_call": int(valid)})
+		set_counted("Phone Call Record", doc.name, {"user": user, "is_valid_call": int(valid)})
 
 	def lead(self, salesperson, **values):
 		doc = frappe.get_doc(
@@ -116,7 +116,7 @@ class TestDecisionCentre(CRMTestCase):
 				"followed_on": now_datetime(),
 			}
 		).insert(ignore_permissions=True)
-		frappe.db.set_value("Follow Up Record", doc.name, "salesperson", salesperson)
+		set_counted("Follow Up Record", doc.name, {"salesperson": salesperson})
 
 	def run_as(self, user, report, **filters):
 		frappe.set_user(user)
@@ -401,9 +401,7 @@ class TestDecisionCentre(CRMTestCase):
 		a = self.team["sales_a"]
 		names = frappe.get_all("Follow Up Record", filters={"salesperson": a}, pluck="name", order_by="name")
 		for name, hour in zip(names, (9, 9, 14), strict=True):
-			frappe.db.set_value(
-				"Follow Up Record", name, "followed_on", get_datetime(f"{today()} {hour}:15:00")
-			)
+			set_counted("Follow Up Record", name, {"followed_on": get_datetime(f"{today()} {hour}:15:00")})
 		hours = self.run_as(a, follow_up_statistics, group_by="Hour of Day")[1]
 		self.assertEqual(len(hours), 24)
 		self.assertEqual([r.hour_slot for r in hours][:2], ["00:00", "01:00"])
@@ -411,9 +409,7 @@ class TestDecisionCentre(CRMTestCase):
 			(hours[9].follow_ups, hours[14].follow_ups, sum(r.follow_ups for r in hours)), (2, 1, 3)
 		)
 		department = frappe.db.get_value("Sales Staff", {"user": a}, "sales_department")
-		frappe.db.sql(
-			"update `tabFollow Up Record` set sales_department = %s where salesperson = %s", (department, a)
-		)
+		set_counted("Follow Up Record", names, {"sales_department": department})
 		teams = {
 			r.sales_department: r.follow_ups
 			for r in self.run_as(self.team["manager"], follow_up_statistics, group_by="Department")[1]
@@ -431,10 +427,8 @@ class TestDecisionCentre(CRMTestCase):
 		latest = frappe.get_all(
 			"Phone Call Record", filters={"user": a}, pluck="name", order_by="creation desc"
 		)[0]
-		frappe.db.set_value(
-			"Phone Call Record",
-			latest,
-			{"call_type": "Inbound", "start_time": add_days(now_datetime(), -1)},
+		set_counted(
+			"Phone Call Record", latest, {"call_type": "Inbound", "start_time": add_days(now_datetime(), -1)}
 		)
 		per_day = self.run_as(a, call_statistics, group_by="User per Day")[1]
 		self.assertEqual({r["user"] for r in per_day}, {a})

@@ -111,3 +111,16 @@ def listed_and_readable(doctype: str, name: str, user: str) -> tuple[bool, bool]
 	finally:
 		frappe.set_user("Administrator")
 	return listed, readable
+
+
+def set_counted(doctype: str, names: str | list[str], values: dict) -> None:
+	"""`frappe.db.set_value` on follow-ups or call logs that keeps their daily rollup in step (RPT-02, RPT-07),
+	as the app's own set-based writers do: the rows out of the rollup, the update, the rows back in."""
+	from crm_suite.services import activity_rollup
+
+	names = [names] if isinstance(names, str) else list(names)
+	rollup = activity_rollup.ROLLUPS[doctype]
+	activity_rollup.remove(rollup, names)
+	for name in names:
+		frappe.db.set_value(doctype, name, values)
+	activity_rollup.add(rollup, names)

@@ -11,6 +11,7 @@ from frappe.query_builder.functions import Count, Sum
 
 from crm_suite.decision_centre.reporting import by_owner, datetime_range, owner_columns, per, period, ratio
 from crm_suite.permissions.reports import where_reported
+from crm_suite.services.activity_rollup import CALLS
 
 COUNTS = ("leads", "converted_leads", "calls", "valid_calls", "new_customers", "deals")
 
@@ -79,11 +80,11 @@ def funnel_counts(filters, from_date, to_date) -> dict[str, dict]:
 		.where(datetime_range(lead.creation, from_date, to_date) & lead.salesperson.isnotnull())
 		.groupby(lead.salesperson)
 	)
-	call = frappe.qb.DocType("Phone Call Record")
+	call = frappe.qb.DocType(CALLS.doctype)  # the call rollup (services/activity_rollup.py)
 	calls = (
 		frappe.qb.from_(call)
-		.select(call.user, Count("*"), Sum(call.is_valid_call))
-		.where(datetime_range(call.start_time, from_date, to_date) & call.user.isnotnull())
+		.select(call.user, Sum(call.call_count), Sum(call.valid_count))
+		.where((call.day >= from_date) & (call.day <= to_date) & call.user.isnotnull())
 		.groupby(call.user)
 	)
 	c = frappe.qb.DocType("Customer Account")

@@ -9,8 +9,9 @@ from frappe import _
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import get_first_day, get_last_day, month_diff
 
-from crm_suite.decision_centre.reporting import by_owner, datetime_range, owner_columns, per, period, ratio
+from crm_suite.decision_centre.reporting import by_owner, owner_columns, per, period, ratio
 from crm_suite.permissions.reports import where_reported
+from crm_suite.services.activity_rollup import CALLS, FOLLOW_UPS
 
 COUNTS = ("intention", "deals", "calls", "follow_ups", "planned_count", "planned_amount", "won_amount")
 
@@ -84,19 +85,20 @@ def performance(filters, from_date, to_date) -> dict[str, dict]:
 		.groupby(c.salesperson)
 	)
 	add(where_reported(deals, c.salesperson, filters).run(), "deals")
-	call = frappe.qb.DocType("Phone Call Record")
+	# calls and follow-ups from their daily rollups (services/activity_rollup.py)
+	call = frappe.qb.DocType(CALLS.doctype)
 	calls = (
 		frappe.qb.from_(call)
-		.select(call.user, Count("*"))
-		.where(datetime_range(call.start_time, from_date, to_date) & call.user.isnotnull())
+		.select(call.user, Sum(call.call_count))
+		.where((call.day >= from_date) & (call.day <= to_date) & call.user.isnotnull())
 		.groupby(call.user)
 	)
 	add(where_reported(calls, call.user, filters).run(), "calls")
-	f = frappe.qb.DocType("Follow Up Record")
+	f = frappe.qb.DocType(FOLLOW_UPS.doctype)
 	follow_ups = (
 		frappe.qb.from_(f)
-		.select(f.salesperson, Count("*"))
-		.where(datetime_range(f.followed_on, from_date, to_date) & f.salesperson.isnotnull())
+		.select(f.salesperson, Sum(f.follow_up_count))
+		.where((f.day >= from_date) & (f.day <= to_date) & f.salesperson.isnotnull())
 		.groupby(f.salesperson)
 	)
 	add(where_reported(follow_ups, f.salesperson, filters).run(), "follow_ups")

@@ -81,10 +81,13 @@ class FollowUpRecord(Document):
 
 
 NEXT_CONTACT_INDEX = ["next_contact_on", "customer", "followed_on"]
+CUSTOMERS_FOLLOWED_INDEX = ["salesperson", "followed_on", "customer", "method", "sales_department"]
 
 
 def on_doctype_update():
 	frappe.db.add_index("Follow Up Record", ["salesperson", "followed_on"])
+	# Follow Up Statistics (RPT-02) counts distinct customers per group from these index entries alone
+	frappe.db.add_index("Follow Up Record", CUSTOMERS_FOLLOWED_INDEX)
 	# follow-up queries (FUP-05) over a date range for those who see everyone
 	frappe.db.add_index("Follow Up Record", ["followed_on"])
 	# the reminder engine (FUP-04): a run's next contact dates, one range that also holds the customer and the

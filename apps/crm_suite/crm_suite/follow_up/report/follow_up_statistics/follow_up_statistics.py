@@ -1,7 +1,13 @@
 """Follow-up statistics (SPEC FUP-02, RPT-02) over a period: follow-ups, visits and customers followed, per
 salesperson, per department (team), per period (day, week, month, year), per hour of day (all 24 slots) or
 per method; filtered by the department subtree and salesperson, within the viewer's report scope
-(permissions/reports.py: the follow-up's salesperson)."""
+(permissions/reports.py: the follow-up's salesperson).
+
+Follow-ups and visits are summed from the follow-up rollup (services/activity_rollup.py: a row per day ×
+salesperson × department × method, the hours in 24 columns), a few rows per person and day however many
+follow-ups there are. Customers followed are a distinct count, which no daily sum can give: it is counted
+from the follow-ups of the period themselves, on the covering index (salesperson, followed_on, customer,
+method, sales_department) — index entries only, no table rows — for the salespeople the rollup found."""
 
 import frappe
 from frappe import _
@@ -10,54 +16,24 @@ from frappe.query_builder.functions import Count, Sum
 
 from crm_suite.decision_centre.reporting import BUCKETS, Hour, bucket_of, datetime_range, full_names, period
 from crm_suite.permissions.reports import where_reported
+from crm_suite.services.activity_rollup import FOLLOW_UPS, HOURS, hour_column
 
 GROUPS = ("Salesperson", "Department", "Period", "Hour of Day", "Method")
 COUNTS = ("follow_ups", "visits", "customers")
+KEYS = {
+	"Salesperson": ("salesperson", "sales_department"),
+	"Department": ("sales_department",),
+	"Period": ("period",),
+	"Hour of Day": ("hour",),
+	"Method": ("method",),
+}
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	from_date, to_date = period(filters)
 	group_by = filters.group_by if filters.group_by in GROUPS else "Salesperson"
-	f = frappe.qb.DocType("Follow Up Record")
-	m = frappe.qb.DocType("Follow Up Method")
-	keys = {
-		"Salesperson": [f.salesperson, f.sales_department],
-		"Department": [f.sales_department],
-		"Period": [bucket_of(f.followed_on, filters).as_("period")],
-		"Hour of Day": [Hour(f.followed_on).as_("hour")],
-		"Method": [f.method],
-	}[group_by]
-	query = (
-		frappe.qb.from_(f)
-		.left_join(m)
-		.on(m.name == f.method)
-		.select(
-			*keys,
-			Count("*").as_("follow_ups"),
-			Sum(Case().when(m.is_visit == 1, 1).else_(0)).as_("visits"),
-			Count(f.customer).distinct().as_("customers"),
-		)
-		.where(datetime_range(f.followed_on, from_date, to_date) & f.salesperson.isnotnull())
-		.groupby(*keys)
-	)
-	if group_by in ("Period", "Hour of Day"):
-		query = query.orderby(keys[0])
-	else:
-		query = query.orderby(Count("*"), order=frappe.qb.desc)
-	data = where_reported(query, f.salesperson, filters).run(as_dict=True)
-	for row in data:
-		for k in COUNTS:
-			row[k] = int(row[k] or 0)
-	if group_by == "Hour of Day":
-		counted = {int(r.hour): r for r in data}
-		data = [counted.get(h) or frappe._dict(hour=h, **dict.fromkeys(COUNTS, 0)) for h in range(24)]
-		for row in data:
-			row.hour_slot = f"{row.hour:02d}:00"
-	if group_by == "Salesperson":
-		names = full_names(r.salesperson for r in data)
-		for row in data:
-			row.full_name = names.get(row.salesperson) or row.salesperson
+	data = get_data(filters, group_by, from_date, to_date)
 	label_of = {
 		"Salesperson": "full_name",
 		"Department": "sales_department",
@@ -95,6 +71,113 @@ def execute(filters=None):
 		chart if any(r.follow_ups for r in data) else None,
 		summary,
 	)
+
+
+def get_data(filters, group_by: str, from_date, to_date) -> list:
+	"""The report's rows: counts from the rollup, customers from the period's follow-ups (index only)."""
+	counted = rollup_counts(filters, group_by, from_date, to_date)
+	customers = customer_counts(filters, group_by, from_date, to_date, {r.salesperson for r in counted})
+	rows: dict[tuple, frappe._dict] = {}
+	for r in counted:
+		key = tuple(r[k] for k in KEYS[group_by])
+		row = rows.setdefault(
+			key, frappe._dict(zip(KEYS[group_by], key, strict=False), follow_ups=0, visits=0, customers=0)
+		)
+		row.follow_ups += int(r.follow_ups or 0)
+		row.visits += int(r.visits or 0)
+	for key, count in customers.items():
+		if key in rows:
+			rows[key].customers = count
+	data = [r for r in rows.values() if r.follow_ups]
+	if group_by == "Hour of Day":
+		by_hour = {r.hour: r for r in data}
+		data = [by_hour.get(h) or frappe._dict(hour=h, **dict.fromkeys(COUNTS, 0)) for h in HOURS]
+		for row in data:
+			row.hour_slot = f"{row.hour:02d}:00"
+	elif group_by == "Period":
+		data.sort(key=lambda r: r.period)
+	else:
+		data.sort(key=lambda r: (-r.follow_ups, *(str(r[k] or "") for k in KEYS[group_by])))
+	if group_by == "Salesperson":
+		names = full_names(r.salesperson for r in data)
+		for row in data:
+			row.full_name = names.get(row.salesperson) or row.salesperson
+	return data
+
+
+def rollup_counts(filters, group_by: str, from_date, to_date) -> list:
+	"""Follow-ups and visits per group and salesperson, from the rollup rows of the period in scope; per hour
+	of the day each rollup row gives its 24 hour columns."""
+	r = frappe.qb.DocType(FOLLOW_UPS.doctype)
+	m = frappe.qb.DocType("Follow Up Method")
+	visit = m.is_visit == 1
+	keys = {
+		"Salesperson": [r.sales_department],
+		"Department": [r.sales_department],
+		"Period": [bucket_of(r.day, filters).as_("period")],
+		"Hour of Day": [],
+		"Method": [r.method],
+	}[group_by]
+	if group_by == "Hour of Day":
+		measures = []
+		for h in HOURS:
+			column = r[hour_column(h)]
+			measures += [Sum(column).as_(f"f{h}"), Sum(Case().when(visit, column).else_(0)).as_(f"v{h}")]
+	else:
+		measures = [
+			Sum(r.follow_up_count).as_("follow_ups"),
+			Sum(Case().when(visit, r.follow_up_count).else_(0)).as_("visits"),
+		]
+	query = (
+		frappe.qb.from_(r)
+		.left_join(m)
+		.on(m.name == r.method)
+		.select(r.salesperson, *keys, *measures)
+		.where((r.day >= from_date) & (r.day <= to_date) & r.salesperson.isnotnull())
+		.groupby(r.salesperson, *keys)
+	)
+	rows = where_reported(query, r.salesperson, filters).run(as_dict=True)
+	if group_by != "Hour of Day":
+		return rows
+	return [
+		frappe._dict(salesperson=row.salesperson, hour=h, follow_ups=row[f"f{h}"], visits=row[f"v{h}"])
+		for row in rows
+		for h in HOURS
+		if row[f"f{h}"]
+	]
+
+
+def customer_counts(filters, group_by: str, from_date, to_date, salespeople: set) -> dict[tuple, int]:
+	"""Distinct customers followed per group, counted from the period's follow-ups of `salespeople` (those the
+	rollup found in scope) on the covering index: a range of index entries per salesperson."""
+	salespeople = sorted(s for s in salespeople if s)
+	if not salespeople:
+		return {}
+	f = frappe.qb.DocType(FOLLOW_UPS.source)
+	keys = {
+		"Salesperson": [f.salesperson, f.sales_department],
+		"Department": [f.sales_department],
+		"Period": [bucket_of(f.followed_on, filters).as_("period")],
+		"Hour of Day": [Hour(f.followed_on).as_("hour")],
+		"Method": [f.method],
+	}[group_by]
+	query = (
+		frappe.qb.from_(f)
+		.select(*keys, Count(f.customer).distinct().as_("customers"))
+		.where(datetime_range(f.followed_on, from_date, to_date) & f.salesperson.isin(salespeople))
+		.groupby(*keys)
+	)
+	# the salespeople come from the rollup in the viewer's scope; the filters narrow them the same way
+	query = where_reported(query, f.salesperson, filters)
+	out = {}
+	for row in query.run(as_dict=True):
+		key = tuple(_blank_to_none(row[k]) for k in KEYS[group_by])
+		out[key] = out.get(key, 0) + int(row.customers or 0)
+	return out
+
+
+def _blank_to_none(value):
+	return None if value == "" else value
 
 
 def get_columns(group_by: str, filters) -> list[dict]:
