@@ -119,14 +119,14 @@ def _fill(frappe, scale: int):
 	have = _have(frappe, "Customer Complaint")
 	for first in range(have + 1, scale + 1, chunk):
 		seq = f"seq_{first}_to_{min(scale, first + chunk - 1)}"
-		# every complaint open, one in ten past its deadline
+		# every complaint open, one in ten of each salesperson's past its deadline
 		frappe.db.sql(
 			f"""insert into `tabCustomer Complaint` (name, creation, modified, owner, modified_by, docstatus,
 				naming_series, subject, customer, customer_name, severity, reported_on, deadline, workflow_state,
 				responsible_person, salesperson, escalated, escalation_notified)
 			select concat('{PREFIX}', seq), now(), now() - interval seq second, 'Administrator', 'Administrator', 0,
 				'TS-.YYYY.-', concat('压测投诉', seq), concat('BSVC-CUST-', seq % {CUSTOMERS}), '压测客户', '一般',
-				now() - interval 1 day, if(seq % 10 = 0, now() - interval 1 hour, now() + interval 2 day),
+				now() - interval 1 day, if((seq div {SALESPEOPLE}) % 10 = 0, now() - interval 1 hour, now() + interval 2 day),
 				if(seq % 2 = 0, 'Open', 'In Progress'), {responsible}, {salesperson}, 0, 0
 			from {seq}"""
 		)

@@ -232,20 +232,28 @@ def _targets() -> dict[str, str]:
 	return escalation_targets(people, departments)
 
 
-def _target_join(targets: dict[str, str]) -> tuple[str, list]:
-	"""The escalation targets as a derived table `t (person, manager)` joined to the complaint `c` on its
-	responsible person, else its salesperson: one hash lookup per complaint instead of a CASE over the staff.
-	The literals compare in the column's collation, as the CASE did."""
+def _manager_of(targets: dict[str, str]) -> tuple[str, list]:
+	"""SQL for the escalation target of complaint `c`: the manager above its responsible person, else above
+	its salesperson — a CASE over the (few hundred) staff, evaluated on the row already read (a join to the
+	targets as a derived table gets no key on MariaDB 10.11 and scans it per complaint). The literals compare
+	in the column's collation."""
 	if not targets:
-		return "LEFT JOIN (SELECT NULL person, NULL manager) t ON FALSE", []
-	rows = " UNION ALL ".join(["SELECT %s person, %s manager"] * len(targets))
-	values = [v for pair in targets.items() for v in pair]
-	return f"LEFT JOIN ({rows}) t ON t.person = COALESCE(c.responsible_person, c.salesperson)", values
+		return "NULL", []
+	cases = " ".join(["WHEN %s THEN %s"] * len(targets))
+	return f"CASE COALESCE(c.responsible_person, c.salesperson) {cases} ELSE NULL END", [
+		v for pair in targets.items() for v in pair
+	]
+
+
+# the overdue complaints' index, named in each statement: the states first, so that MariaDB reads two ranges
+# (state, 0, < now) — on (escalated, …) it prefers the ref on escalated = 0 (every complaint not escalated),
+# and without the name it scans the table (it estimates the ranges high, and avoids an index whose key an
+# UPDATE changes)
+OVERDUE_INDEX = "workflow_state_escalated_deadline_index"
 
 
 def _overdue(now) -> tuple[str, list]:
-	"""Open complaints past their deadline, not escalated yet: a range of (escalated, workflow_state,
-	deadline)."""
+	"""Open complaints past their deadline, not escalated yet: two ranges of OVERDUE_INDEX."""
 	states = ", ".join(["%s"] * len(OPEN_COMPLAINT_STATES))
 	return (
 		f"c.escalated = 0 AND c.workflow_state IN ({states}) AND c.deadline < %s",
@@ -258,15 +266,15 @@ def mark_overdue(now=None) -> int:
 	manager above the responsible person, else above the salesperson), not announced yet. The first half of
 	the two-step run (`announce_escalations` is the second); returns the rows marked."""
 	now = get_datetime(now or now_datetime())
-	join, join_values = _target_join(_targets())
+	manager, manager_values = _manager_of(_targets())
 	where, where_values = _overdue(now)
 	frappe.db.sql(
 		f"""
-		UPDATE `tabCustomer Complaint` c {join}
-		SET c.escalated = 1, c.escalated_to = t.manager, c.escalated_on = %s, c.escalation_notified = 0
+		UPDATE `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
+		SET c.escalated = 1, c.escalated_to = {manager}, c.escalated_on = %s, c.escalation_notified = 0
 		WHERE {where}
 		""",
-		(*join_values, now, *where_values),
+		(*manager_values, now, *where_values),
 	)
 	return frappe.db.sql("SELECT ROW_COUNT()")[0][0]
 
@@ -325,40 +333,45 @@ def escalate_overdue_complaints(now=None, commit: bool = False) -> dict[str, int
 	"""The hourly run, one transaction: a run killed anywhere leaves nothing behind, and the next does it all
 	once. Complaints a run of the two-step job marked without announcing are announced first; then, over the
 	overdue complaints (a range of the (escalated, workflow_state, deadline) index, rows locked as they are
-	counted): one count per manager, one INSERT … SELECT of their handling steps, one UPDATE that marks them
-	escalated and announced — each complaint row written once — and one notice per manager.
+	counted): one count per responsible person, one INSERT … SELECT of their handling steps, one UPDATE that
+	marks them escalated and announced — each complaint row written once — and one notice per manager.
 	Returns {manager: count}."""
 	now = get_datetime(now or now_datetime())
 	announced = announce_escalations(now)
-	join, join_values = _target_join(_targets())
+	targets = _targets()
+	manager, manager_values = _manager_of(targets)
 	where, where_values = _overdue(now)
-	counts = frappe.db.sql(
-		f"""SELECT t.manager, COUNT(*) FROM `tabCustomer Complaint` c {join} WHERE {where}
-		GROUP BY t.manager FOR UPDATE""",
-		(*join_values, *where_values),
+	# rows locked as they are counted, per responsible person (else salesperson); their managers in Python
+	per_person = frappe.db.sql(
+		f"""SELECT COALESCE(c.responsible_person, c.salesperson), COUNT(*) FROM `tabCustomer Complaint` c
+		FORCE INDEX ({OVERDUE_INDEX}) WHERE {where} GROUP BY 1 FOR UPDATE""",
+		where_values,
 	)
-	if counts:
+	if per_person:
 		texts = _escalation_step_texts()
 		frappe.db.sql(
 			f"""
 			INSERT INTO `tabComplaint Handling Step` {_STEP_COLUMNS}
 			SELECT CONCAT(c.name, '-ESC-', UNIX_TIMESTAMP(%s)), %s, %s, 'Administrator', 'Administrator', 0,
 				c.name, 'Customer Complaint', 'handling_steps', {_NEXT_IDX}, %s, 'Administrator', %s,
-				COALESCE(t.manager, %s)
-			FROM `tabCustomer Complaint` c {join}
+				COALESCE({manager}, %s)
+			FROM `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
 			WHERE {where}
 			""",
-			(now, now, now, now, texts["action"], texts["nobody"], *join_values, *where_values),
+			(now, now, now, now, texts["action"], *manager_values, texts["nobody"], *where_values),
 		)
 		frappe.db.sql(
 			f"""
-			UPDATE `tabCustomer Complaint` c {join}
-			SET c.escalated = 1, c.escalated_to = t.manager, c.escalated_on = %s, c.escalation_notified = 1
+			UPDATE `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
+			SET c.escalated = 1, c.escalated_to = {manager}, c.escalated_on = %s, c.escalation_notified = 1
 			WHERE {where}
 			""",
-			(*join_values, now, *where_values),
+			(*manager_values, now, *where_values),
 		)
-		managers = {user: n for user, n in counts if user}
+		managers: dict[str, int] = {}
+		for person, n in per_person:
+			if target := targets.get(person):
+				managers[target] = managers.get(target, 0) + n
 		notify_users(managers, ESCALATION_NOTICE, COMPLAINT, link="/app/customer-complaint?escalated=1")
 		for user, n in managers.items():
 			announced[user] = announced.get(user, 0) + n
@@ -394,7 +407,8 @@ def escalate_per_document(now=None, limit: int | None = None) -> int:
 
 
 def on_doctype_update():
-	frappe.db.add_index(COMPLAINT, ["escalated", "workflow_state", "deadline"])
+	# the escalation's overdue ranges (OVERDUE_INDEX; an UPDATE names it, MariaDB would scan the table)
+	frappe.db.add_index(COMPLAINT, ["workflow_state", "escalated", "deadline"])
 	frappe.db.add_index(COMPLAINT, ["escalated", "escalation_notified"])
 	# the row scope's parts (permissions/service.py): each read in the list's order, and each probed for rows
 	# the other part does not cover
