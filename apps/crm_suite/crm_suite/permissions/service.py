@@ -4,11 +4,22 @@ and service contracts (SVC-02, SVC-03).
 Inquiries follow the salesperson handling them — own, a manager's department subtree, admins all — plus those
 shared with the user. Knowledge categories and articles (SVC-04) are the whole team's: role permissions only.
 
-A salesperson sees the ones of customers they own and those they are the salesperson of; a manager
-those of the department subtree; admins all. A complaint is also seen by its responsible person (and so by
-their manager). An engineer (CRM Service Engineer, outside the sales organisation) sees only the work
-orders dispatched to them — not drafts, and nothing else. One criterion per doctype gives both the list
-condition and the per-document check (permissions/rows.py).
+A complaint, service request, work order or service contract carries its customer's salesperson: copied when
+the customer is set and moved with the customer when the customer goes to another salesperson
+(services/customer_followers.py, set-based, in the move's transaction). So "the ones of customers they own"
+is the indexed `salesperson` column itself, never a list or a subquery of customers: a salesperson sees the
+rows whose salesperson they are, a manager those of the department subtree, admins all. A complaint is also
+seen by its responsible person (and so by their manager). An engineer (CRM Service Engineer, outside the sales
+organisation) sees only the work orders dispatched to them — not drafts, and nothing else: the order's
+`dispatched_to` (the engineer while Dispatched, In Progress or Completed). One criterion per doctype gives
+both the list condition and the per-document check (permissions/rows.py).
+
+Each part is an IN on a column indexed together with `modified`, so a list's page of 20 by `modified` and
+its count read only the user's rows. For reading, a part whose rows the other parts match anyway is left out
+(`any_part`), so a criterion with a single part left — an engineer's orders, a salesperson's requests, the
+complaints of a salesperson who handles their own — is read in the index's order, with no sort: the page
+reads 20 rows and the capped count 1001 index entries. Where two parts are both needed (a salesperson also
+responsible for a colleague's complaints), MariaDB merges the two indexes' ranges of the user's rows.
 """
 
 import frappe
@@ -16,55 +27,64 @@ from frappe.query_builder import Criterion
 
 from crm_suite.permissions.customer import SHARE_RIGHT
 from crm_suite.permissions.marketing import shared_names
-from crm_suite.permissions.rows import document_permission, list_condition, scope
+from crm_suite.permissions.rows import READ_PTYPES, document_permission, list_condition, scope
 
 ENGINEER_ROLE = "CRM Service Engineer"
 # a work order reaches its engineer once dispatched
 ENGINEER_VISIBLE_STATES = ("Dispatched", "In Progress", "Completed")
 
 
-# Up to this many customers of the user's salespeople are inlined into the criterion as a list
-INLINE_CUSTOMERS = 1000
+# Parts are probed for users who see up to this many salespeople: a probe's NOT IN makes (n + 1) ranges per
+# value of its column, cheap for a salesperson or a team's manager, not for the head of a large subtree.
+PROBE_UP_TO = 50
 
 
-def _customer_criterion(users, table):
-	"""Rows of customers the users own. Inlined as a list (or left out when there are none), so that MariaDB
-	can merge the indexes of `salesperson IN … OR customer IN …` instead of scanning the table for an
-	IN-subquery under an OR; a manager of a large subtree gets the subquery."""
-	customer = frappe.qb.DocType("Customer Account")
-	owned = frappe.qb.from_(customer).select(customer.name).where(customer.salesperson.isin(users))
-	names = owned.limit(INLINE_CUSTOMERS + 1).run(pluck=True)
-	if not names:
-		return None
-	return table.customer.isin(names if len(names) <= INLINE_CUSTOMERS else owned)
+def any_part(table, parts: list[tuple], ptype: str):
+	"""The rows where any part `(column, values)` holds: `column IN values`.
+
+	For reading, a part is left out when every row it matches is matched by the other parts too (one probe
+	each, on an index over the two columns: `column IN values AND the others' columns are NULL or NOT IN
+	theirs`). That changes no row read, and a criterion left with one part — an engineer's orders, a
+	salesperson who handles their own customers' complaints — is read in its (column, modified) index's
+	order: a page of 20 reads 20 rows, not all the user's rows merged from two indexes and sorted. A change is
+	checked against every part: its new values may be the first row of a part."""
+	criteria = [column.isin(values) for column, values in parts]
+	if ptype not in READ_PTYPES or len(parts) < 2 or max(len(v) for _c, v in parts) > PROBE_UP_TO:
+		return Criterion.any(criteria)
+	needed = list(range(len(parts)))
+	for i in range(len(parts)):
+		others = [j for j in needed if j != i]
+		if not others:
+			break
+		outside = Criterion.all(parts[j][0].isnull() | parts[j][0].notin(parts[j][1]) for j in others)
+		if not frappe.qb.from_(table).select(table.name).where(criteria[i] & outside).limit(1).run():
+			needed.remove(i)
+	return Criterion.any(criteria[i] for i in needed)
 
 
-def _of_customer_or_salesperson(users, table, *more):
-	"""The customer's rows and the salesperson's (no `owner` clause: a maker is the salesperson or sees the
-	customer, and an unindexed owner under the OR would cost a full scan)."""
-	parts = [table.salesperson.isin(users), _customer_criterion(users, table), *more]
-	return Criterion.any([part for part in parts if part is not None])
+def dispatched_to(engineer: str | None, workflow_state: str | None) -> str | None:
+	"""The value of a work order's `dispatched_to`: its engineer once it reaches them."""
+	return engineer if workflow_state in ENGINEER_VISIBLE_STATES else None
 
 
 @scope("Customer Complaint")
 def complaint_scope(user: str, users: list[str], table, ptype: str):
-	return _of_customer_or_salesperson(users, table, table.responsible_person.isin(users))
+	return any_part(table, [(table.salesperson, users), (table.responsible_person, users)], ptype)
 
 
 @scope("Service Request")
 def request_scope(user: str, users: list[str], table, ptype: str):
-	return _of_customer_or_salesperson(users, table)
+	return table.salesperson.isin(users)
 
 
 @scope("Service Work Order")
 def work_order_scope(user: str, users: list[str], table, ptype: str):
-	dispatched_to_me = (table.engineer == user) & table.workflow_state.isin(ENGINEER_VISIBLE_STATES)
-	return _of_customer_or_salesperson(users, table, dispatched_to_me)
+	return any_part(table, [(table.salesperson, users), (table.dispatched_to, [user])], ptype)
 
 
 @scope("Service Contract")
 def contract_scope(user: str, users: list[str], table, ptype: str):
-	return _of_customer_or_salesperson(users, table)
+	return table.salesperson.isin(users)
 
 
 SERVICE_SCOPES = {

@@ -1,7 +1,8 @@
 """Customer complaints (客户投诉, SPEC SVC-02).
 
-- A complaint belongs to its customer's salesperson (copied when the customer is set); its responsible person
-  defaults to that salesperson, their department to the person's. Its deadline is its severity's hours
+- A complaint belongs to its customer's salesperson (copied when the customer is set, and following the
+  customer to a new salesperson: services/customer_followers.py); its responsible person defaults to that
+  salesperson, their department to the person's. Its deadline is its severity's hours
   (Complaint Severity.deadline_hours, the settings) after it was reported.
 - Handling (workflow "Customer Complaint Handling", fixtures/workflow.json): Open → In Progress → Resolved →
   Closed, reopened from Resolved; closing needs the customer's satisfaction.
@@ -9,9 +10,9 @@
   the system for a state change, a change of the responsible person (audited) and an escalation. A save that
   edits, removes or adds rows by hand is refused.
 - Escalation (hourly job): overdue open complaints go to the manager above their responsible person
-  (policies/service.py), set-based: one UPDATE marks them, then — in one transaction — each manager gets one
-  notice with the count, every escalated complaint one handling step, and the complaints are marked
-  announced. A run killed anywhere converges on the next without a second notice.
+  (policies/service.py), set-based and in one transaction: each manager gets one notice with the count,
+  every escalated complaint one handling step, and the complaints are marked escalated and announced in one
+  UPDATE. A run killed anywhere converges on the next without a second notice.
 """
 
 import frappe
@@ -231,34 +232,73 @@ def _targets() -> dict[str, str]:
 	return escalation_targets(people, departments)
 
 
+def _manager_of(targets: dict[str, str]) -> tuple[str, list]:
+	"""SQL for the escalation target of complaint `c`: the manager above its responsible person, else above
+	its salesperson — a CASE over the (few hundred) staff, evaluated on the row already read (a join to the
+	targets as a derived table gets no key on MariaDB 10.11 and scans it per complaint). The literals compare
+	in the column's collation."""
+	if not targets:
+		return "NULL", []
+	cases = " ".join(["WHEN %s THEN %s"] * len(targets))
+	return f"CASE COALESCE(c.responsible_person, c.salesperson) {cases} ELSE NULL END", [
+		v for pair in targets.items() for v in pair
+	]
+
+
+# the overdue complaints' index, named in each statement: the states first, so that MariaDB reads two ranges
+# (state, 0, < now) — on (escalated, …) it prefers the ref on escalated = 0 (every complaint not escalated),
+# and without the name it scans the table (it estimates the ranges high, and avoids an index whose key an
+# UPDATE changes)
+OVERDUE_INDEX = "workflow_state_escalated_deadline_index"
+
+
+def _overdue(now) -> tuple[str, list]:
+	"""Open complaints past their deadline, not escalated yet: two ranges of OVERDUE_INDEX."""
+	states = ", ".join(["%s"] * len(OPEN_COMPLAINT_STATES))
+	return (
+		f"c.escalated = 0 AND c.workflow_state IN ({states}) AND c.deadline < %s",
+		[*OPEN_COMPLAINT_STATES, now],
+	)
+
+
 def mark_overdue(now=None) -> int:
 	"""One UPDATE: open complaints past their deadline, not escalated yet, get their escalation target (the
-	manager above the responsible person, else above the salesperson). Returns the rows marked."""
+	manager above the responsible person, else above the salesperson), not announced yet. The first half of
+	the two-step run (`announce_escalations` is the second); returns the rows marked."""
 	now = get_datetime(now or now_datetime())
-	targets = _targets()
-	# the manager as a CASE over the (few hundred) staff: literals compare in the column's collation
-	if targets:
-		manager = "CASE COALESCE(c.responsible_person, c.salesperson) {} ELSE NULL END".format(
-			" ".join(["WHEN %s THEN %s"] * len(targets))
-		)
-	else:
-		manager = "NULL"
-	values = [v for pair in targets.items() for v in pair]
-	states = ", ".join(["%s"] * len(OPEN_COMPLAINT_STATES))
+	manager, manager_values = _manager_of(_targets())
+	where, where_values = _overdue(now)
 	frappe.db.sql(
 		f"""
-		UPDATE `tabCustomer Complaint` c
+		UPDATE `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
 		SET c.escalated = 1, c.escalated_to = {manager}, c.escalated_on = %s, c.escalation_notified = 0
-		WHERE c.escalated = 0 AND c.workflow_state IN ({states}) AND c.deadline < %s
+		WHERE {where}
 		""",
-		(*values, now, *OPEN_COMPLAINT_STATES, now),
+		(*manager_values, now, *where_values),
 	)
 	return frappe.db.sql("SELECT ROW_COUNT()")[0][0]
 
 
+def _escalation_step_texts() -> dict:
+	lang = frappe.db.get_default("lang") or "en"
+	return {
+		"action": _("Escalated (overdue)", lang=lang),
+		"nobody": _("no manager above the responsible person", lang=lang),
+	}
+
+
+# the handling step an escalation writes: named after the complaint and the escalation's time, so a complaint
+# escalated again after a new deadline gets a step of its own, and a step is never written twice
+_STEP_COLUMNS = """(name, creation, modified, owner, modified_by, docstatus, parent, parenttype, parentfield, idx,
+	step_on, step_by, action, note)"""
+_NEXT_IDX = """(SELECT COALESCE(MAX(s.idx), 0) + 1 FROM `tabComplaint Handling Step` s
+	WHERE s.parent = c.name AND s.parenttype = 'Customer Complaint')"""
+
+
 def announce_escalations(now=None) -> dict[str, int]:
-	"""In one transaction: count the escalated complaints not announced yet per manager (rows locked), write
-	each one handling step, mark them announced, notify each manager once. Returns {manager: count}."""
+	"""The second half of the two-step run, for complaints marked and not announced (by `mark_overdue`, or a
+	run that died after marking). In one transaction: count them per manager (rows locked), write each one
+	handling step, mark them announced, notify each manager once. Returns {manager: count}."""
 	now = get_datetime(now or now_datetime())
 	c = frappe.qb.DocType(COMPLAINT)
 	unannounced = (c.escalated == 1) & (c.escalation_notified == 0)
@@ -272,25 +312,16 @@ def announce_escalations(now=None) -> dict[str, int]:
 	)
 	if not counts:
 		return {}
-	lang = frappe.db.get_default("lang") or "en"
 	frappe.db.sql(
-		"""
-		INSERT INTO `tabComplaint Handling Step`
-			(name, creation, modified, owner, modified_by, docstatus, parent, parenttype, parentfield, idx,
-			step_on, step_by, action, note)
+		f"""
+		INSERT INTO `tabComplaint Handling Step` {_STEP_COLUMNS}
 		SELECT CONCAT(c.name, '-ESC-', UNIX_TIMESTAMP(c.escalated_on)), %(now)s, %(now)s, 'Administrator',
-			'Administrator', 0, c.name, 'Customer Complaint', 'handling_steps',
-			(SELECT COALESCE(MAX(s.idx), 0) + 1 FROM `tabComplaint Handling Step` s
-				WHERE s.parent = c.name AND s.parenttype = 'Customer Complaint'),
+			'Administrator', 0, c.name, 'Customer Complaint', 'handling_steps', {_NEXT_IDX},
 			%(now)s, 'Administrator', %(action)s, COALESCE(c.escalated_to, %(nobody)s)
 		FROM `tabCustomer Complaint` c
 		WHERE c.escalated = 1 AND c.escalation_notified = 0
 		""",
-		{
-			"now": now,
-			"action": _("Escalated (overdue)", lang=lang),
-			"nobody": _("no manager above the responsible person", lang=lang),
-		},
+		{"now": now, **_escalation_step_texts()},
 	)
 	frappe.qb.update(c).set(c.escalation_notified, 1).where(unannounced).run()
 	managers = {user: n for user, n in counts.items() if user}
@@ -299,12 +330,51 @@ def announce_escalations(now=None) -> dict[str, int]:
 
 
 def escalate_overdue_complaints(now=None, commit: bool = False) -> dict[str, int]:
-	"""The hourly run. The mark is committed on its own (a long UPDATE holds no lock into the notices);
-	the announcement is one transaction."""
-	mark_overdue(now)
-	if commit:
-		frappe.db.commit()
+	"""The hourly run, one transaction: a run killed anywhere leaves nothing behind, and the next does it all
+	once. Complaints a run of the two-step job marked without announcing are announced first; then, over the
+	overdue complaints (a range of the (escalated, workflow_state, deadline) index, rows locked as they are
+	counted): one count per responsible person, one INSERT … SELECT of their handling steps, one UPDATE that
+	marks them escalated and announced — each complaint row written once — and one notice per manager.
+	Returns {manager: count}."""
+	now = get_datetime(now or now_datetime())
 	announced = announce_escalations(now)
+	targets = _targets()
+	manager, manager_values = _manager_of(targets)
+	where, where_values = _overdue(now)
+	# rows locked as they are counted, per responsible person (else salesperson); their managers in Python
+	per_person = frappe.db.sql(
+		f"""SELECT COALESCE(c.responsible_person, c.salesperson), COUNT(*) FROM `tabCustomer Complaint` c
+		FORCE INDEX ({OVERDUE_INDEX}) WHERE {where} GROUP BY 1 FOR UPDATE""",
+		where_values,
+	)
+	if per_person:
+		texts = _escalation_step_texts()
+		frappe.db.sql(
+			f"""
+			INSERT INTO `tabComplaint Handling Step` {_STEP_COLUMNS}
+			SELECT CONCAT(c.name, '-ESC-', UNIX_TIMESTAMP(%s)), %s, %s, 'Administrator', 'Administrator', 0,
+				c.name, 'Customer Complaint', 'handling_steps', {_NEXT_IDX}, %s, 'Administrator', %s,
+				COALESCE({manager}, %s)
+			FROM `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
+			WHERE {where}
+			""",
+			(now, now, now, now, texts["action"], *manager_values, texts["nobody"], *where_values),
+		)
+		frappe.db.sql(
+			f"""
+			UPDATE `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
+			SET c.escalated = 1, c.escalated_to = {manager}, c.escalated_on = %s, c.escalation_notified = 1
+			WHERE {where}
+			""",
+			(*manager_values, now, *where_values),
+		)
+		managers: dict[str, int] = {}
+		for person, n in per_person:
+			if target := targets.get(person):
+				managers[target] = managers.get(target, 0) + n
+		notify_users(managers, ESCALATION_NOTICE, COMPLAINT, link="/app/customer-complaint?escalated=1")
+		for user, n in managers.items():
+			announced[user] = announced.get(user, 0) + n
 	if commit:
 		frappe.db.commit()
 	return announced
@@ -337,6 +407,12 @@ def escalate_per_document(now=None, limit: int | None = None) -> int:
 
 
 def on_doctype_update():
-	frappe.db.add_index(COMPLAINT, ["escalated", "workflow_state", "deadline"])
+	# the escalation's overdue ranges (OVERDUE_INDEX; an UPDATE names it, MariaDB would scan the table)
+	frappe.db.add_index(COMPLAINT, ["workflow_state", "escalated", "deadline"])
 	frappe.db.add_index(COMPLAINT, ["escalated", "escalation_notified"])
+	# the row scope's parts (permissions/service.py): each read in the list's order, and each probed for rows
+	# the other part does not cover
 	frappe.db.add_index(COMPLAINT, ["salesperson", "modified"])
+	frappe.db.add_index(COMPLAINT, ["responsible_person", "modified"])
+	frappe.db.add_index(COMPLAINT, ["salesperson", "responsible_person"])
+	frappe.db.add_index(COMPLAINT, ["responsible_person", "salesperson"])

@@ -1,10 +1,13 @@
 """Service requests, work orders and service contracts (服务请求 / 派工单 / 服务合同, SPEC SVC-03).
 
-- A service request (repair, return, installation) belongs to its customer's salesperson, like a complaint.
+- A service request (repair, return, installation) belongs to its customer's salesperson, like a complaint;
+  requests, work orders and contracts go along when the customer goes to another salesperson
+  (services/customer_followers.py).
 - A manager dispatches it to an engineer (a user with the role CRM Service Engineer) as a Service Work Order:
   `dispatch` makes the order and applies the workflow "Service Work Order Dispatch" (Draft → Dispatched →
   In Progress → Completed; Cancelled by a manager). The order carries what the engineer needs of the customer:
   contact person, address and the mobile number's level-0 copy — masked per ORG-06, never the full number.
+  From dispatch on, the order's `dispatched_to` is its engineer: the engineer's row scope (ORG-03).
 - Completion needs a result and the customer's signature or an attachment; it creates the salesperson's
   follow-up Visit Plan (FUP-03) once, and completes the request. A satisfaction survey is recorded on the order.
 - Service contracts: Expiring from their reminder days before the end, Expired after it; the daily run updates
@@ -17,7 +20,7 @@ from frappe.query_builder.functions import Count, Function
 from frappe.utils import add_days, flt, get_datetime, getdate, now_datetime, today
 
 from crm_suite.permissions.roles import require_roles
-from crm_suite.permissions.service import ENGINEER_ROLE
+from crm_suite.permissions.service import ENGINEER_ROLE, dispatched_to
 from crm_suite.policies.service import CONTRACT_ACTIVE, CONTRACT_EXPIRED, CONTRACT_EXPIRING, contract_status
 from crm_suite.services.notify import notify_user, notify_users
 
@@ -73,6 +76,7 @@ def validate_work_order(doc):
 	check_dispatch(doc)
 	check_schedule(doc)
 	follow_state(doc)
+	doc.dispatched_to = dispatched_to(doc.engineer, doc.workflow_state)
 
 
 def take_request(doc):

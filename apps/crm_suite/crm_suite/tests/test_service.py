@@ -204,6 +204,48 @@ class TestComplaints(CRMTestCase):
 		self.assertEqual(notices(self.team["manager"], "Customer Complaint"), before + 1)
 		self.assertEqual(escalation_steps(overdue), 1)
 
+	def test_a_one_pass_run_killed_at_its_notice_leaves_nothing_and_the_rerun_escalates_once(self):
+		overdue = self.overdue_complaint()
+		frappe.set_user("Administrator")
+		before = notices(self.team["manager"], "Customer Complaint")
+		frappe.db.savepoint("run")
+		# the steps are written and the rows marked, then the run dies before its transaction commits
+		with patch.object(complaints, "notify_users", side_effect=SystemExit("killed")):
+			with self.assertRaises(SystemExit):
+				escalate_overdue_complaints()
+		frappe.db.rollback(save_point="run")
+		row = frappe.db.get_value(
+			"Customer Complaint", overdue, ["escalated", "escalation_notified"], as_dict=True
+		)
+		self.assertEqual((row.escalated, row.escalation_notified), (0, 0))
+		self.assertEqual(escalation_steps(overdue), 0)
+		self.assertEqual(escalate_overdue_complaints(), {self.team["manager"]: 1})
+		self.assertEqual(escalate_overdue_complaints(), {})
+		self.assertEqual(notices(self.team["manager"], "Customer Complaint"), before + 1)
+		self.assertEqual(escalation_steps(overdue), 1)
+		row = frappe.db.get_value(
+			"Customer Complaint",
+			overdue,
+			["escalated", "escalated_to", "escalation_notified"],
+			as_dict=True,
+		)
+		self.assertEqual(
+			(row.escalated, row.escalated_to, row.escalation_notified), (1, self.team["manager"], 1)
+		)
+
+	def test_a_complaint_of_someone_without_a_manager_is_escalated_to_nobody_with_its_step(self):
+		frappe.set_user(self.team["outsider"])
+		customer = make_customer(salesperson=self.team["outsider"]).name
+		reported = add_to_date(now_datetime(), hours=-10)
+		overdue = make_complaint(customer, severity="紧急", reported_on=reported).name
+		frappe.set_user("Administrator")
+		self.assertNotIn(None, escalate_overdue_complaints())
+		row = frappe.db.get_value(
+			"Customer Complaint", overdue, ["escalated", "escalated_to", "escalation_notified"], as_dict=True
+		)
+		self.assertEqual((row.escalated, row.escalated_to, row.escalation_notified), (1, None, 1))
+		self.assertEqual(escalation_steps(overdue), 1)
+
 
 class TestFieldService(CRMTestCase):
 	def setUp(self):

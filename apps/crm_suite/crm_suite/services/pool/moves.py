@@ -8,6 +8,7 @@ import frappe
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import now_datetime
 
+from crm_suite.services.customer_followers import follow_new_owner
 from crm_suite.services.notify import notify_users
 from crm_suite.services.ownership import log_ownership_changes
 from crm_suite.services.pool.kinds import FOLLOWING, INVALID, POOL_STATE, Pooled
@@ -19,10 +20,11 @@ def move_to_user(
 ):
 	t = frappe.qb.DocType(kind.doctype)
 	now = now_datetime()
+	department = frappe.db.get_value("Sales Staff", user, "sales_department")
 	update = (
 		frappe.qb.update(t)
 		.set(t.salesperson, user)
-		.set(t.sales_department, frappe.db.get_value("Sales Staff", user, "sales_department"))
+		.set(t.sales_department, department)
 		.set(t.claimed_on, now)
 		.set(t.modified, now)
 		.set(t.modified_by, frappe.session.user)
@@ -30,6 +32,9 @@ def move_to_user(
 	if not keep_state:
 		update = update.set(t.lifecycle_state, FOLLOWING)
 	update.where(t.name.isin([r.name for r in rows])).run()
+	if kind.doctype == "Customer Account":
+		# the customers' complaints, service requests, work orders and contracts go along (ORG-03)
+		follow_new_owner([r.name for r in rows], user, department)
 	log_moves(
 		kind,
 		rows,

@@ -40,3 +40,5 @@ class ServiceContract(Document):
 def on_doctype_update():
 	# the daily expiry run
 	frappe.db.add_index("Service Contract", ["status", "expiry_notified", "end_date"])
+	# the row scope (the salesperson's contracts) in the list's order
+	frappe.db.add_index("Service Contract", ["salesperson", "modified"])

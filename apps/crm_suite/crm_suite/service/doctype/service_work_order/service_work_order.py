@@ -28,6 +28,7 @@ class ServiceWorkOrder(Document):
 		customer: DF.Link | None
 		customer_name: DF.Data | None
 		customer_signature: DF.Signature | None
+		dispatched_to: DF.Link | None
 		engineer: DF.Link
 		naming_series: DF.Literal["GD-.YYYY.-"]
 		parts: DF.Table[ServiceWorkOrderPart]
@@ -56,6 +57,7 @@ class ServiceWorkOrder(Document):
 
 
 def on_doctype_update():
-	# the engineer's list: their orders by state; the salesperson's by their own
+	# the engineer's orders by state; the row scope's two parts, each read in the list's order (ORG-03)
 	frappe.db.add_index("Service Work Order", ["engineer", "workflow_state", "modified"])
 	frappe.db.add_index("Service Work Order", ["salesperson", "modified"])
+	frappe.db.add_index("Service Work Order", ["dispatched_to", "modified"])
