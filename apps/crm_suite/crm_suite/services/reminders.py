@@ -31,6 +31,7 @@ from frappe.utils import add_days, get_datetime, getdate, now_datetime
 from pypika.terms import Case, Function, Interval, ValueWrapper
 
 from crm_suite.policies import reminders as policy
+from crm_suite.services.indexes import add_lasting_index
 from crm_suite.services.pool.kinds import CUSTOMER
 from crm_suite.services.pool.membership import default_pool
 from crm_suite.services.recycle.rules import NO_FOLLOW_UP, due_criterion, load_rules
@@ -798,4 +799,4 @@ def ensure_indexes() -> None:
 
 	frappe.db.add_index("Follow Up Record", NEXT_CONTACT_INDEX)
 	if frappe.db.has_column("Contact", "crm_birthday"):
-		frappe.db.add_index("Contact", ["crm_birthday"])
+		add_lasting_index("Contact", "crm_birthday")

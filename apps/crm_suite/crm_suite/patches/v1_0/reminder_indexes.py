@@ -7,6 +7,7 @@ that "recycled once the protection ends" is a range of the few protected custome
 import frappe
 
 from crm_suite.follow_up.doctype.follow_up_reminder.follow_up_reminder import INDEXES, RETIRED_INDEXES
+from crm_suite.services.indexes import add_lasting_index
 
 REMINDER = "Follow Up Reminder"
 
@@ -21,7 +22,7 @@ def execute():
 	)
 	frappe.db.add_index("Visit Plan", ["status", "overdue_notified", "planned_date"])
 	frappe.db.add_index("Payment Plan Instalment", ["status", "due_date"])
-	frappe.db.add_index("Customer Account", ["protected_until"])
+	add_lasting_index("Customer Account", "protected_until")
 	for fields in INDEXES:
 		frappe.db.add_index(REMINDER, fields)
 	drops = [

@@ -11,6 +11,7 @@ from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
 from crm_suite.policies.pinyin import initials_key, pinyin_keys
 from crm_suite.services.customer_fields import duplicate_name_policy, required_fields_for
+from crm_suite.services.indexes import add_lasting_index
 from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.ownership import log_ownership_changes
 from crm_suite.services.phone_index import (
@@ -286,8 +287,8 @@ def on_doctype_update():
 	frappe.db.add_index("Customer Account", ["salesperson", "modified", "lifecycle_state"])
 	# Link search (CUS-06) matches name prefixes: normalised name (name_key, indexed in its field), full
 	# pinyin and pinyin initials.
-	frappe.db.add_index("Customer Account", ["name_pinyin"])
-	frappe.db.add_index("Customer Account", ["name_initials"])
+	add_lasting_index("Customer Account", "name_pinyin")
+	add_lasting_index("Customer Account", "name_initials")
 	# The pool's list (state = Pool, newest first) walks Frappe's own `modified` index: pool rows are a
 	# large share of all rows, so a page of them is found within the first few hundred entries.
 	# Recycling (POOL-05) scans each pool's owned rows by claim date (every rule has claimed_on < cutoff),
@@ -304,10 +305,10 @@ def on_doctype_update():
 	)
 	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact, and the few
 	# protected until a coming day (recycled once the protection ends). Neither column changes on moves.
-	frappe.db.add_index("Customer Account", ["pending_mark"])
-	frappe.db.add_index("Customer Account", ["protected_until"])
+	add_lasting_index("Customer Account", "pending_mark")
+	add_lasting_index("Customer Account", "protected_until")
 	# An admin's customer reports (RPT-01, 03, 06) read one period of new customers and of deals, not the whole
 	# table: a range of creation / deal_on. Neither column changes when a customer changes hands, so ownership
 	# moves never rewrite these two.
 	frappe.db.add_index("Customer Account", ["creation"], "creation_index")
-	frappe.db.add_index("Customer Account", ["deal_on"], "deal_on_index")
+	add_lasting_index("Customer Account", "deal_on")

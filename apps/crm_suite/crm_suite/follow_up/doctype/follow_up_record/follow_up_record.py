@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_suite.services.follow_up import apply_template, touch_last_contact
+from crm_suite.services.indexes import add_lasting_index
 from crm_suite.services.visit_plan import complete_plan, plan_for_follow_up
 
 
@@ -89,7 +90,7 @@ def on_doctype_update():
 	# Follow Up Statistics (RPT-02) counts distinct customers per group from these index entries alone
 	frappe.db.add_index("Follow Up Record", CUSTOMERS_FOLLOWED_INDEX)
 	# follow-up queries (FUP-05) over a date range for those who see everyone
-	frappe.db.add_index("Follow Up Record", ["followed_on"])
+	add_lasting_index("Follow Up Record", "followed_on")
 	# the reminder engine (FUP-04): a run's next contact dates, one range that also holds the customer and the
 	# time (is it the customer's latest follow-up?) without reading the rows
 	frappe.db.add_index("Follow Up Record", NEXT_CONTACT_INDEX)

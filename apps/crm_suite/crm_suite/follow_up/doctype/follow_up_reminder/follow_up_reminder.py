@@ -4,6 +4,8 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_suite.services.indexes import add_lasting_index
+
 
 class FollowUpReminder(Document):
 	# begin: auto-generated types
@@ -50,7 +52,7 @@ def on_doctype_update():
 	)
 	for fields in INDEXES:
 		frappe.db.add_index("Follow Up Reminder", fields)
-	frappe.db.add_index("Follow Up Reminder", ["customer"])
+	add_lasting_index("Follow Up Reminder", "customer")
 
 
 INDEXES = (

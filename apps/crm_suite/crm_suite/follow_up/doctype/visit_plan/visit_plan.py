@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_to_date, cint, get_datetime, get_time, getdate, today
 
+from crm_suite.services.indexes import add_lasting_index
 from crm_suite.services.visit_plan import check_assignment
 
 MAX_DURATION = 24 * 60
@@ -117,4 +118,4 @@ def on_doctype_update():
 	# calendar and "my day" by salesperson and day; the daily overdue run by state
 	frappe.db.add_index("Visit Plan", ["salesperson", "planned_date"])
 	frappe.db.add_index("Visit Plan", ["status", "overdue_notified", "planned_date"])
-	frappe.db.add_index("Visit Plan", ["planned_date"])
+	add_lasting_index("Visit Plan", "planned_date")
