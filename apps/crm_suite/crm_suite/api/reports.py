@@ -3,8 +3,7 @@ follow-up and call rollups' rebuild (RPT-02, RPT-07)."""
 
 import frappe
 
-from crm_suite.permissions.roles import ADMIN_ROLES, require_roles
-from crm_suite.services import report_publishing
+from crm_suite.services import report_publishing, rollup_jobs
 
 
 @frappe.whitelist(methods=["POST"])
@@ -16,13 +15,4 @@ def publish_report(report: str, label: str | None = None) -> dict:
 def rebuild_activity_rollups(restart: bool = False) -> dict:
 	"""Queue a rebuild of the follow-up and call rollups from the follow-ups and call logs (RPT-02, RPT-07),
 	for CRM Admins: one job at a time, resuming after the months a killed run committed unless `restart`."""
-	require_roles(*ADMIN_ROLES)
-	job = frappe.enqueue(
-		"crm_suite.services.activity_rollup.rebuild",
-		queue="long",
-		timeout=3600,
-		job_id="crm_suite:activity_rollup_rebuild",
-		deduplicate=True,
-		restart=bool(frappe.utils.cint(restart)),
-	)
-	return {"queued": job is not None}
+	return rollup_jobs.queue_rebuild("crm_suite.services.activity_rollup.rebuild", restart)

@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from crm_suite.permissions.roles import ADMIN_ROLES, STAFF_ROLES, require_roles
-from crm_suite.services import receivables
+from crm_suite.permissions.roles import STAFF_ROLES, require_roles
+from crm_suite.services import receivables, rollup_jobs
 
 
 @frappe.whitelist(methods=["GET"])
@@ -29,13 +29,4 @@ def customer_receivable(customer: str) -> dict:
 def rebuild_collection_rollup(restart: bool = False) -> dict:
 	"""Queue a rebuild of the collection rollup from the receivable ledger (RPT-08), for CRM Admins: one job at
 	a time, resuming after the months a killed run committed unless `restart`."""
-	require_roles(*ADMIN_ROLES)
-	job = frappe.enqueue(
-		"crm_suite.services.collection_rollup.rebuild",
-		queue="long",
-		timeout=3600,
-		job_id="crm_suite:collection_rollup_rebuild",
-		deduplicate=True,
-		restart=bool(frappe.utils.cint(restart)),
-	)
-	return {"queued": job is not None}
+	return rollup_jobs.queue_rebuild("crm_suite.services.collection_rollup.rebuild", restart)

@@ -1,6 +1,7 @@
 // crm_suite Desk glue, included on every Desk page (hooks.app_include_js).
 import "./pool_actions";
 import "./sales_actions";
+import "./report_actions";
 
 frappe.provide("crm_suite");
 

@@ -8,15 +8,11 @@ frappe.query_reports["Follow Up Statistics"] = {
 		{ fieldname: "trend", label: __("Period"), fieldtype: "Select", options: ["Day", "Week", "Month", "Year"], default: "Month", depends_on: "eval:doc.group_by == 'Period'" },
 	],
 	onload(report) {
-		// admins rebuild the rollups the report reads (after a restore or a data repair); it runs in the background
-		if (frappe.user.has_role("CRM Admin") || frappe.user.has_role("System Manager")) {
-			report.page.add_inner_button(__("Rebuild Follow-up and Call Rollups"), () => {
-				frappe.confirm(__("Recompute the follow-up and call figures from the follow-ups and call logs?"), () =>
-					frappe
-						.xcall("crm_suite.api.reports.rebuild_activity_rollups")
-						.then(() => frappe.show_alert({ message: __("Rebuild queued"), indicator: "blue" }))
-				);
-			});
-		}
+		crm_suite.reports.add_rollup_rebuild(
+			report,
+			__("Rebuild Follow-up and Call Rollups"),
+			__("Recompute the follow-up and call figures from the follow-ups and call logs?"),
+			"crm_suite.api.reports.rebuild_activity_rollups"
+		);
 	},
 };

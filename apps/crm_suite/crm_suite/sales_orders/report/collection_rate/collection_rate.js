@@ -8,16 +8,12 @@ frappe.query_reports["Collection Rate"] = {
 		{ fieldname: "group_by_month", label: __("Per Month"), fieldtype: "Check", default: 1 },
 	],
 	onload(report) {
-		// admins rebuild the rollup the report reads (after a restore or a data repair); it runs in the background
-		if (frappe.user.has_role("CRM Admin") || frappe.user.has_role("System Manager")) {
-			report.page.add_inner_button(__("Rebuild Collection Rollup"), () => {
-				frappe.confirm(__("Recompute the collection figures from the receivable ledger?"), () =>
-					frappe
-						.xcall("crm_suite.api.sales_money.rebuild_collection_rollup")
-						.then(() => frappe.show_alert({ message: __("Rebuild queued"), indicator: "blue" }))
-				);
-			});
-		}
+		crm_suite.reports.add_rollup_rebuild(
+			report,
+			__("Rebuild Collection Rollup"),
+			__("Recompute the collection figures from the receivable ledger?"),
+			"crm_suite.api.sales_money.rebuild_collection_rollup"
+		);
 	},
 	tree: true,
 	name_field: "row_id",
