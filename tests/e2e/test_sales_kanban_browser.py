@@ -11,6 +11,7 @@ import time
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from test_desk_first_login import PASSWORD, chromium, demo_web, shot, sign_in
 
 BOARD = "标准销售流程"
@@ -24,12 +25,27 @@ def card(page, stage: str, name: str):
 	)
 
 
+def settled_box(locator, tries: int = 6) -> dict:
+	"""The card's box once the board holds still: Frappe's board renders its columns again when the realtime
+	update of the cards just made arrives, and a card found a moment before is then no longer in the page."""
+	for attempt in range(tries):
+		try:
+			locator.wait_for(timeout=30_000)
+			locator.scroll_into_view_if_needed(timeout=5_000)
+			box = locator.bounding_box(timeout=5_000)
+			if box:
+				return box
+		except PlaywrightError:
+			if attempt == tries - 1:
+				raise
+		time.sleep(0.5)
+	raise AssertionError("the card never held still on the board")
+
+
 def drag(page, name: str, from_stage: str, to_stage: str):
 	"""A person's drag: press on the card, move in steps onto the other column, release (Frappe's board runs
 	Sortable in its fallback mode, driven by mouse events)."""
-	source = card(page, from_stage, name)
-	source.scroll_into_view_if_needed()
-	box = source.bounding_box()
+	box = settled_box(card(page, from_stage, name))
 	target = page.locator(f'.kanban-column[data-column-value="{to_stage}"] .kanban-cards').bounding_box()
 	page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 12)
 	page.mouse.down()
