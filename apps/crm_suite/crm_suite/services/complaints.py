@@ -261,22 +261,28 @@ def _overdue(now) -> tuple[str, list]:
 	)
 
 
+def _mark_escalated(manager: str, manager_values: list, now, notified: int) -> int:
+	"""One UPDATE on the overdue index: every overdue open complaint escalated to its manager (`manager`, the
+	SQL of _manager_of), announced or not; returns the rows marked."""
+	where, where_values = _overdue(now)
+	frappe.db.sql(
+		f"""
+		UPDATE `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
+		SET c.escalated = 1, c.escalated_to = {manager}, c.escalated_on = %s, c.escalation_notified = {int(notified)}
+		WHERE {where}
+		""",
+		(*manager_values, now, *where_values),
+	)
+	return frappe.db.sql("SELECT ROW_COUNT()")[0][0]
+
+
 def mark_overdue(now=None) -> int:
 	"""One UPDATE: open complaints past their deadline, not escalated yet, get their escalation target (the
 	manager above the responsible person, else above the salesperson), not announced yet. The first half of
 	the two-step run (`announce_escalations` is the second); returns the rows marked."""
 	now = get_datetime(now or now_datetime())
 	manager, manager_values = _manager_of(_targets())
-	where, where_values = _overdue(now)
-	frappe.db.sql(
-		f"""
-		UPDATE `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
-		SET c.escalated = 1, c.escalated_to = {manager}, c.escalated_on = %s, c.escalation_notified = 0
-		WHERE {where}
-		""",
-		(*manager_values, now, *where_values),
-	)
-	return frappe.db.sql("SELECT ROW_COUNT()")[0][0]
+	return _mark_escalated(manager, manager_values, now, notified=0)
 
 
 def _escalation_step_texts() -> dict:
@@ -360,14 +366,7 @@ def escalate_overdue_complaints(now=None, commit: bool = False) -> dict[str, int
 			""",
 			(now, now, now, now, texts["action"], *manager_values, texts["nobody"], *where_values),
 		)
-		frappe.db.sql(
-			f"""
-			UPDATE `tabCustomer Complaint` c FORCE INDEX ({OVERDUE_INDEX})
-			SET c.escalated = 1, c.escalated_to = {manager}, c.escalated_on = %s, c.escalation_notified = 1
-			WHERE {where}
-			""",
-			(*manager_values, now, *where_values),
-		)
+		_mark_escalated(manager, manager_values, now, notified=1)
 		managers: dict[str, int] = {}
 		for person, n in per_person:
 			if target := targets.get(person):

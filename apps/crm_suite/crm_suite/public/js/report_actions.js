@@ -12,3 +12,13 @@ crm_suite.reports.add_rollup_rebuild = function (report, label, question, method
 		);
 	});
 };
+
+// the follow-up and call rollups are rebuilt together, from Follow Up Statistics or Call Statistics
+crm_suite.reports.add_activity_rollup_rebuild = function (report) {
+	crm_suite.reports.add_rollup_rebuild(
+		report,
+		__("Rebuild Follow-up and Call Rollups"),
+		__("Recompute the follow-up and call figures from the follow-ups and call logs?"),
+		"crm_suite.api.reports.rebuild_activity_rollups"
+	);
+};

@@ -25,11 +25,6 @@ frappe.query_reports["Call Statistics"] = {
 		},
 	],
 	onload(report) {
-		crm_suite.reports.add_rollup_rebuild(
-			report,
-			__("Rebuild Follow-up and Call Rollups"),
-			__("Recompute the follow-up and call figures from the follow-ups and call logs?"),
-			"crm_suite.api.reports.rebuild_activity_rollups"
-		);
+		crm_suite.reports.add_activity_rollup_rebuild(report);
 	},
 };

@@ -8,11 +8,6 @@ frappe.query_reports["Follow Up Statistics"] = {
 		{ fieldname: "trend", label: __("Period"), fieldtype: "Select", options: ["Day", "Week", "Month", "Year"], default: "Month", depends_on: "eval:doc.group_by == 'Period'" },
 	],
 	onload(report) {
-		crm_suite.reports.add_rollup_rebuild(
-			report,
-			__("Rebuild Follow-up and Call Rollups"),
-			__("Recompute the follow-up and call figures from the follow-ups and call logs?"),
-			"crm_suite.api.reports.rebuild_activity_rollups"
-		);
+		crm_suite.reports.add_activity_rollup_rebuild(report);
 	},
 };
