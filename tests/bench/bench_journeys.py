@@ -168,15 +168,19 @@ def give_back(page, names: list[str]) -> int:
 
 
 def baseline_todo(page) -> str | None:
-	"""The baseline list needs a row: an open ToDo of the user's own (removed again at the end)."""
+	"""The baseline list needs a row: an open ToDo of the user's own — one they have, else one made for the run
+	(removed again at the end; the name of the one made, None when one was there)."""
 	return page.evaluate(
-		"""async () => (await frappe.db.insert({doctype: 'ToDo', description: 'bench_journeys baseline',
+		"""async () => (await frappe.db.get_list('ToDo', {filters: {allocated_to: frappe.session.user,
+			status: 'Open'}, fields: ['name'], limit: 1})).length ? null
+			: (await frappe.db.insert({doctype: 'ToDo', description: 'bench_journeys baseline',
 			allocated_to: frappe.session.user})).name"""
 	)
 
 
-def drop_todo(page, name: str) -> None:
-	page.evaluate("async (n) => await frappe.db.delete_doc('ToDo', n)", name)
+def drop_todo(page, name: str | None) -> None:
+	if name:
+		page.evaluate("async (n) => await frappe.db.delete_doc('ToDo', n)", name)
 
 
 def measure(base: str, loads: int, claims: int, keep: bool, browser_args: list[str]) -> dict:
@@ -289,7 +293,12 @@ def main(argv: list[str] | None = None) -> None:
 	parser.add_argument("--url", default="http://127.0.0.1:8000", help="the web server (bench serve / nginx)")
 	parser.add_argument("--host", help="the site's name, when the server picks the site by Host")
 	parser.add_argument("--loads", type=int, default=5, help="loads per page and user")
-	parser.add_argument("--claims", type=int, default=3)
+	parser.add_argument(
+		"--claims",
+		type=int,
+		default=3,
+		help="0: no claim (then nothing is written but a baseline ToDo, when the user has no open one)",
+	)
 	parser.add_argument("--scale", type=int, help="customers on the site (for the JSON lines)")
 	parser.add_argument("--keep", action="store_true", help="leave the claimed customers with sales1")
 	args = parser.parse_args(argv)

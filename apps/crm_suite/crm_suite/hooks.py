@@ -152,7 +152,11 @@ override_whitelisted_methods = {
 	"frappe.desk.reportview.get": "crm_suite.api.overrides.reportview_get",
 	# a drag on the opportunity board is a stage move under the process's rules, with its dialog's input
 	"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card": "crm_suite.api.sales.kanban_move",
+	# the board's save of every card's place on each load: on the opportunity board, nothing to save (issue 19)
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "crm_suite.api.sales.kanban_order",
 	"frappe.utils.global_search.search": "crm_suite.api.overrides.global_search",
+	# the customer form's 360° connection counts in one query, not one per doctype (CUS-05, issue 19)
+	"frappe.desk.notifications.get_open_count": "crm_suite.api.overrides.get_open_count",
 	# spreadsheet injection (CUS-07): formulas neutralised in Report View exports
 	"frappe.desk.reportview.export_query": "crm_suite.api.overrides.export_query",
 	"frappe.contacts.doctype.contact.contact.get_contact_details": "crm_suite.api.overrides.get_contact_details",

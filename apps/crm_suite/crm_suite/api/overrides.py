@@ -40,6 +40,52 @@ def reportview_get():
 	return reportview.get()
 
 
+@frappe.whitelist()
+@frappe.read_only()
+def get_open_count(doctype: str, name: str, items: str | list | None = None):
+	"""`frappe.desk.notifications.get_open_count`, the form dashboard's connection counts. The customer form's 360°
+	view lists some thirty doctypes, which Frappe counts with a query each: here, the ones its dashboard lists
+	(the others it is asked for are not counted) in one query, the same figures (CUS-05, issue 19). Other
+	doctypes, and connections with open-count filters of a notification config, are Frappe's own."""
+	from frappe.desk import notifications
+
+	from crm_suite.customers.doctype.customer_account.customer_account_dashboard import connection_counts
+
+	if doctype != "Customer Account" or frappe.flags.in_migrate or frappe.flags.in_install:
+		return notifications.get_open_count(_existing_doctype(doctype), name, items)
+	doc = frappe.get_doc(doctype, name)
+	doc.check_permission()
+	links = doc.meta.get_dashboard_data()
+	if (
+		links.get("fieldname") != "customer"
+		or set((links.get("non_standard_fieldnames") or {}).values()) - {"customer"}
+		or any(links.get(key) for key in ("dynamic_links", "internal_links", "internal_and_external_links"))
+	):
+		return notifications.get_open_count(doctype, name, items)  # a dashboard counted otherwise
+	listed = [item for group in links.transactions for item in group.get("items")]
+	if items is not None:
+		items = frappe.parse_json(items)
+		if not isinstance(items, list):
+			frappe.throw(_("Invalid request arguments"), frappe.ValidationError)
+		listed = [item for item in listed if item in items]
+	# counted by Frappe: open counts (a notification config's filters) and doctypes without a table of their own
+	frappes = {
+		item for item in listed if notifications.get_filters_for(item) or frappe.get_meta(item).is_virtual
+	}
+	counts = connection_counts(doc.name, [item for item in listed if item not in frappes])
+	found = [
+		notifications.get_external_links(item, doc.name, links)
+		if item in frappes
+		else {"doctype": item, "count": counts.get(item, 0), "open_count": 0}
+		for item in listed
+	]
+	out = {"count": {"external_links_found": found, "internal_links_found": []}}
+	module = frappe.get_meta_module(doctype)
+	if hasattr(module, "get_timeline_data"):
+		out["timeline_data"] = module.get_timeline_data(doctype, name)
+	return out
+
+
 # Doctypes whose rows are scoped (SPEC ORG-03): global search must not show what lists would hide.
 SCOPED_DOCTYPES = frozenset({"Customer Account", "Contact"})
 

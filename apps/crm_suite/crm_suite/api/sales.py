@@ -130,6 +130,23 @@ def kanban_move(
 	return board_service.place_card(board_name, docname, from_colname, to_colname, old_index, new_index)
 
 
+@frappe.whitelist(methods=["POST"])
+def kanban_order(board_name: str, order: str | None = None):
+	"""Frappe's Kanban board sends the place of every card it shows each time it is loaded (`update_order`, routed
+	here), and Frappe saves it: a query per card, a card whose column differs moved straight to it (outside the
+	process's rules), the shared board rewritten with this user's cards only — on every load of every user. On an
+	opportunity board cards move by their drags (`kanban_move`) and nothing else: the board is answered as it is
+	stored, nothing written, no card moved (SALE-02, issue 19). Other boards: Frappe's own."""
+	from frappe.desk.doctype.kanban_board import kanban_board
+
+	if not isinstance(board_name, str) or not board_name:
+		_invalid("board")
+	if frappe.db.get_value("Kanban Board", board_name, "reference_doctype") != "Sales Opportunity":
+		return kanban_board.update_order(board_name, order)
+	frappe.has_permission("Sales Opportunity", "read", throw=True)
+	return frappe.get_doc("Kanban Board", board_name), []
+
+
 @frappe.whitelist()
 def opportunity_values(customer: str | None = None, follow_up: str | None = None) -> dict:
 	"""Values for a new opportunity opened from a customer's or a follow-up's form."""

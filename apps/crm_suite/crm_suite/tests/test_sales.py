@@ -231,6 +231,50 @@ class TestStageRules(SalesTestCase):
 		self.assertRaisesRegex(stage_service.StageMoveRefused, "反馈|feedback", doc.save)
 
 
+class TestCustomerConnections(SalesTestCase):
+	"""The customer form's 360° connection counts (CUS-05), routed to crm_suite.api.overrides.get_open_count: one
+	query, the figures Frappe's own counting gives."""
+
+	def test_the_counts_are_frappe_s_in_one_query(self):
+		from frappe.desk import notifications
+
+		from crm_suite.api.overrides import get_open_count
+
+		self.assertEqual(
+			frappe.get_hooks("override_whitelisted_methods")["frappe.desk.notifications.get_open_count"][-1],
+			"crm_suite.api.overrides.get_open_count",
+		)
+		opp = self.own_opportunity()
+		make_opportunity(opp.customer)
+		frappe.get_doc(
+			{
+				"doctype": "Follow Up Record",
+				"customer": opp.customer,
+				"method": "Phone",
+				"content": "电话沟通",
+			}
+		).insert()
+
+		def by_doctype(answer):
+			return {
+				row["doctype"]: (row["count"], row["open_count"])
+				for row in answer["count"]["external_links_found"]
+			}
+
+		ours = get_open_count("Customer Account", opp.customer)
+		frappes = notifications.get_open_count("Customer Account", opp.customer)
+		self.assertEqual(by_doctype(ours), by_doctype(frappes))
+		self.assertEqual(by_doctype(ours)["Sales Opportunity"], (2, 0))
+		self.assertEqual(by_doctype(ours)["Follow Up Record"], (1, 0))
+		self.assertEqual(ours["count"]["internal_links_found"], [])
+		# asked for a few: those counted; a doctype the dashboard does not list: not counted
+		asked = get_open_count("Customer Account", opp.customer, json.dumps(["Sales Opportunity", "ToDo"]))
+		self.assertEqual(by_doctype(asked), {"Sales Opportunity": (2, 0)})
+		# another salesperson's customer: refused, as Frappe's
+		frappe.set_user(self.team["sales_b"])
+		self.assertRaises(frappe.PermissionError, get_open_count, "Customer Account", opp.customer)
+
+
 class TestKanbanDrag(SalesTestCase):
 	"""The board's drag, routed to crm_suite.api.sales.kanban_move (hooks.override_whitelisted_methods), is a
 	stage move with what the drag's dialog asked for; crm_suite.api.sales.move_requirements is the dialog."""
@@ -247,6 +291,27 @@ class TestKanbanDrag(SalesTestCase):
 			][-1],
 			"crm_suite.api.sales.kanban_move",
 		)
+
+	def test_the_board_s_save_on_load_writes_nothing_and_moves_no_card(self):
+		"""Frappe's board sends every card's place on each load (`update_order`, routed to kanban_order): on the
+		opportunity board a card in another column does not move, and the shared board is not rewritten."""
+		from crm_suite.api.sales import kanban_order
+
+		self.assertEqual(
+			frappe.get_hooks("override_whitelisted_methods")[
+				"frappe.desk.doctype.kanban_board.kanban_board.update_order"
+			][-1],
+			"crm_suite.api.sales.kanban_order",
+		)
+		opp = self.own_opportunity()
+		stored = frappe.get_doc("Kanban Board", DEFAULT_PROCESS)
+		board, moved = kanban_order(DEFAULT_PROCESS, json.dumps({NEGOTIATE: [opp.name], FIRST: []}))
+		self.assertEqual(moved, [])
+		self.assertEqual(frappe.db.get_value(OPPORTUNITY, opp.name, "stage"), FIRST)
+		self.assertEqual(board.name, DEFAULT_PROCESS)
+		self.assertEqual(frappe.db.get_value("Kanban Board", DEFAULT_PROCESS, "modified"), stored.modified)
+		self.assertEqual([c.order for c in board.columns], [c.order for c in stored.columns])
+		self.assertRaises(frappe.DoesNotExistError, kanban_order, "无此看板", "{}")
 
 	def test_the_dialog_asks_what_the_move_needs(self):
 		from crm_suite.api.sales import move_requirements

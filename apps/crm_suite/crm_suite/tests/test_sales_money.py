@@ -442,6 +442,51 @@ class TestMoneyScopeAndReports(MoneyTestCase):
 		with self.assertRaises(frappe.PermissionError):
 			customer_receivable(self.customer)
 
+	def test_the_customer_form_brings_its_figures_and_contacts_only(self):
+		"""The form's onload carries the dashboard's receivable figures and points (no requests of their own after
+		the form, issue 19) — the endpoint's figures, for the same readers — and the contact cards without the
+		address list the form has no field for."""
+		from crm_suite.api.sales_money import customer_receivable
+
+		order = self.confirmed_order()
+		self.pay(300, customer_order=order.name)
+		frappe.db.set_single_value("CRM Suite Settings", "enable_loyalty_points", 0)
+		frappe.set_user(self.team["sales_a"])
+		doc = frappe.get_doc("Customer Account", self.customer)
+		doc.run_method("onload")
+		onload = doc.get_onload()
+		figures = customer_receivable(self.customer)
+		self.assertEqual(
+			onload.crm_figures,
+			{
+				"receivable": {
+					"balance": figures["balance"],
+					"collected": figures["collected"] - figures["refunded"],
+				}
+			},
+		)
+		self.assertEqual(onload.contact_list, [])
+		self.assertNotIn("addr_list", onload)
+
+		frappe.set_user("Administrator")
+		frappe.db.set_single_value("CRM Suite Settings", "enable_loyalty_points", 1)
+		frappe.set_user(self.team["sales_a"])
+		doc.run_method("onload")
+		self.assertEqual(doc.get_onload().crm_figures["points"], 0)
+
+		# a customer without money documents shows no receivable figures; its contact, a card
+		other = make_customer(salesperson=self.team["sales_a"])
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "表单联系人",
+				"links": [{"link_doctype": "Customer Account", "link_name": other.name}],
+			}
+		).insert()
+		other.run_method("onload")
+		self.assertNotIn("receivable", other.get_onload().crm_figures)
+		self.assertEqual([c.name for c in other.get_onload().contact_list], [contact.name])
+
 
 class TestCollectionRollup(MoneyTestCase):
 	"""The collection rollup (RPT-08) equals the GROUP BY over the raw ledger after anything: postings on many

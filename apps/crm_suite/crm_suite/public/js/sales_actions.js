@@ -159,11 +159,18 @@ crm_suite.sales.ask_move = function (opportunity, to_stage, title) {
 // A drag on the opportunity Kanban board (Frappe's own board, routed to crm_suite.api.sales.kanban_move on the
 // server) asks first what the move needs; cancelling puts the card back, as a refused move does.
 crm_suite.sales.KANBAN_MOVE = "frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card";
+// Frappe's board also sends the place of every card after each load (`update_order`), and re-renders the whole board
+// with the answer: on the opportunity board nothing moves that way (`crm_suite.api.sales.kanban_order` answers the
+// board as stored), so the board skips that request and its second render (issue 19).
+crm_suite.sales.KANBAN_ORDER = "frappe.desk.doctype.kanban_board.kanban_board.update_order";
 crm_suite.sales.wrap_kanban_drag = function () {
 	if (frappe.call.crm_suite_wrapped) return;
 	const original = frappe.call;
 	const wrapped = function (opts) {
 		const route = frappe.get_route ? frappe.get_route() : [];
+		if (opts && typeof opts === "object" && opts.method === crm_suite.sales.KANBAN_ORDER && route[1] === "Sales Opportunity") {
+			return $.Deferred().promise(); // nothing to save: neither its callback nor its failure runs
+		}
 		if (
 			opts &&
 			typeof opts === "object" &&

@@ -25,35 +25,18 @@ frappe.ui.form.on("Customer Account", {
 	},
 });
 
-// The customer's receivable balance on the 360° view (SPEC CUS-05, SALE-06): one primary-key read.
+// The dashboard's figures (SPEC CUS-05, SALE-06, SALE-08) come with the form (its onload, `form_figures`): the
+// receivable balance for readers of Receivable Balance, the points balance while points are switched on.
 frappe.ui.form.on("Customer Account", {
 	refresh(frm) {
-		if (frm.is_new() || !frappe.model.can_read("Receivable Balance")) return;
-		frappe
-			.call({ method: "crm_suite.api.sales_money.customer_receivable", type: "GET", args: { customer: frm.doc.name } })
-			.then(({ message }) => {
-				if (!message || (!message.receivable && !message.collected)) return;
-				const color = message.balance > 0 ? "orange" : "green";
-				frm.dashboard.add_indicator(__("Receivable Balance: {0}", [format_currency(message.balance)]), color);
-				frm.dashboard.add_indicator(__("Collected: {0}", [format_currency(message.collected - message.refunded)]), "blue");
-			});
-	},
-});
-
-// Loyalty points balance (SPEC SALE-08), shown on the customer form when points are switched on.
-frappe.ui.form.on("Customer Account", {
-	refresh(frm) {
-		if (frm.is_new()) return;
-		frappe.call({
-			method: "crm_suite.api.loyalty.points_balance",
-			args: { customer: frm.doc.name },
-			callback: ({ message }) => {
-				if (!message || !message.enabled) return;
-				frm.dashboard.add_indicator(
-					__("Points Balance: {0}", [message.points]),
-					message.points > 0 ? "green" : "gray"
-				);
-			},
-		});
+		const figures = (!frm.is_new() && frm.doc.__onload && frm.doc.__onload.crm_figures) || {};
+		if (figures.receivable) {
+			const { balance, collected } = figures.receivable;
+			frm.dashboard.add_indicator(__("Receivable Balance: {0}", [format_currency(balance)]), balance > 0 ? "orange" : "green");
+			frm.dashboard.add_indicator(__("Collected: {0}", [format_currency(collected)]), "blue");
+		}
+		if (figures.points !== undefined) {
+			frm.dashboard.add_indicator(__("Points Balance: {0}", [figures.points]), figures.points > 0 ? "green" : "gray");
+		}
 	},
 });

@@ -3,7 +3,7 @@
 
 import frappe
 from frappe import _
-from frappe.contacts.address_and_contact import load_address_and_contact
+from frappe.contacts.doctype.contact.contact import get_contact_display_list
 from frappe.model.document import Document
 
 from crm_suite.permissions.ownership_fields import guard_ownership_fields
@@ -95,8 +95,18 @@ class CustomerAccount(Document):
 	def onload(self):
 		from crm_suite.customers.contact import mask_contact_list
 
-		load_address_and_contact(self)
-		mask_contact_list(self.get_onload().get("contact_list") or [])
+		# The contact cards only: the form has no address field, and Frappe's load_address_and_contact would
+		# read the address list too — each list's query passes over all the user's permissions first (Frappe's
+		# Address / Contact link conditions), so a customer without contacts skips the contacts' too (issue 19).
+		contacts = frappe.db.exists(
+			"Dynamic Link", {"parenttype": "Contact", "link_doctype": self.doctype, "link_name": self.name}
+		)
+		self.set_onload(
+			"contact_list",
+			mask_contact_list(get_contact_display_list(self.doctype, self.name)) if contacts else [],
+		)
+		# the dashboard's figures come with the form instead of two requests of their own after it (issue 19)
+		self.set_onload("crm_figures", form_figures(self.name))
 
 	def validate(self):
 		self.set_search_keys()
@@ -271,6 +281,30 @@ class CustomerAccount(Document):
 			)
 			frappe.throw(collision_message(holder), DuplicateCustomerName, title=_("Duplicate Customer"))
 		super().show_unique_validation_message(e)
+
+
+def form_figures(customer: str) -> dict:
+	"""The receivable figures and the points balance the form's dashboard shows (CUS-05, SALE-06, SALE-08), for
+	the staff whom `api.sales_money.customer_receivable` and `api.loyalty.points_balance` answer; the receivable
+	only for readers of Receivable Balance (not while Orders & Payments is switched off), the points only while
+	points are switched on."""
+	from crm_suite.permissions.roles import STAFF_ROLES
+	from crm_suite.services import loyalty, receivables
+	from crm_suite.services.modules import blocked_doctype
+
+	if not set(STAFF_ROLES) & set(frappe.get_roles()):
+		return {}
+	figures = {}
+	if frappe.has_permission("Receivable Balance", "read") and not blocked_doctype("Receivable Balance"):
+		have = receivables.figures(receivables.CUSTOMER, customer)
+		if have.receivable or have.collected:
+			figures["receivable"] = {
+				"balance": float(have.balance),
+				"collected": float(have.collected - have.refunded),
+			}
+	if loyalty.loyalty_enabled():
+		figures["points"] = loyalty.balance(customer)
+	return figures
 
 
 def collision_message(salesperson: str | None) -> str:
