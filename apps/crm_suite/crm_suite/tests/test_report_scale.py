@@ -18,6 +18,7 @@ from crm_suite.permissions.scope import visible_users
 from crm_suite.policies.ageing import age
 from crm_suite.pools.report.recycle_preview import recycle_preview
 from crm_suite.pools.report.resource_warning import resource_warning
+from crm_suite.services import activity_rollup
 from crm_suite.services.pool.kinds import CUSTOMER
 from crm_suite.services.pool.membership import default_pool
 from crm_suite.services.recycle.preview import preview as due_preview
@@ -113,16 +114,20 @@ class TestReportsAtScale(CRMTestCase):
 				points=rng.randint(-50, 300),
 				posted_on=get_datetime(add_days(self.from_date, rng.randint(-20, self.days))),
 			)
-		for _i in range(200):
-			insert(
-				"Follow Up Record",
-				customer=rng.choice((*self.customers, None)),
-				salesperson=rng.choice(self.people),
-				method="Phone",
-				content="电话沟通",
-				followed_on=get_datetime(add_days(self.from_date, rng.randint(-20, self.days)))
-				+ timedelta(hours=rng.randint(0, 23)),
-			)
+		follow_ups = [self.follow_up_row() for _i in range(200)]
+		activity_rollup.add(activity_rollup.FOLLOW_UPS, follow_ups)  # as saving them would
+
+	def follow_up_row(self) -> str:
+		rng = self.rng
+		return insert(
+			"Follow Up Record",
+			customer=rng.choice((*self.customers, None)),
+			salesperson=rng.choice(self.people),
+			method="Phone",
+			content="电话沟通",
+			followed_on=get_datetime(add_days(self.from_date, rng.randint(-20, self.days)))
+			+ timedelta(hours=rng.randint(0, 23)),
+		)
 
 	# the straightforward computations -------------------------------------------------------------------
 
@@ -239,6 +244,8 @@ class TestReportsAtScale(CRMTestCase):
 		self.assertAlmostEqual(
 			summary[frappe._("Revenue")], sum(f.get("revenue", 0) for _c, f in everyone), places=2
 		)
+		followed = self.naive_ranking(t["manager"], self.from_date, to_date, "follow_ups", 10**6)
+		self.assertEqual(summary[frappe._("Follow-ups")], sum(f["follow_ups"] for _c, f in followed))
 		self.assertEqual(summary[frappe._("Customers")], 1)
 
 	def test_customer_ranking_never_shows_a_customer_only_others_sold_to(self):

@@ -9,7 +9,7 @@ the measure (then the customer) and cut at the first page (`top`, 100 by default
 figures are then read for those customers only (each source's customer index). The customers ranked are
 those having the measure's documents in the period — orders for revenue and orders, expenses, points
 entries, follow-ups; orders or expenses for profit and margin. The summary covers the whole period in scope,
-summed without grouping per customer."""
+summed without grouping per customer (the follow-ups from the follow-up rollup)."""
 
 import frappe
 from frappe import _
@@ -175,6 +175,30 @@ class Sources:
 			query = query.select(f.customer).groupby(f.customer)
 		return self.scoped(query, f.salesperson, f.customer, customers)
 
+	def follow_up_total(self) -> int:
+		"""The period's follow-ups of customers in scope: the follow-up rollup's count (services/
+		activity_rollup.py) less the follow-ups of no customer (leads'), instead of every follow-up row."""
+		if self.filters.customer:
+			((count,),) = self.follow_ups(per_customer=False).run()
+			return int(count or 0)
+		r = frappe.qb.DocType("Follow Up Daily Rollup")
+		rolled = where_reported(
+			frappe.qb.from_(r)
+			.select(Sum(r.follow_up_count))
+			.where((r.day >= self.from_date) & (r.day <= self.to_date)),
+			r.salesperson,
+			self.filters,
+		)
+		f = self.f
+		no_customer = where_reported(
+			frappe.qb.from_(f).select(Count("*")).where(f.customer.isnull() & self.followed),
+			f.salesperson,
+			self.filters,
+		)
+		((total,),) = rolled.run()
+		((leads,),) = no_customer.run()
+		return int(total or 0) - int(leads or 0)
+
 	# the ranking ---------------------------------------------------------------------------------------
 
 	def ranked(self, measure: str, top: int) -> list[str]:
@@ -265,7 +289,7 @@ class Sources:
 		"""The whole period's figures in scope, each one aggregate without a per-customer grouping."""
 		((revenue, orders),) = self.orders(per_customer=False).run()
 		((expenses,),) = self.expenses(per_customer=False).run()
-		((follow_ups,),) = self.follow_ups(per_customer=False).run()
+		follow_ups = self.follow_up_total()
 		total = {
 			"revenue": float(revenue or 0),
 			"orders": int(orders or 0),
