@@ -82,8 +82,12 @@ def stickiness(filters, from_date, to_date, column: str) -> list[frappe._dict]:
 
 	def per_type(grouped, customers_key: str, repeat_key: str | None, count_key: str):
 		n = grouped.n
+		# STRAIGHT_JOIN: the period's groups first, each joined to its customer by primary key. Left to itself,
+		# MariaDB turns the grouped table into a LATERAL DERIVED one looked up per customer in scope — every
+		# customer of a manager's team, 2.7M rows read at 1M customers for one month against 0.9M this way.
 		query = (
 			frappe.qb.from_(grouped)
+			.modifier("STRAIGHT_JOIN")
 			.join(c)
 			.on(c.name == grouped.customer)
 			.select(c[column], Count("*"), Sum(Case().when(n >= 2, 1).else_(0)), Sum(n))
