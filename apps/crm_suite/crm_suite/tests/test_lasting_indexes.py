@@ -11,6 +11,8 @@ KEPT = {
 	"Visit Plan": ["planned_date"],
 	"Follow Up Record": ["followed_on"],
 	"Follow Up Reminder": ["customer"],
+	"Customer Order": ["transaction_date"],
+	"Customer Points Entry": ["posted_on"],
 }
 PROBE = "crm_index_probe"
 

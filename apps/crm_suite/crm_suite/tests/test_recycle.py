@@ -255,8 +255,18 @@ class TestRecycle(CRMTestCase):
 				("salesperson", "modified", "lifecycle_state"),
 				("customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"),
 				("modified",),
-				# the Decision Centre's per-salesperson counts of a period's new customers (RPT-01, 03, 06)
-				("salesperson", "creation", "lifecycle_state"),
+				# the Decision Centre's per-salesperson reports, read from the index alone: new customers of a
+				# period (RPT-01, 03, 06), resource warning (POOL-11), stickiness per type (RPT-11)
+				(
+					"salesperson",
+					"creation",
+					"lifecycle_state",
+					"claimed_on",
+					"last_contact_on",
+					"sales_department",
+					"customer_category",
+					"customer_kind",
+				),
 			},
 			"Sales Lead": {
 				("salesperson", "modified", "lifecycle_state"),

@@ -94,6 +94,14 @@ def load_rules(kind: Pooled) -> list[Rule]:
 	return rules
 
 
+def due_states(kind: Pooled, rule: Rule) -> list[str]:
+	"""The lifecycle states a row may be in to fall under `rule`."""
+	states = list(kind.active_states)
+	if not rule.exempt_deal and rule.rule_type != NO_DEAL and kind.deal_state:
+		states.append(kind.deal_state)
+	return states
+
+
 def due_criterion(kind: Pooled, rule: Rule, now: datetime, home_pool: str | None):
 	"""Rows overdue under `rule` at `now`."""
 	t = frappe.qb.DocType(kind.doctype)
@@ -101,10 +109,7 @@ def due_criterion(kind: Pooled, rule: Rule, now: datetime, home_pool: str | None
 	in_pool = t.customer_pool == rule.pool
 	if rule.pool == home_pool:  # owned rows created without a pool belong to the default pool
 		in_pool = in_pool | t.customer_pool.isnull()
-	states = list(kind.active_states)
-	if not rule.exempt_deal and rule.rule_type != NO_DEAL and kind.deal_state:
-		states.append(kind.deal_state)
-	conditions = [in_pool, t.lifecycle_state.isin(states), t.claimed_on < cutoff]
+	conditions = [in_pool, t.lifecycle_state.isin(due_states(kind, rule)), t.claimed_on < cutoff]
 	if rule.rule_type == NOT_CONTACTED:
 		conditions.append(t.last_contact_on.isnull() | (t.last_contact_on <= t.claimed_on))
 	elif rule.rule_type == NO_FOLLOW_UP:

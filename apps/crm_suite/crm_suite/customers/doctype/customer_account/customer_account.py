@@ -313,6 +313,24 @@ def collision_message(salesperson: str | None) -> str:
 	return _("A customer with the same registered name already exists and belongs to {0}.").format(holder)
 
 
+REPORT_INDEX = [
+	"salesperson",
+	"creation",
+	"lifecycle_state",
+	"claimed_on",
+	"last_contact_on",
+	"sales_department",
+	"customer_category",
+	"customer_kind",
+]
+
+
+def drop_index(doctype: str, index_name: str) -> None:
+	if frappe.db.has_index(f"tab{doctype}", index_name):
+		frappe.db.commit()  # DDL commits implicitly
+		frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{index_name}`")
+
+
 def on_doctype_update():
 	# Every index below is rewritten by each ownership move (claims, transfers, recycling 100k rows a night),
 	# so there are as few as the reads need, and no column that only rare admin filters use is indexed.
@@ -332,11 +350,14 @@ def on_doctype_update():
 		["customer_pool", "lifecycle_state", "claimed_on", "last_contact_on"],
 		"pool_state_claimed_index",
 	)
-	# The Decision Centre's customer reports (RPT-01, 03, 06) count a period's new customers per salesperson,
-	# from the index alone for the counts (the dimension columns are read from the rows found).
-	frappe.db.add_index(
-		"Customer Account", ["salesperson", "creation", "lifecycle_state"], "salesperson_creation"
-	)
+	# The Decision Centre's per-salesperson reports read this index alone (one index: it is rewritten by every
+	# ownership move anyway, as salesperson leads it): the customer reports (RPT-01, 03, 06) count a period's
+	# new customers per salesperson (creation, state); Resource Warning (POOL-11) each salesperson's customers
+	# per state and the never-contacted ones (claimed_on, last_contact_on, sales_department); Customer
+	# Stickiness (RPT-11) the customers per category or kind (issue 17). It replaces `salesperson_creation`,
+	# its first three columns.
+	frappe.db.add_index("Customer Account", REPORT_INDEX, "salesperson_report")
+	drop_index("Customer Account", "salesperson_creation")
 	# The reminder engine (FUP-04) finds the few customers marked to check / to mail / to contact, and the few
 	# protected until a coming day (recycled once the protection ends). Neither column changes on moves.
 	add_lasting_index("Customer Account", "pending_mark")

@@ -7,6 +7,6 @@ frappe.query_reports["Customer Ranking"] = {
 		{ fieldname: "salesperson", label: __("Salesperson"), fieldtype: "Link", options: "User" },
 		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer Account" },
 		{ fieldname: "rank_by", label: __("Rank By"), fieldtype: "Select", options: ["Revenue", "Profit", "Margin", "Expenses", "Points", "Follow-ups", "Orders"], default: "Revenue" },
-		{ fieldname: "top", label: __("Top"), fieldtype: "Int" },
+		{ fieldname: "top", label: __("Top"), fieldtype: "Int", default: 100 },
 	],
 };

@@ -1,13 +1,18 @@
 """Customer stickiness (SPEC RPT-11) by customer type (category or kind) over a period: repeat purchase —
 customers with at least one and with two or more confirmed or completed Customer Orders in the period, orders
-per buying customer — and contact frequency — follow-ups per customer per month. One query: the customers
-held by the people the viewer sees (permissions/reports.py), joined to their orders and follow-ups of the
-period grouped per customer, grouped by type."""
+per buying customer — and contact frequency — follow-ups per customer per month. The customers counted are
+those held by the people the viewer sees (permissions/reports.py), with all their orders and follow-ups of
+the period.
+
+Three queries, each reading on the order of the period's rows rather than every customer (issue 17): the
+customers per type from Customer Account's salesperson_report index alone; the period's orders
+grouped per customer, each group joined to its customer by primary key for the scope and the type; the
+same for the period's follow-ups."""
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Coalesce, Count, Sum
+from frappe.query_builder.functions import Count, Sum
 from frappe.utils import month_diff
 
 from crm_suite.decision_centre.reporting import datetime_range, per, period, ratio
@@ -22,46 +27,7 @@ def execute(filters=None):
 	from_date, to_date = period(filters, default_start=frappe.utils.get_year_start(frappe.utils.getdate()))
 	months = max(month_diff(to_date, from_date), 1)
 	column, label = TYPES.get(filters.group_by) or TYPES["Category"]
-	c = frappe.qb.DocType("Customer Account")
-	o = frappe.qb.DocType("Customer Order")
-	orders = (
-		frappe.qb.from_(o)
-		.select(o.customer, Count("*").as_("n"))
-		.where(
-			(o.docstatus == 1)
-			& o.status.isin(("Confirmed", "Completed"))
-			& (o.transaction_date >= from_date)
-			& (o.transaction_date <= to_date)
-		)
-		.groupby(o.customer)
-	).as_("orders")
-	f = frappe.qb.DocType("Follow Up Record")
-	follow_ups = (
-		frappe.qb.from_(f)
-		.select(f.customer, Count("*").as_("n"))
-		.where(datetime_range(f.followed_on, from_date, to_date) & f.customer.isnotnull())
-		.groupby(f.customer)
-	).as_("follow_ups")
-	query = (
-		frappe.qb.from_(c)
-		.left_join(orders)
-		.on(orders.customer == c.name)
-		.left_join(follow_ups)
-		.on(follow_ups.customer == c.name)
-		.select(
-			c[column].as_("customer_type"),
-			Count("*").as_("customers"),
-			Sum(Case().when(orders.n >= 1, 1).else_(0)).as_("buying_customers"),
-			Sum(Case().when(orders.n >= 2, 1).else_(0)).as_("repeat_customers"),
-			Sum(Coalesce(orders.n, 0)).as_("orders"),
-			Sum(Case().when(follow_ups.n >= 1, 1).else_(0)).as_("followed_customers"),
-			Sum(Coalesce(follow_ups.n, 0)).as_("follow_ups"),
-		)
-		.where(c.salesperson.isnotnull())
-		.groupby(c[column])
-		.orderby(Count("*"), order=frappe.qb.desc)
-	)
-	data = where_reported(query, c.salesperson, filters).run(as_dict=True)
+	data = stickiness(filters, from_date, to_date, column)
 	for row in data:
 		for k in COUNTS:
 			row[k] = int(row[k] or 0)
@@ -98,3 +64,64 @@ def execute(filters=None):
 		{"value": per(total["follow_ups"], total["customers"] * months, 2), "label": _("Follow-ups per Customer per Month"), "datatype": "Float", "indicator": "Blue"},
 	]  # fmt: skip
 	return columns, data, None, chart if data else None, summary
+
+
+def stickiness(filters, from_date, to_date, column: str) -> list[frappe._dict]:
+	"""One row per customer type in scope (most customers first) with the period's counts."""
+	c = frappe.qb.DocType("Customer Account")
+	held = c.salesperson.isnotnull()
+
+	def in_scope(query):
+		return where_reported(query.where(held), c.salesperson, filters)
+
+	customers = in_scope(frappe.qb.from_(c).select(c[column], Count("*")).groupby(c[column])).run()
+	rows = {
+		kind: frappe._dict({"customer_type": kind, **dict.fromkeys(COUNTS, 0), "customers": int(n)})
+		for kind, n in customers
+	}
+
+	def per_type(grouped, customers_key: str, repeat_key: str | None, count_key: str):
+		n = grouped.n
+		# STRAIGHT_JOIN: the period's groups first, each joined to its customer by primary key. Left to itself,
+		# MariaDB turns the grouped table into a LATERAL DERIVED one looked up per customer in scope — every
+		# customer of a manager's team, 2.7M rows read at 1M customers for one month against 0.9M this way.
+		query = (
+			frappe.qb.from_(grouped)
+			.modifier("STRAIGHT_JOIN")
+			.join(c)
+			.on(c.name == grouped.customer)
+			.select(c[column], Count("*"), Sum(Case().when(n >= 2, 1).else_(0)), Sum(n))
+			.groupby(c[column])
+		)
+		for kind, with_any, with_two, total in in_scope(query).run():
+			row = rows.get(kind)
+			if row is None:  # cannot happen: the same scope counted the customers
+				continue
+			row[customers_key] = int(with_any or 0)
+			if repeat_key:
+				row[repeat_key] = int(with_two or 0)
+			row[count_key] = int(total or 0)
+
+	o = frappe.qb.DocType("Customer Order")
+	orders = (
+		frappe.qb.from_(o)
+		.select(o.customer, Count("*").as_("n"))
+		.where(
+			(o.docstatus == 1)
+			& o.status.isin(("Confirmed", "Completed"))
+			& (o.transaction_date >= from_date)
+			& (o.transaction_date <= to_date)
+			& o.customer.isnotnull()
+		)
+		.groupby(o.customer)
+	).as_("orders")
+	per_type(orders, "buying_customers", "repeat_customers", "orders")
+	f = frappe.qb.DocType("Follow Up Record")
+	follow_ups = (
+		frappe.qb.from_(f)
+		.select(f.customer, Count("*").as_("n"))
+		.where(datetime_range(f.followed_on, from_date, to_date) & f.customer.isnotnull())
+		.groupby(f.customer)
+	).as_("follow_ups")
+	per_type(follow_ups, "followed_customers", None, "follow_ups")
+	return sorted(rows.values(), key=lambda r: -r.customers)

@@ -1,7 +1,14 @@
 """Receivables ageing (SPEC RPT-08): what each customer still owes as of a date, split by how old the debt
 is (0–30, 31–60, 61–90, 91–180, over 180 days), payments settling the oldest debt first (policies/ageing.py).
 Read from the receivable ledger grouped per customer and posting day (one query), per customer, salesperson
-or department; the customers counted are those held by the people the viewer sees (permissions/reports.py)."""
+or department; the customers counted are those held by the people the viewer sees (permissions/reports.py).
+
+Only the ledgers that can age to something are read (issue 17). A customer's ageing as of a date is zero
+exactly when the sum of its entries up to that date is zero (FIFO leaves debts or a credit, never both), and
+that sum is its Receivable Balance (the sum of all its entries, services/receivables.py) less its entries
+after the date. So the customers read are those with a non-zero balance (Receivable Balance's
+balance_of_balance index) and those with an entry after the date (the ledger's posting_date index): as of
+today, the ones owing or in credit; for a past date, more — exact for any date, fewer rows the more recent."""
 
 import frappe
 from frappe import _
@@ -66,6 +73,7 @@ def execute(filters=None):
 def ageing_per_customer(filters, as_of) -> dict[str, dict]:
 	ledger = frappe.qb.DocType("Receivable Ledger Entry")
 	customer = frappe.qb.DocType("Customer Account")
+	candidates = ageing_candidates(as_of, filters.customer)
 	query = (
 		frappe.qb.from_(ledger)
 		.join(customer)
@@ -77,6 +85,8 @@ def ageing_per_customer(filters, as_of) -> dict[str, dict]:
 			ledger.posting_date,
 			Sum(ledger.amount),
 		)
+		.join(candidates)
+		.on(candidates.customer == ledger.customer)
 		.where((ledger.posting_date <= as_of) & customer.salesperson.isnotnull())
 		.groupby(ledger.customer, customer.customer_name, customer.salesperson, ledger.posting_date)
 	)
@@ -104,6 +114,23 @@ def ageing_per_customer(filters, as_of) -> dict[str, dict]:
 			**{k: float(v) for k, v in zip(BUCKETS, ageing.buckets, strict=True)},
 		}
 	return rows
+
+
+def ageing_candidates(as_of, only_customer: str | None = None):
+	"""The customers whose ledger up to `as_of` may not sum to zero (a derived table of `customer`): a
+	non-zero customer balance, or an entry posted after `as_of`."""
+	balance = frappe.qb.DocType("Receivable Balance")
+	ledger = frappe.qb.DocType("Receivable Ledger Entry")
+	owing = (
+		frappe.qb.from_(balance)
+		.select(balance.customer)
+		.where((balance.balance_of == "Customer Account") & (balance.balance != 0))
+	)
+	later = frappe.qb.from_(ledger).select(ledger.customer).where(ledger.posting_date > as_of)
+	if only_customer:
+		owing = owing.where(balance.customer == only_customer)
+		later = later.where(ledger.customer == only_customer)
+	return owing.union(later).as_("candidates")
 
 
 def bucket_title() -> list[str]:

@@ -4,6 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_suite.services.indexes import add_lasting_index
 from crm_suite.services.loyalty import refuse_manual_change
 
 
@@ -43,3 +44,5 @@ class CustomerPointsEntry(Document):
 def on_doctype_update():
 	frappe.db.add_index("Customer Points Entry", ["customer", "expires_on"])
 	frappe.db.add_index("Customer Points Entry", ["voucher_type", "voucher_no"])
+	# Customer Ranking by points (RPT-05, issue 17) groups one period's entries
+	add_lasting_index("Customer Points Entry", "posted_on")

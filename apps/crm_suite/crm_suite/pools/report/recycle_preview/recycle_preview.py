@@ -1,11 +1,14 @@
 """Dry-run recycle preview and the 'to be recycled' list (SPEC POOL-05): who would return to a pool on
-a given date and why; nothing is changed."""
+a given date and why; nothing is changed.
+
+The rows shown are those held by the people the viewer sees — the report scope (permissions/reports.py):
+pool rows are never due and shared ones are not the viewer's to lose. Unlike the list scope (its DocShare OR),
+that is a range of an index led by the salesperson (issue 17)."""
 
 import frappe
 from frappe import _
 
-from crm_suite.permissions.customer import customer_scope_criterion
-from crm_suite.permissions.pool import lead_scope_criterion
+from crm_suite.permissions.reports import report_criterion
 from crm_suite.services.recycle import preview
 
 
@@ -23,11 +26,7 @@ def execute(filters=None):
 		{"fieldname": "reason", "label": _("Reason"), "fieldtype": "Data", "width": 260},
 	]  # fmt: skip
 	table = frappe.qb.DocType(doctype)
-	scope = (
-		customer_scope_criterion(table=table)
-		if doctype == "Customer Account"
-		else lead_scope_criterion(table=table)
-	)
+	scope = report_criterion(table.salesperson, {})
 	data = preview(doctype, filters.on_date, filters.customer_pool, scope=scope, limit=5000)
 	message = _("{0} records would be recycled on {1}.").format(len(data), filters.on_date or _("today"))
 	return columns, data, message

@@ -1,12 +1,17 @@
-"""Resource warning (SPEC POOL-11): per salesperson, customers assigned vs. never contacted."""
+"""Resource warning (SPEC POOL-11): per salesperson, customers assigned vs. never contacted.
+
+The rows counted are the customers held by the people the viewer sees — the report scope of the Decision
+Centre (permissions/reports.py), not the list scope: pool and shared customers are nobody's figures here, and
+a DocShare OR would make every run a full scan. Read from Customer Account's `salesperson_report` index alone
+(salesperson, creation, lifecycle_state, claimed_on, last_contact_on, sales_department …): one range per
+salesperson in scope (issue 17)."""
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 
-from crm_suite.permissions.customer import customer_scope_criterion
-from crm_suite.permissions.rows import where_in_scope
+from crm_suite.permissions.reports import where_reported
 from crm_suite.services.pool.kinds import CUSTOMER
 
 # what the owned limit counts, imported Pending customers included: exactly the ones at risk here
@@ -31,7 +36,7 @@ def execute(filters=None):
 		.groupby(t.salesperson, t.sales_department)
 		.orderby(never, order=frappe.qb.desc)
 	)
-	query = where_in_scope(query, customer_scope_criterion(table=t))
+	query = where_reported(query, t.salesperson, {})  # the department filter is the customer's, below
 	if filters.sales_department:
 		query = query.where(t.sales_department == filters.sales_department)
 	if filters.min_never_contacted:

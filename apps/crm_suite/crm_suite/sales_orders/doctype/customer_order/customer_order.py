@@ -5,6 +5,7 @@ import frappe
 
 from crm_suite.sales_orders.selling import SellingDocument
 from crm_suite.services import receivables, sales_orders
+from crm_suite.services.indexes import add_lasting_index
 
 
 class CustomerOrder(SellingDocument):
@@ -99,3 +100,5 @@ class CustomerOrder(SellingDocument):
 
 def on_doctype_update():
 	frappe.db.add_index("Customer Order", ["salesperson", "transaction_date"])
+	# an admin's reports over a period (Customer Ranking, Stickiness: RPT-05, RPT-11, issue 17) read its range
+	add_lasting_index("Customer Order", "transaction_date")

@@ -1,6 +1,7 @@
 # Copyright (c) 2026, crm_suite contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 
@@ -25,3 +26,9 @@ class ReceivableBalance(Document):
 
 	"""A customer's, order's or contract's receivable figures (SPEC SALE-06): always the sums of its ledger
 	entries, moved by services/receivables.py in the posting's transaction; it exists to be locked and read."""
+
+
+def on_doctype_update():
+	# Receivables Ageing (RPT-08) reads the customers owing or in credit (balance <> 0) from this index alone
+	# (issue 17).
+	frappe.db.add_index("Receivable Balance", ["balance_of", "balance", "customer"], "balance_of_balance")
