@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_suite.permissions.scope import visible_users
+from crm_suite.services.indexes import add_lasting_index
 from crm_suite.services.sales.stages import apply_stage_rules, default_process, record_move
 
 
@@ -125,3 +126,5 @@ def on_doctype_update():
 	frappe.db.add_index("Sales Opportunity", ["salesperson", "stage"])
 	frappe.db.add_index("Sales Opportunity", ["status", "expected_close_date"])
 	frappe.db.add_index("Sales Opportunity", ["status", "deal_date", "salesperson"])
+	# the stage conversion report's period: the opportunities created in it (RPT-04, issue 17)
+	add_lasting_index("Sales Opportunity", "creation")

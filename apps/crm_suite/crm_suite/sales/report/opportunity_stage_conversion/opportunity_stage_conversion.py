@@ -71,21 +71,26 @@ def opportunity_counts(process: str, filters) -> list[dict]:
 def median_days(process: str, filters) -> dict[str, float]:
 	"""Median days spent in each stage left, over the moves of the process's opportunities in scope."""
 	log = frappe.qb.DocType("Opportunity Stage Log")
+	chosen = filters.salesperson or filters.from_date or filters.to_date
+	o = frappe.qb.DocType("Sales Opportunity")
+	# with filters on the opportunities: the chosen ones first, each joined to its moves on the
+	# (opportunity, moved_on) index. As `opportunity IN (subquery)`, MariaDB read the process's whole log —
+	# 5.2 s for a manager's month at 200k opportunities and 800k moves.
 	query = (
-		frappe.qb.from_(log)
+		(
+			frappe.qb.from_(o).join(log).on(log.opportunity == o.name).modifier("STRAIGHT_JOIN")
+			if chosen
+			else frappe.qb.from_(log)
+		)
 		.select(log.from_stage, log.days_in_previous_stage, Count("*"))
 		.where((log.sales_process == process) & log.from_stage.isnotnull())
 		.groupby(log.from_stage, log.days_in_previous_stage)
 		.orderby(log.from_stage)
 		.orderby(log.days_in_previous_stage)
 	)
+	if chosen:
+		query = _opportunity_filters(query.where(o.sales_process == process), o, filters)
 	query = where_in_scope(query, stage_log_scope_criterion(table=log))
-	if filters.salesperson or filters.from_date or filters.to_date:
-		o = frappe.qb.DocType("Sales Opportunity")
-		chosen = _opportunity_filters(
-			frappe.qb.from_(o).select(o.name).where(o.sales_process == process), o, filters
-		)
-		query = query.where(log.opportunity.isin(chosen))
 	histogram: dict[str, list[tuple[float, int]]] = {}
 	for stage, days, count in query.run():
 		histogram.setdefault(stage, []).append((float(days or 0), count))
