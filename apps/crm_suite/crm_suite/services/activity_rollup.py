@@ -81,17 +81,23 @@ ROLLUPS = {r.source: r for r in (FOLLOW_UPS, CALLS)}
 BY_NAME = {r.doctype: r for r in (FOLLOW_UPS, CALLS)}
 
 
+# Frappe's tables (utf8mb4_unicode_ci); the connection's is utf8mb4_general_ci
+TABLE_COLLATION = "utf8mb4_unicode_ci"
+
+
 def _name_sql(r: Rollup) -> str:
 	parts = ", ".join(f"coalesce({k}, '')" for k in r.keys)
 	return f"sha1(concat_ws('|', day, {parts}))"
 
 
-def grouped_sql(r: Rollup, where: str = "", sign: int = 1) -> str:
-	"""The rollup's rows computed from the raw table (times `sign`), over the raw rows matching `where`."""
+def grouped_sql(r: Rollup, where: str = "", sign: int = 1, name_collation: str | None = None) -> str:
+	"""The rollup's rows computed from the raw table (times `sign`), over the raw rows matching `where`; the
+	name in `name_collation` when given."""
 	keys = ", ".join(f"nullif({k}, '') as {k}" for k in r.keys)
 	raw_columns = sorted({r.when, *r.raw})
 	measures = ", ".join(f"{sign} * {sql} as {column}" for column, sql in r.measures)
-	return f"""select {_name_sql(r)} as name, day, {", ".join(r.keys)}, {measures}
+	name = f"{_name_sql(r)} collate {name_collation}" if name_collation else _name_sql(r)
+	return f"""select {name} as name, day, {", ".join(r.keys)}, {measures}
 		from (
 			select date({r.when}) as day, {keys}, {", ".join(raw_columns)}
 			from `tab{r.source}` where {r.when} is not null {where}
@@ -213,9 +219,10 @@ def rebuild(restart: bool = False) -> dict:
 
 def mismatches(r: Rollup, start=None, end=None) -> list[dict]:
 	"""Rollup rows that differ from the GROUP BY over the raw table, and raw groups without a rollup row
-	(empty when they agree); over the days [start, end] when given. The GROUP BY is written to a temporary
-	table keyed on the row name (in the site's collation) first: MariaDB does not key a derived table on the
-	computed name, whose collation differs from the table's, and its block nested loop over a month of 5M follow-ups took more than ten minutes (issue 17)."""
+	(empty when they agree); over the days [start, end] when given. The GROUP BY is a derived table whose
+	computed name is given the table's collation, so that MariaDB keys the derived table on it
+	(derived_with_keys): with the connection's collation it was joined by block nested loop instead — over ten
+	minutes for a month of 5M follow-ups (issue 17)."""
 	differs = " or ".join(
 		[f"not (r.{c} <=> g.{c})" for c in ("day", *r.keys)] + [f"r.{m} != g.{m}" for m, _sql in r.measures]
 	)
@@ -224,23 +231,14 @@ def mismatches(r: Rollup, start=None, end=None) -> list[dict]:
 		raw_where = f"and {r.when} >= %(start)s and {r.when} < %(after)s"
 		rollup_where = "and r.day between %(start)s and %(end)s"
 		params = {"start": getdate(start), "end": getdate(end), "after": add_days(getdate(end), 1)}
-	grouped = "`_crm_rollup_check`"
-	frappe.db.sql(f"drop temporary table if exists {grouped}")
-	frappe.db.sql(
-		f"""create temporary table {grouped} (name varchar(140) collate utf8mb4_unicode_ci, primary key (name))
-		select * from ({grouped_sql(r, raw_where)}) g""",
+	grouped = grouped_sql(r, raw_where, name_collation=TABLE_COLLATION)
+	return frappe.db.sql(
+		f"""select 'rollup' as side, r.name, r.day, r.{r.count}, g.{r.count} as raw_count
+		from `tab{r.doctype}` r left join ({grouped}) g on g.name = r.name
+		where (g.name is null or {differs}) {rollup_where}
+		union all
+		select 'raw', g.name, g.day, null, g.{r.count}
+		from ({grouped}) g left join `tab{r.doctype}` r on r.name = g.name where r.name is null""",
 		params,
+		as_dict=True,
 	)
-	try:
-		return frappe.db.sql(
-			f"""select 'rollup' as side, r.name, r.day, r.{r.count}, g.{r.count} as raw_count
-			from `tab{r.doctype}` r left join {grouped} g on g.name = r.name
-			where (g.name is null or {differs}) {rollup_where}
-			union all
-			select 'raw', g.name, g.day, null, g.{r.count}
-			from {grouped} g left join `tab{r.doctype}` r on r.name = g.name where r.name is null""",
-			params,
-			as_dict=True,
-		)
-	finally:
-		frappe.db.sql(f"drop temporary table if exists {grouped}")

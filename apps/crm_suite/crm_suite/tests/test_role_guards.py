@@ -14,9 +14,10 @@ from crm_suite.api import sales as sales_api
 from crm_suite.permissions.roles import require_roles
 from crm_suite.tests.utils import CRMTestCase, make_sales_team, make_user
 
-# Frappe's own Kanban drag, routed to the app: guarded on the opportunity boards only (other boards keep Frappe's
-# checks), so it is tested below on an opportunity board rather than with dummy arguments.
-DELEGATING = {"crm_suite.api.sales.kanban_move"}
+# Frappe's own Kanban drag and board-order save, routed to the app: guarded on the opportunity boards only (other
+# boards keep Frappe's checks), so they are tested on an opportunity board (here and in test_sales) rather than
+# with dummy arguments.
+DELEGATING = {"crm_suite.api.sales.kanban_move", "crm_suite.api.sales.kanban_order"}
 
 
 def _guarded_endpoints():
