@@ -118,13 +118,6 @@ class TestDecisionCentre(CRMTestCase):
 		).insert(ignore_permissions=True)
 		set_counted("Follow Up Record", doc.name, {"salesperson": salesperson})
 
-	def run_as(self, user, report, **filters):
-		frappe.set_user(user)
-		try:
-			return report.execute(filters)
-		finally:
-			frappe.set_user("Administrator")
-
 	# RPT-01 ---------------------------------------------------------------------------------------------
 
 	def test_customer_statistics_by_salesperson_and_state(self):

@@ -135,13 +135,6 @@ class TestReportsAtScale(CRMTestCase):
 		users = visible_users(user)
 		return (lambda person: True) if users is None else (lambda person: person in users)
 
-	def run_as(self, user, report, **filters):
-		frappe.set_user(user)
-		try:
-			return report.execute(filters)
-		finally:
-			frappe.set_user("Administrator")
-
 	def naive_ranking(self, user, from_date, to_date, measure, top):
 		in_scope = self.scope(user)
 		holder = dict(frappe.get_all("Customer Account", fields=["name", "salesperson"], as_list=True))

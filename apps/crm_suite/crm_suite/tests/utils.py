@@ -26,6 +26,14 @@ class CRMTestCase(FrappeTestCase):
 		clear_scope_cache()
 		frappe.db.value_cache.clear()
 
+	def run_as(self, user, report, **filters):
+		"""A script report's `execute(filters)` as `user` (the report applies the row scope itself)."""
+		frappe.set_user(user)
+		try:
+			return report.execute(filters)
+		finally:
+			frappe.set_user("Administrator")
+
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
