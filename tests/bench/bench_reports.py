@@ -151,6 +151,22 @@ def _rebuild(frappe, scale: int, keep: bool, period: dict) -> None:
 		# checked over the measured month (the whole table at 5M rows would take minutes; the tests check all)
 		mismatched = activity_rollup.mismatches(rollup, period["from_date"], period["to_date"])
 		assert mismatched == [], f"{rollup.doctype} must equal the raw GROUP BY"
+	from crm_suite.services import reach_rollup
+
+	began = time.perf_counter()
+	result = reach_rollup.rebuild(restart=True, commit=frappe.db.commit if keep else (lambda: None))
+	emit(
+		"reports_rollup_rebuild_month_reach",
+		time.perf_counter() - began,
+		"s",
+		None,
+		scale=scale,
+		n=frappe.db.count("Follow Up Record"),
+		months=result["chunks"],
+		rollup_rows=frappe.db.count(reach_rollup.CUSTOMER_MONTH),
+	)
+	mismatched = reach_rollup.mismatches(period["from_date"], period["to_date"])
+	assert mismatched == [], "the month reach must equal the raw GROUP BY"
 
 
 def _naive_follow_ups(frappe, period, key):

@@ -141,17 +141,30 @@ def remove(r: Rollup, names: list[str]) -> None:
 # document events of the raw doctypes (hooks.py → doc_events): the save's own transaction
 
 
+def _reach():
+	"""The follow-ups' month reach (services/reach_rollup.py), kept up next to the daily rollup."""
+	from crm_suite.services import reach_rollup
+
+	return reach_rollup
+
+
 def before_save(doc, method=None) -> None:
 	if not doc.is_new():
 		remove(ROLLUPS[doc.doctype], [doc.name])
+		if doc.doctype == FOLLOW_UPS.source:
+			_reach().remove([doc.name])
 
 
 def on_update(doc, method=None) -> None:
 	add(ROLLUPS[doc.doctype], [doc.name])
+	if doc.doctype == FOLLOW_UPS.source:
+		_reach().add([doc.name])
 
 
 def on_trash(doc, method=None) -> None:
 	remove(ROLLUPS[doc.doctype], [doc.name])
+	if doc.doctype == FOLLOW_UPS.source:
+		_reach().remove([doc.name])
 
 
 def rebuild_range(r: Rollup, start, end) -> None:
@@ -212,9 +225,11 @@ def rebuild_one(r: Rollup, restart: bool = False, stop_after_chunks: int | None 
 
 
 def rebuild(restart: bool = False) -> dict:
-	"""Rebuild both activity rollups (resumable). Run it with
+	"""Rebuild both activity rollups and the follow-ups' month reach (resumable). Run it with
 	`bench --site … execute crm_suite.services.activity_rollup.rebuild`."""
-	return {r.doctype: rebuild_one(r, restart=bool(restart)) for r in (FOLLOW_UPS, CALLS)}
+	out = {r.doctype: rebuild_one(r, restart=bool(restart)) for r in (FOLLOW_UPS, CALLS)}
+	out["Follow Up Month Reach"] = _reach().rebuild(restart=bool(restart))
+	return out
 
 
 def mismatches(r: Rollup, start=None, end=None) -> list[dict]:

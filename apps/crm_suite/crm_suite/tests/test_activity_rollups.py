@@ -8,7 +8,16 @@ import random
 import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
-from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, today
+from frappe.utils import (
+	add_days,
+	add_months,
+	add_to_date,
+	get_datetime,
+	get_first_day,
+	getdate,
+	now_datetime,
+	today,
+)
 
 from crm_suite.call_center.report.call_statistics import call_statistics
 from crm_suite.decision_centre.reporting import DateFormat, Hour, bucket_of, datetime_range, departments_of
@@ -16,7 +25,7 @@ from crm_suite.follow_up.report.follow_up_statistics import follow_up_statistics
 from crm_suite.permissions.call_center import call_scope_criterion
 from crm_suite.permissions.reports import department_users, where_reported
 from crm_suite.permissions.rows import where_in_scope
-from crm_suite.services import activity_rollup
+from crm_suite.services import activity_rollup, reach_rollup
 from crm_suite.services.activity_rollup import CALLS, FOLLOW_UPS
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
 
@@ -144,6 +153,7 @@ class ActivityTestCase(CRMTestCase):
 	def assertRollupsAgree(self):
 		for rollup in (FOLLOW_UPS, CALLS):
 			self.assertEqual(activity_rollup.mismatches(rollup), [], rollup.doctype)
+		self.assertEqual(reach_rollup.mismatches(), [], "Follow Up Month Reach")
 
 
 class TestActivityRollups(ActivityTestCase):
@@ -224,6 +234,66 @@ class TestActivityRollups(ActivityTestCase):
 			)[0][0]
 			self.assertEqual(second["chunks"], months)  # it resumed after the committed months
 			self.assertFalse(frappe.db.exists(rollup.doctype, "stray"))
+		self.assertRollupsAgree()
+
+	def test_the_month_reach_counts_each_customer_once_and_a_killed_rebuild_converges(self):
+		"""RPT-02: a second follow-up of the same customer in the month adds no customer, moving one to another
+		month moves the customer only when it was the last, deleting the last takes the customer away; a rebuild
+		killed after some months and run again (with follow-ups written in between) agrees with the raw rows."""
+		rng = random.Random(7)
+		seller = self.team["sales_a"]
+		customer = self.customers[seller][0]
+		frappe.set_user(seller)
+		try:
+
+			def follow_up(when):
+				return frappe.get_doc({"doctype": "Follow Up Record", "customer": customer, "method": self.methods[0], "content": "回访", "followed_on": when}).insert()  # fmt: skip
+
+			this_month = get_first_day(today())
+			first = follow_up(get_datetime(f"{this_month} 09:00:00"))
+			second = follow_up(get_datetime(f"{this_month} 10:00:00"))
+		finally:
+			frappe.set_user("Administrator")
+
+		def reach(month):
+			return frappe.db.get_value(
+				reach_rollup.REACH, {"month": month, "salesperson": seller}, "customer_count"
+			)
+
+		before = frappe.db.sql(
+			"""select count(distinct customer) from `tabFollow Up Record` where salesperson = %s
+			and followed_on >= %s and followed_on < %s""",
+			(seller, this_month, add_months(this_month, 1)),
+		)[0][0]
+		self.assertEqual(reach(this_month), before)
+		last_month = add_months(this_month, -1)
+		had_last_month = reach(last_month) or 0
+		already = frappe.db.exists(
+			reach_rollup.CUSTOMER_MONTH, {"month": last_month, "salesperson": seller, "customer": customer}
+		)
+		second.followed_on = get_datetime(f"{add_days(this_month, -1)} 10:00:00")
+		second.save(ignore_permissions=True)
+		self.assertEqual(reach(this_month), before)  # the first follow-up still counts the customer
+		self.assertEqual(reach(last_month), had_last_month + (0 if already else 1))
+		frappe.delete_doc("Follow Up Record", first.name, ignore_permissions=True)
+		self.assertEqual(reach(this_month) or 0, before - 1)
+		self.assertRollupsAgree()
+
+		def chunk_done():
+			frappe.db.savepoint("reach_chunk")
+
+		self.random_history(rng, 60)
+		frappe.db.sql(f"update `tab{reach_rollup.REACH}` set customer_count = customer_count + 3 limit 2")
+		frappe.db.sql(f"delete from `tab{reach_rollup.CUSTOMER_MONTH}` limit 2")
+		self.assertNotEqual(reach_rollup.mismatches(), [])
+		killed = reach_rollup.rebuild(restart=True, stop_after_chunks=2, commit=chunk_done)
+		self.assertEqual((killed["chunks"], killed["done"]), (2, False))
+		through = reach_rollup.rebuilt_through()
+		frappe.db.sql(f"delete from `tab{reach_rollup.REACH}` where month > %s", (through,))
+		frappe.db.rollback(save_point="reach_chunk")  # killed inside the third month
+		self.random_history(rng, 20)
+		self.assertTrue(reach_rollup.rebuild(commit=chunk_done)["done"])
+		self.assertIsNone(reach_rollup.rebuilt_through())
 		self.assertRollupsAgree()
 
 	def test_only_admins_queue_a_rebuild(self):
@@ -339,6 +409,17 @@ class TestReportsReadTheRollups(ActivityTestCase):
 			{"sales_department": "测试二组"},
 			{"salesperson": self.team["sales_a"]},
 			{"from_date": add_days(today(), -20), "to_date": add_days(today(), -3)},
+			# one calendar month (the report's default: this month so far), last month whole and a part of it:
+			# the month reach for everyone, and for those with follow-ups outside the part the raw count
+			{"from_date": get_first_day(today()), "to_date": today()},
+			{
+				"from_date": add_months(get_first_day(today()), -1),
+				"to_date": add_days(get_first_day(today()), -1),
+			},
+			{
+				"from_date": add_days(add_months(get_first_day(today()), -1), 5),
+				"to_date": add_days(add_months(get_first_day(today()), -1), 20),
+			},
 		)
 		for user in self.viewers():
 			for group_by in follow_up_statistics.GROUPS:

@@ -5,18 +5,23 @@ per method; filtered by the department subtree and salesperson, within the viewe
 
 Follow-ups and visits are summed from the follow-up rollup (services/activity_rollup.py: a row per day ×
 salesperson × department × method, the hours in 24 columns), a few rows per person and day however many
-follow-ups there are. Customers followed are a distinct count, which no daily sum can give: it is counted
-from the follow-ups of the period themselves, on the covering index (salesperson, followed_on, customer,
-method, sales_department) — index entries only, no table rows — for the salespeople the rollup found."""
+follow-ups there are. Customers followed are a distinct count, which no daily sum can give. Per salesperson
+within a calendar month (the default period: this month) they come from the month reach
+(services/reach_rollup.py: a row per month × salesperson × department, kept up with every follow-up), for
+every salesperson with no follow-up of that month outside the period; otherwise they are counted from the
+follow-ups of the period themselves, on the covering index (salesperson, followed_on, customer, method,
+sales_department) — index entries only, no table rows — for the salespeople the rollup found."""
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder.functions import Count, NullIf, Sum
+from frappe.utils import get_first_day, get_last_day
 
 from crm_suite.decision_centre.reporting import BUCKETS, Hour, bucket_of, datetime_range, full_names, period
 from crm_suite.permissions.reports import where_reported
 from crm_suite.services.activity_rollup import FOLLOW_UPS, HOURS, hour_column
+from crm_suite.services.reach_rollup import REACH
 
 GROUPS = ("Salesperson", "Department", "Period", "Hour of Day", "Method")
 COUNTS = ("follow_ups", "visits", "customers")
@@ -148,11 +153,18 @@ def rollup_counts(filters, group_by: str, from_date, to_date) -> list:
 
 
 def customer_counts(filters, group_by: str, from_date, to_date, salespeople: set) -> dict[tuple, int]:
-	"""Distinct customers followed per group, counted from the period's follow-ups of `salespeople` (those the
-	rollup found in scope) on the covering index: a range of index entries per salesperson."""
+	"""Distinct customers followed per group: per salesperson within one calendar month from the month reach
+	(services/reach_rollup.py) for everyone with no follow-up of that month outside the period, else counted
+	from the period's follow-ups of `salespeople` (those the rollup found in scope) on the covering index: a
+	range of index entries per salesperson."""
 	salespeople = sorted(s for s in salespeople if s)
 	if not salespeople:
 		return {}
+	out = {}
+	if group_by == "Salesperson":
+		out, salespeople = reach_counts(filters, from_date, to_date, salespeople)
+		if not salespeople:
+			return out
 	f = frappe.qb.DocType(FOLLOW_UPS.source)
 	keys = {
 		"Salesperson": [f.salesperson, f.sales_department],
@@ -163,17 +175,51 @@ def customer_counts(filters, group_by: str, from_date, to_date, salespeople: set
 	}[group_by]
 	query = (
 		frappe.qb.from_(f)
-		.select(*keys, Count(f.customer).distinct().as_("customers"))
+		.select(*keys, Count(NullIf(f.customer, "")).distinct().as_("customers"))
 		.where(datetime_range(f.followed_on, from_date, to_date) & f.salesperson.isin(salespeople))
 		.groupby(*keys)
 	)
 	# the salespeople come from the rollup in the viewer's scope; the filters narrow them the same way
 	query = where_reported(query, f.salesperson, filters)
-	out = {}
 	for row in query.run(as_dict=True):
 		key = tuple(_blank_to_none(row[k]) for k in KEYS[group_by])
 		out[key] = out.get(key, 0) + int(row.customers or 0)
 	return out
+
+
+def reach_counts(filters, from_date, to_date, salespeople: list) -> tuple[dict[tuple, int], list]:
+	"""Distinct customers per (salesperson, department) of a period within one calendar month, read from the
+	month reach for the salespeople whose follow-ups of that month all fall in the period (the daily rollup
+	tells: none on the month's other days) — then the month's count is the period's. Returns those counts and
+	the salespeople left to count from the follow-ups."""
+	first = get_first_day(from_date)
+	if get_first_day(to_date) != first:
+		return {}, salespeople
+	last = get_last_day(first)
+	left = set()
+	if from_date > first or to_date < last:
+		d = frappe.qb.DocType(FOLLOW_UPS.doctype)
+		outside = ((d.day >= first) & (d.day < from_date)) | ((d.day > to_date) & (d.day <= last))
+		left = set(
+			frappe.qb.from_(d)
+			.select(d.salesperson)
+			.distinct()
+			.where(d.salesperson.isin(salespeople) & outside)
+			.run(pluck=True)
+		)
+	exact = [s for s in salespeople if s not in left]
+	out = {}
+	if exact:
+		r = frappe.qb.DocType(REACH)
+		query = (
+			frappe.qb.from_(r)
+			.select(r.salesperson, r.sales_department, r.customer_count)
+			.where((r.month == first) & r.salesperson.isin(exact))
+		)
+		for row in where_reported(query, r.salesperson, filters).run(as_dict=True):
+			key = (row.salesperson, _blank_to_none(row.sales_department))
+			out[key] = out.get(key, 0) + int(row.customer_count or 0)
+	return out, sorted(left)
 
 
 def _blank_to_none(value):
