@@ -198,6 +198,13 @@ doc_events = {
 		}
 		for doctype in ("Follow Up Record", "Phone Call Record")
 	},
+	# customers held per salesperson, category and kind, kept in the same transaction (RPT-11;
+	# services/holding_rollup.py): the stored row out before a save, the saved row in after it, out on delete
+	"Customer Account": {
+		"before_save": "crm_suite.services.holding_rollup.before_save",
+		"on_update": "crm_suite.services.holding_rollup.on_update",
+		"on_trash": "crm_suite.services.holding_rollup.on_trash",
+	},
 	# the first-run setup's steps are marked done from the data (issue 19; services/onboarding.py)
 	**{
 		doctype: {"on_update": "crm_suite.services.onboarding.sync_steps"}

@@ -16,6 +16,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from crm_suite.policies.phones import mask_phone
+from crm_suite.services import holding_rollup
 from crm_suite.services.customer_fields import CUSTOMER, duplicate_name_policy
 from crm_suite.services.masking import masking_enabled
 from crm_suite.services.ownership import new_row_names
@@ -126,6 +127,7 @@ def insert_customers(
 			# customer[2:]: to_salesperson, to_pool, reason
 			logs.append((log_name, name, action, *customer[2:], user, now, *row_stamps))
 		insert_rows(CUSTOMER, all_columns, rows)
+		holding_rollup.add([row[at_name] for row in rows])  # counted per salesperson and type (RPT-11)
 		insert_rows(
 			PHONE_INDEX,
 			PHONE_COLUMNS,

@@ -10,12 +10,13 @@ So two tables:
 - *Follow Up Customer Month*: month × salesperson × sales department × customer → follow-ups (the bookkeeping);
 - *Follow Up Month Reach*: month × salesperson × sales department → customers, the count of the former's rows.
 
-Follow-ups of no customer (a lead's) and of no salesperson are not counted, as the report never showed them.
+Follow-ups of no customer (a lead's) are not counted, as the report never showed them. The bookkeeping also
+serves Customer Stickiness (RPT-11): a month's follow-ups per customer, already grouped.
 
 Kept in the writing transaction, set-based over the stored rows and next to the daily rollup
 (services/activity_rollup.py calls `add()` / `remove()` with the same raw names):
-- `add()`: first the reach gains one for every (month, person, department, customer) group of the rows that has
-  no bookkeeping row yet, then the bookkeeping rows gain the rows' counts;
+- `add()`: the bookkeeping rows gain the rows' counts, then the reach gains one for every bookkeeping row that
+  now holds exactly the rows' count (it was made just now: its customer is new to the month);
 - `remove()`: the bookkeeping rows lose the rows' counts, the reach loses one for every bookkeeping row that
   reached zero, then rows at zero are deleted from both.
 Every upsert hits a primary key: the names are hashes of the keys computed in SQL, in the table's collation
@@ -47,9 +48,10 @@ def grouped_customers(where: str) -> str:
 	return f"""select {_name("month", "salesperson", "sales_department", "customer")} as name,
 			month, salesperson, sales_department, customer, count(*) as follow_up_count
 		from (
-			select {_MONTH} as month, salesperson, nullif(sales_department, '') as sales_department, customer
+			select {_MONTH} as month, nullif(salesperson, '') as salesperson,
+				nullif(sales_department, '') as sales_department, customer
 			from `tab{SOURCE}`
-			where followed_on is not null and ifnull(customer, '') != '' and ifnull(salesperson, '') != '' {where}
+			where followed_on is not null and ifnull(customer, '') != '' {where}
 		) raw
 		group by month, salesperson, sales_department, customer"""
 
@@ -99,10 +101,14 @@ def add(names: list[str]) -> None:
 		return
 	params = {"names": tuple(names)}
 	where = "and name in %(names)s"
-	new_customers = f"""select g.* from ({grouped_customers(where)}) g
-		where not exists (select 1 from `tab{CUSTOMER_MONTH}` p where p.name = g.name)"""
-	_upsert_reach(new_customers, params)
 	_upsert_customers(where, params, 1)
+	# a bookkeeping row holding exactly the rows' count was made just now: its customer is new to the month.
+	# Read after the upsert, which locked the row: a concurrent first follow-up of the same customer waits for
+	# this transaction and then finds the count above its own (a check before the upsert would let both count
+	# the customer)
+	new_customers = f"""select p.* from ({grouped_customers(where)}) g
+		join `tab{CUSTOMER_MONTH}` p on p.name = g.name and p.follow_up_count = g.follow_up_count"""
+	_upsert_reach(new_customers, params)
 
 
 def remove(names: list[str]) -> None:

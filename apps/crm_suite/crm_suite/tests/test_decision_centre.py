@@ -76,7 +76,7 @@ class TestDecisionCentre(CRMTestCase):
 
 	def customer(self, salesperson, state, **values) -> str:
 		name = make_customer(salesperson=salesperson, customer_source=self.source).name
-		frappe.db.set_value(
+		set_counted(
 			"Customer Account", name, {"salesperson": salesperson, "lifecycle_state": state, **values}
 		)
 		return name

@@ -122,13 +122,25 @@ def listed_and_readable(doctype: str, name: str, user: str) -> tuple[bool, bool]
 
 
 def set_counted(doctype: str, names: str | list[str], values: dict) -> None:
-	"""`frappe.db.set_value` on follow-ups or call logs that keeps their daily rollup in step (RPT-02, RPT-07),
-	as the app's own set-based writers do: the rows out of the rollup, the update, the rows back in."""
-	from crm_suite.services import activity_rollup
+	"""`frappe.db.set_value` on follow-ups, call logs or customers that keeps what counts them in step — the
+	daily rollups (RPT-02, RPT-07), the follow-ups' month reach, the customers held per salesperson and type
+	(RPT-11) — as the app's own set-based writers do: the rows counted out, the update, the rows counted in."""
+	from functools import partial
+
+	from crm_suite.services import activity_rollup, holding_rollup, reach_rollup
 
 	names = [names] if isinstance(names, str) else list(names)
-	rollup = activity_rollup.ROLLUPS[doctype]
-	activity_rollup.remove(rollup, names)
+	counters = []
+	if doctype in activity_rollup.ROLLUPS:
+		rollup = activity_rollup.ROLLUPS[doctype]
+		counters.append((partial(activity_rollup.remove, rollup), partial(activity_rollup.add, rollup)))
+	if doctype == activity_rollup.FOLLOW_UPS.source:
+		counters.append((reach_rollup.remove, reach_rollup.add))
+	if doctype == holding_rollup.SOURCE:
+		counters.append((holding_rollup.remove, holding_rollup.add))
+	for remove, _add in counters:
+		remove(names)
 	for name in names:
 		frappe.db.set_value(doctype, name, values)
-	activity_rollup.add(rollup, names)
+	for _remove, add in counters:
+		add(names)

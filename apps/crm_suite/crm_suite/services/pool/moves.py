@@ -3,11 +3,13 @@ insert of their Customer Ownership Log rows, and a notification to the people af
 are never written through a document save (`permissions/ownership_fields.py` refuses that)."""
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import frappe
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import now_datetime
 
+from crm_suite.services import holding_rollup
 from crm_suite.services.customer_followers import follow_new_owner
 from crm_suite.services.notify import notify_users
 from crm_suite.services.ownership import log_ownership_changes
@@ -31,7 +33,9 @@ def move_to_user(
 	)
 	if not keep_state:
 		update = update.set(t.lifecycle_state, FOLLOWING)
-	update.where(t.name.isin([r.name for r in rows])).run()
+	names = [r.name for r in rows]
+	with held_customers_moving(kind, names):
+		update.where(t.name.isin(names)).run()
 	if kind.doctype == "Customer Account":
 		# the customers' complaints, service requests, work orders and contracts go along (ORG-03)
 		follow_new_owner([r.name for r in rows], user, department)
@@ -55,15 +59,31 @@ def move_to_pool(kind: Pooled, rows: list, action: str, reason: str | None = Non
 		update = update.set(t.customer_pool, pool)
 	else:
 		update = update.set(t.customer_pool, Coalesce(t.customer_pool, target))
-	update.where(t.name.isin([r.name for r in rows])).run()
+	names = [r.name for r in rows]
+	with held_customers_moving(kind, names):
+		update.where(t.name.isin(names)).run()
 	log_moves(kind, rows, action, reason, to_pool=lambda r: pool or r.customer_pool or target)
 
 
 def move_to_invalid(kind: Pooled, rows: list, reason: str | None = None):
 	"""Out of everyone's hands (POOL-08): no owner, in no one's list, kept with its pool for the record."""
 	t = frappe.qb.DocType(kind.doctype)
-	_released(t, INVALID, now_datetime()).where(t.name.isin([r.name for r in rows])).run()
+	names = [r.name for r in rows]
+	with held_customers_moving(kind, names):
+		_released(t, INVALID, now_datetime()).where(t.name.isin(names)).run()
 	log_moves(kind, rows, "Invalid", reason, from_pool=lambda r: r.customer_pool)
+
+
+@contextmanager
+def held_customers_moving(kind: Pooled, names: list[str]):
+	"""Customers' ownership written set-based inside: the customers held per salesperson and type follow
+	(services/holding_rollup.py) — counted out before, in after."""
+	if kind.doctype != "Customer Account":
+		yield
+		return
+	holding_rollup.remove(names)
+	yield
+	holding_rollup.add(names)
 
 
 def _released(t, state: str, now):

@@ -16,6 +16,7 @@ import frappe
 from crm_suite.services.ownership import counter_width, row_name_prefix
 from crm_suite.services.pool.kinds import POOL_STATE, Pooled
 from crm_suite.services.pool.locks import retry_on_deadlock
+from crm_suite.services.pool.moves import held_customers_moving
 from crm_suite.services.recycle.rules import Rule
 
 LOG = "Customer Ownership Log"
@@ -26,7 +27,13 @@ def recycle_batch(kind: Pooled, rule: Rule, due, home_pool, now: datetime, size:
 	prefix = row_name_prefix()
 	moved = _log_due_rows(kind, due, prefix, home_pool, rule.reason(), now, size)
 	if moved:
-		_move_logged_rows(kind, prefix, now)
+		logged = frappe.db.sql(
+			f"select `{kind.log_field}` from `tab{LOG}` where `name` like %s and `action` = 'Recycle'",
+			(f"{prefix}%",),
+			pluck=True,
+		)
+		with held_customers_moving(kind, logged):  # the customers held per salesperson and type (RPT-11)
+			_move_logged_rows(kind, prefix, now)
 	if commit:
 		frappe.db.commit()
 	return moved

@@ -31,6 +31,7 @@ from crm_suite.policies.sales_rules import (
 	plan_move,
 	plan_start,
 )
+from crm_suite.services import holding_rollup
 from crm_suite.services.notify import notify_user
 from crm_suite.services.ownership import new_row_names
 
@@ -300,7 +301,9 @@ def mark_customer_deal(customer: str, deal_date) -> None:
 	)
 	if frappe.db.exists("Customer Kind", DEAL_STATE):
 		query = query.set(t.customer_kind, DEAL_STATE)
+	holding_rollup.remove([customer])  # the kind may change: counted out and in again (RPT-11)
 	query.run()
+	holding_rollup.add([customer])
 
 
 def move_stage(

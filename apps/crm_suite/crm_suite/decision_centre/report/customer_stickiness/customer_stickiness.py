@@ -5,18 +5,23 @@ those held by the people the viewer sees (permissions/reports.py), with all thei
 the period.
 
 Three queries, each reading on the order of the period's rows rather than every customer (issue 17): the
-customers per type from Customer Account's salesperson_report index alone; the period's orders
-grouped per customer, each group joined to its customer by primary key for the scope and the type; the
-same for the period's follow-ups."""
+customers per type from *Customer Holding* (services/holding_rollup.py: a row per salesperson × category × kind,
+kept up with every customer written or moved); the period's orders grouped per customer, each group joined to
+its customer by primary key for the scope and the type; the same for the period's follow-ups — for whole months
+from their month bookkeeping (*Follow Up Customer Month*, services/reach_rollup.py), already a row per customer
+and person."""
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
-from frappe.utils import month_diff
+from frappe.utils import get_first_day, get_last_day, month_diff
 
 from crm_suite.decision_centre.reporting import datetime_range, per, period, ratio
 from crm_suite.permissions.reports import where_reported
+from crm_suite.services.activity_rollup import FOLLOW_UPS
+from crm_suite.services.holding_rollup import HOLDING
+from crm_suite.services.reach_rollup import CUSTOMER_MONTH
 
 TYPES = {"Category": ("customer_category", "Customer Category"), "Kind": ("customer_kind", "Customer Kind")}
 COUNTS = ("customers", "buying_customers", "repeat_customers", "orders", "followed_customers", "follow_ups")
@@ -74,15 +79,26 @@ def stickiness(filters, from_date, to_date, column: str) -> list[frappe._dict]:
 	def in_scope(query):
 		return where_reported(query.where(held), c.salesperson, filters)
 
-	customers = in_scope(frappe.qb.from_(c).select(c[column], Count("*")).groupby(c[column])).run()
+	# the customers held per type: a few rows per salesperson (services/holding_rollup.py)
+	h = frappe.qb.DocType(HOLDING)
+	customers = where_reported(
+		frappe.qb.from_(h).select(h[column], Sum(h.customer_count)).groupby(h[column]), h.salesperson, filters
+	).run()
 	rows = {
 		kind: frappe._dict({"customer_type": kind, **dict.fromkeys(COUNTS, 0), "customers": int(n)})
 		for kind, n in customers
+		if n
 	}
 
 	held_in_scope = sum(r.customers for r in rows.values())
 
-	def per_type(grouped, period_rows, customers_key: str, repeat_key: str | None, count_key: str):
+	def per_type(
+		grouped, period_rows, customers_key: str, repeat_key: str | None, count_key: str, period_first=None
+	):
+		"""`period_first`: the same groups read more cheaply for the period-first join, when there is a way."""
+		straight = fewer_rows_than(period_rows, held_in_scope)
+		if straight and period_first is not None:
+			grouped = period_first
 		n = grouped.n
 		query = (
 			frappe.qb.from_(grouped)
@@ -91,7 +107,7 @@ def stickiness(filters, from_date, to_date, column: str) -> list[frappe._dict]:
 			.select(c[column], Count("*"), Sum(Case().when(n >= 2, 1).else_(0)), Sum(n))
 			.groupby(c[column])
 		)
-		if fewer_rows_than(period_rows, held_in_scope):
+		if straight:
 			# STRAIGHT_JOIN: the period's groups first, each joined to its customer by primary key. Left to
 			# itself, MariaDB turns the grouped table into a LATERAL DERIVED one looked up per customer in scope —
 			# every customer of a manager's team, 2.7M rows read at 1M customers for one month against 0.9M this
@@ -99,7 +115,7 @@ def stickiness(filters, from_date, to_date, column: str) -> list[frappe._dict]:
 			# way round: its customers, each with its own rows of the period (the lateral lookup).
 			query = query.modifier("STRAIGHT_JOIN")
 		for kind, with_any, with_two, total in in_scope(query).run():
-			row = rows.get(kind)
+			row = rows.get(kind or None)  # the holding keeps '' as None
 			if row is None:  # cannot happen: the same scope counted the customers
 				continue
 			row[customers_key] = int(with_any or 0)
@@ -132,8 +148,32 @@ def stickiness(filters, from_date, to_date, column: str) -> list[frappe._dict]:
 		.where(datetime_range(f.followed_on, from_date, to_date) & f.customer.isnotnull())
 		.groupby(f.customer)
 	).as_("follow_ups")
-	per_type(follow_ups, period_follow_ups, "followed_customers", None, "follow_ups")
+	bookkept = None
+	if months := whole_months(from_date, to_date):
+		# the month bookkeeping of the follow-ups (services/reach_rollup.py): already a row per customer and
+		# person, read in customer order from its (month, customer, follow_up_count) index, for the period-first
+		# join (a salesperson's customers look up their own follow-ups of the period, as before)
+		p = frappe.qb.DocType(CUSTOMER_MONTH)
+		bookkept = (
+			frappe.qb.from_(p)
+			.select(p.customer, Sum(p.follow_up_count).as_("n"))
+			.where(p.month.between(*months))
+			.groupby(p.customer)
+		).as_("follow_ups")
+	per_type(follow_ups, period_follow_ups, "followed_customers", None, "follow_ups", bookkept)
 	return sorted(rows.values(), key=lambda r: -r.customers)
+
+
+def whole_months(from_date, to_date):
+	"""(first month, last month) when the period's follow-ups are those of whole calendar months — the period
+	covers them, or no follow-up of its first and last month falls outside it (the daily rollup tells) —
+	else None."""
+	first, last = get_first_day(from_date), get_first_day(to_date)
+	d = frappe.qb.DocType(FOLLOW_UPS.doctype)
+	outside = ((d.day >= first) & (d.day < from_date)) | ((d.day > to_date) & (d.day <= get_last_day(last)))
+	if frappe.qb.from_(d).select(d.name).where(outside).limit(1).run():
+		return None
+	return first, last
 
 
 def fewer_rows_than(query, limit: int) -> bool:

@@ -27,5 +27,6 @@ class FollowUpCustomerMonth(Document):
 
 
 def on_doctype_update():
-	# a rebuild deletes and recounts whole months
-	frappe.db.add_index("Follow Up Customer Month", ["month", "salesperson", "sales_department"])
+	# Customer Stickiness (RPT-11) reads a month's customers in customer order with their counts, from the
+	# index alone; a rebuild deletes and recounts whole months
+	frappe.db.add_index("Follow Up Customer Month", ["month", "customer", "follow_up_count"])
