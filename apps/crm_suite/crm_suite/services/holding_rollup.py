@@ -83,10 +83,17 @@ def before_save(doc, method=None) -> None:
 
 def on_update(doc, method=None) -> None:
 	add([doc.name])
+	if doc.has_value_changed("customer_category") or doc.has_value_changed("customer_kind"):
+		from crm_suite.services import reach_rollup  # the follow-ups' bookkeeping carries the type
+
+		reach_rollup.customer_types_changed([doc.name])
 
 
 def on_trash(doc, method=None) -> None:
 	remove([doc.name])
+	from crm_suite.services import reach_rollup  # follow-ups kept after a forced delete: of no type now
+
+	reach_rollup.customer_types_changed([doc.name], deleted=True)
 
 
 def rebuild(commit=None) -> dict:

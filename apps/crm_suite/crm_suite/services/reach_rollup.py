@@ -11,7 +11,9 @@ So two tables:
 - *Follow Up Month Reach*: month × salesperson × sales department → customers, the count of the former's rows.
 
 Follow-ups of no customer (a lead's) are not counted, as the report never showed them. The bookkeeping also
-serves Customer Stickiness (RPT-11): a month's follow-ups per customer, already grouped.
+serves Customer Stickiness (RPT-11): a month's follow-ups per person and customer, already grouped, with the
+customer's current category and kind on the row (kept by `customer_types_changed()` when they change), so the
+report groups them by type without joining a customer per row.
 
 Kept in the writing transaction, set-based over the stored rows and next to the daily rollup
 (services/activity_rollup.py calls `add()` / `remove()` with the same raw names):
@@ -35,7 +37,9 @@ CUSTOMER_MONTH = "Follow Up Customer Month"
 REACH = "Follow Up Month Reach"
 PROGRESS_KEY = "crm_suite_reach_rollup_rebuilt_through"
 
-_MONTH = "cast(date_format(followed_on, '%%Y-%%m-01') as date)"
+_MONTH = "cast(date_format(f.followed_on, '%%Y-%%m-01') as date)"
+# the customer's type rides along on the bookkeeping row (Customer Stickiness groups by it without a join)
+TYPES = ("customer_category", "customer_kind")
 
 
 def _name(*columns: str) -> str:
@@ -44,16 +48,18 @@ def _name(*columns: str) -> str:
 
 
 def grouped_customers(where: str) -> str:
-	"""The bookkeeping rows computed from the follow-ups matching `where` (SQL with %(…)s parameters)."""
+	"""The bookkeeping rows computed from the follow-ups `f` matching `where` (SQL with %(…)s parameters), with
+	their customers' current type."""
 	return f"""select {_name("month", "salesperson", "sales_department", "customer")} as name,
-			month, salesperson, sales_department, customer, count(*) as follow_up_count
+			month, salesperson, sales_department, customer, {", ".join(TYPES)}, count(*) as follow_up_count
 		from (
-			select {_MONTH} as month, nullif(salesperson, '') as salesperson,
-				nullif(sales_department, '') as sales_department, customer
-			from `tab{SOURCE}`
-			where followed_on is not null and ifnull(customer, '') != '' {where}
+			select {_MONTH} as month, nullif(f.salesperson, '') as salesperson,
+				nullif(f.sales_department, '') as sales_department, f.customer,
+				nullif(c.customer_category, '') as customer_category, nullif(c.customer_kind, '') as customer_kind
+			from `tab{SOURCE}` f left join `tabCustomer Account` c on c.name = f.customer
+			where f.followed_on is not null and ifnull(f.customer, '') != '' {where}
 		) raw
-		group by month, salesperson, sales_department, customer"""
+		group by month, salesperson, sales_department, customer, {", ".join(TYPES)}"""
 
 
 def _reach_of(rows_sql: str, sign: int = 1) -> str:
@@ -84,12 +90,13 @@ def _upsert_reach(rows_sql: str, params: dict, sign: int = 1) -> None:
 def _upsert_customers(where: str, params: dict, sign: int) -> None:
 	table = f"`tab{CUSTOMER_MONTH}`"
 	frappe.db.sql(
-		f"""insert into {table} (name, month, salesperson, sales_department, customer, follow_up_count,
-			creation, modified, owner, modified_by)
-		select g.name, g.month, g.salesperson, g.sales_department, g.customer, {sign} * g.follow_up_count,
-			%(now)s, %(now)s, %(user)s, %(user)s
+		f"""insert into {table} (name, month, salesperson, sales_department, customer, customer_category,
+			customer_kind, follow_up_count, creation, modified, owner, modified_by)
+		select g.name, g.month, g.salesperson, g.sales_department, g.customer, g.customer_category,
+			g.customer_kind, {sign} * g.follow_up_count, %(now)s, %(now)s, %(user)s, %(user)s
 		from ({grouped_customers(where)}) g
 		on duplicate key update {table}.follow_up_count = {table}.follow_up_count + values(follow_up_count),
+			{table}.customer_category = values(customer_category), {table}.customer_kind = values(customer_kind),
 			{table}.modified = values(modified)""",
 		{**params, **_stamp()},
 	)
@@ -100,7 +107,7 @@ def add(names: list[str]) -> None:
 	if not names:
 		return
 	params = {"names": tuple(names)}
-	where = "and name in %(names)s"
+	where = "and f.name in %(names)s"
 	_upsert_customers(where, params, 1)
 	# a bookkeeping row holding exactly the rows' count was made just now: its customer is new to the month.
 	# Read after the upsert, which locked the row: a concurrent first follow-up of the same customer waits for
@@ -116,7 +123,7 @@ def remove(names: list[str]) -> None:
 	if not names:
 		return
 	params = {"names": tuple(names)}
-	where = "and name in %(names)s"
+	where = "and f.name in %(names)s"
 	_upsert_customers(where, params, -1)
 	emptied = f"""select p.* from `tab{CUSTOMER_MONTH}` p
 		where p.follow_up_count <= 0 and p.name in (select g.name from ({grouped_customers(where)}) g)"""
@@ -133,13 +140,31 @@ def remove(names: list[str]) -> None:
 	)
 
 
+def customer_types_changed(customers: list[str], deleted: bool = False) -> None:
+	"""The customers' category or kind changed (a save, a won deal): their bookkeeping rows take the new type;
+	`deleted`: the customers are being deleted (their follow-ups, if kept, are then of no type)."""
+	if customers and deleted:
+		frappe.db.sql(
+			f"""update `tab{CUSTOMER_MONTH}` set customer_category = null, customer_kind = null
+			where customer in %(customers)s""",
+			{"customers": tuple(customers)},
+		)
+	elif customers:
+		frappe.db.sql(
+			f"""update `tab{CUSTOMER_MONTH}` p join `tabCustomer Account` c on c.name = p.customer
+			set p.customer_category = nullif(c.customer_category, ''), p.customer_kind = nullif(c.customer_kind, '')
+			where p.customer in %(customers)s""",
+			{"customers": tuple(customers)},
+		)
+
+
 def rebuild_months(start, end) -> None:
 	"""Recompute the months from `start`'s to `end`'s (first days) from the follow-ups (the caller commits)."""
 	start, end = get_first_day(start), get_first_day(end)
 	params = {"start": start, "end": end, "after": add_months(end, 1)}
 	frappe.db.sql(f"delete from `tab{REACH}` where month between %(start)s and %(end)s", params)
 	frappe.db.sql(f"delete from `tab{CUSTOMER_MONTH}` where month between %(start)s and %(end)s", params)
-	_upsert_customers("and followed_on >= %(start)s and followed_on < %(after)s", params, 1)
+	_upsert_customers("and f.followed_on >= %(start)s and f.followed_on < %(after)s", params, 1)
 	_upsert_reach(f"select * from `tab{CUSTOMER_MONTH}` where month between %(start)s and %(end)s", params)
 
 
@@ -196,17 +221,18 @@ def mismatches(start=None, end=None) -> list[dict]:
 			"end": get_first_day(end),
 			"after": add_months(get_first_day(end), 1),
 		}
-		raw_where = "and followed_on >= %(start)s and followed_on < %(after)s"
+		raw_where = "and f.followed_on >= %(start)s and f.followed_on < %(after)s"
 		month_where = "and t.month between %(start)s and %(end)s"
 	out = []
-	for table, grouped, count in (
-		(CUSTOMER_MONTH, grouped_customers(raw_where), "follow_up_count"),
-		(REACH, _reach_of(grouped_customers(raw_where)), "customer_count"),
+	for table, grouped, count, attributes in (
+		(CUSTOMER_MONTH, grouped_customers(raw_where), "follow_up_count", TYPES),
+		(REACH, _reach_of(grouped_customers(raw_where)), "customer_count", ()),
 	):
+		differs = " or ".join([f"g.{count} != t.{count}", *(f"not (g.{a} <=> t.{a})" for a in attributes)])
 		out += frappe.db.sql(
 			f"""select %(table)s as doctype, 'rollup' as side, t.name, t.month, t.{count} as count, g.{count} as raw_count
 			from `tab{table}` t left join ({grouped}) g on g.name = t.name
-			where (g.name is null or g.{count} != t.{count}) {month_where}
+			where (g.name is null or {differs}) {month_where}
 			union all
 			select %(table)s, 'raw', g.name, g.month, null, g.{count}
 			from ({grouped}) g left join `tab{table}` t on t.name = g.name where t.name is null""",

@@ -1,7 +1,7 @@
 """Customers held per salesperson × category × kind (SPEC RPT-11; services/holding_rollup.py): equal to the GROUP
 BY over the customers after a random history of every writer — new customers one by one and in bulk, edits of
 category and kind, claims, abandons, transfers, invalid marks, deals, deletes and recycling — and mended by a
-rebuild."""
+rebuild; the follow-ups' month bookkeeping keeps each customer's type as it changes."""
 
 import random
 from datetime import timedelta
@@ -11,7 +11,7 @@ from frappe.utils import now_datetime, today
 
 from crm_suite.demo.generator import customer_rows
 from crm_suite.demo.load import bulk_insert_customers
-from crm_suite.services import holding_rollup, recycle
+from crm_suite.services import holding_rollup, reach_rollup, recycle
 from crm_suite.services.pool import claims, handovers
 from crm_suite.services.sales.stages import mark_customer_deal
 from crm_suite.tests.test_pool import make_pool
@@ -68,7 +68,16 @@ class TestCustomerHolding(CRMTestCase):
 				row["customer_pool"] = self.pool
 			bulk_insert_customers(rows)
 			names += [r["name"] for r in rows]
-		elif action < 0.38:
+		elif action < 0.31:
+			# a follow-up: its month bookkeeping carries the customer's type, which later edits must reach
+			row = self.held(rng, names)
+			if row:
+				frappe.set_user(row.salesperson)
+				try:
+					frappe.get_doc({"doctype": "Follow Up Record", "customer": row.name, "method": "Phone", "content": "回访", "followed_on": now_datetime() - timedelta(days=rng.randint(0, 60))}).insert()  # fmt: skip
+				finally:
+					frappe.set_user("Administrator")
+		elif action < 0.42:
 			doc = frappe.get_doc("Customer Account", rng.choice(names))
 			doc.customer_category = rng.choice(self.categories)
 			doc.customer_kind = rng.choice(self.kinds)
@@ -123,6 +132,9 @@ class TestCustomerHolding(CRMTestCase):
 			except frappe.ValidationError:
 				pass  # a limit or a rule refused the move: nothing moved, as for a user
 		self.assertEqual(holding_rollup.mismatches(), [])
+		# the follow-ups' bookkeeping rows carry each customer's type as it is now (RPT-11)
+		self.assertEqual(reach_rollup.mismatches(), [])
+		self.assertTrue(frappe.db.exists(reach_rollup.CUSTOMER_MONTH, {"customer": ("in", names)}))
 		# not vacuous: many keys, and the table adds up to every held customer
 		ours = frappe.get_all(
 			holding_rollup.HOLDING, filters={"salesperson": ("in", self.sellers)}, fields=["customer_count"]
@@ -154,3 +166,33 @@ class TestCustomerHolding(CRMTestCase):
 		holding_rollup.rebuild(commit=lambda: None)
 		self.assertEqual(holding_rollup.mismatches(), [])
 		self.assertFalse(frappe.db.exists(holding_rollup.HOLDING, "stray"))
+
+	def test_a_customer_s_new_type_reaches_its_follow_ups_bookkeeping(self):
+		seller = self.sellers[0]
+		kind = next(k for k in self.kinds if k and k != "Deal")
+		name = make_customer(
+			salesperson=seller,
+			lifecycle_state="Following",
+			customer_category=self.categories[1],
+			customer_kind=kind,
+		).name
+		frappe.set_user(seller)
+		try:
+			frappe.get_doc({"doctype": "Follow Up Record", "customer": name, "method": "Phone", "content": "回访", "followed_on": now_datetime()}).insert()  # fmt: skip
+		finally:
+			frappe.set_user("Administrator")
+
+		def types():
+			return frappe.db.get_value(
+				reach_rollup.CUSTOMER_MONTH, {"customer": name}, ["customer_category", "customer_kind"]
+			)
+
+		self.assertEqual(tuple(types()), (self.categories[1], kind))
+		doc = frappe.get_doc("Customer Account", name)
+		doc.customer_category = self.categories[2]
+		doc.save(ignore_permissions=True)
+		self.assertEqual(types()[0], self.categories[2])
+		mark_customer_deal(name, today())
+		self.assertEqual(types()[1], "Deal")
+		self.assertEqual(reach_rollup.mismatches(), [])
+		self.assertEqual(holding_rollup.mismatches(), [])

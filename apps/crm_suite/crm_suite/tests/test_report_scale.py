@@ -279,17 +279,13 @@ class TestReportsAtScale(CRMTestCase):
 			with (
 				self.subTest(user=user, group_by=group_by, from_date=from_date, period_first=period_first),
 				patch.object(customer_stickiness, "fewer_rows_than", return_value=period_first),
+				# the team's way (per type, forced index) and the few people's way, both
+				patch.object(customer_stickiness, "TEAM_CUSTOMERS", 0 if period_first else 10**9),
 			):
 				in_scope = self.scope(user)
-				customers = {
-					c.name: c[column]
-					for c in frappe.get_all(
-						"Customer Account",
-						filters={"salesperson": ("is", "set")},
-						fields=["name", "salesperson", column],
-					)
-					if in_scope(c.salesperson)
-				}
+				every = frappe.get_all("Customer Account", fields=["name", "salesperson", column])
+				type_of = {c.name: c[column] for c in every}
+				customers = {c.name: c[column] for c in every if c.salesperson and in_scope(c.salesperson)}
 				orders = defaultdict(int)
 				for o in frappe.get_all(
 					"Customer Order",
@@ -301,9 +297,16 @@ class TestReportsAtScale(CRMTestCase):
 					pluck="customer",
 				):
 					orders[o] += 1
+				# the contact side: the follow-ups the people in scope made, by their customers' type
 				follow_ups = defaultdict(int)
-				for f in frappe.get_all("Follow Up Record", fields=["customer", "followed_on"]):
-					if f.customer and get_datetime(from_date) <= f.followed_on < end:
+				for f in frappe.get_all(
+					"Follow Up Record", fields=["customer", "followed_on", "salesperson"]
+				):
+					if (
+						f.customer
+						and get_datetime(from_date) <= f.followed_on < end
+						and in_scope(f.salesperson)
+					):
 						follow_ups[f.customer] += 1
 				expected = defaultdict(lambda: defaultdict(int))
 				for name, kind in customers.items():
@@ -312,8 +315,14 @@ class TestReportsAtScale(CRMTestCase):
 					row["buying_customers"] += orders[name] >= 1
 					row["repeat_customers"] += orders[name] >= 2
 					row["orders"] += orders[name]
-					row["followed_customers"] += follow_ups[name] >= 1
-					row["follow_ups"] += follow_ups[name]
+				for name, n in follow_ups.items():
+					row = expected[type_of[name] or frappe._("Not Set")]
+					row["followed_customers"] += 1
+					row["follow_ups"] += n
+				self.assertTrue(follow_ups)  # not vacuous
+				for row in expected.values():  # every figure of a row, zeros included
+					for k in customer_stickiness.COUNTS:
+						row.setdefault(k, 0)
 				data = self.run_as(
 					user,
 					customer_stickiness,

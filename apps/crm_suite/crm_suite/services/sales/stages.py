@@ -31,7 +31,7 @@ from crm_suite.policies.sales_rules import (
 	plan_move,
 	plan_start,
 )
-from crm_suite.services import holding_rollup
+from crm_suite.services import holding_rollup, reach_rollup
 from crm_suite.services.notify import notify_user
 from crm_suite.services.ownership import new_row_names
 
@@ -304,6 +304,7 @@ def mark_customer_deal(customer: str, deal_date) -> None:
 	holding_rollup.remove([customer])  # the kind may change: counted out and in again (RPT-11)
 	query.run()
 	holding_rollup.add([customer])
+	reach_rollup.customer_types_changed([customer])
 
 
 def move_stage(

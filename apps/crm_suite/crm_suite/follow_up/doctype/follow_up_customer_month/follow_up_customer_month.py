@@ -15,6 +15,8 @@ class FollowUpCustomerMonth(Document):
 		from frappe.types import DF
 
 		customer: DF.Link | None
+		customer_category: DF.Link | None
+		customer_kind: DF.Link | None
 		follow_up_count: DF.Int
 		month: DF.Date | None
 		sales_department: DF.Link | None
@@ -27,6 +29,22 @@ class FollowUpCustomerMonth(Document):
 
 
 def on_doctype_update():
-	# Customer Stickiness (RPT-11) reads a month's customers in customer order with their counts, from the
-	# index alone; a rebuild deletes and recounts whole months
-	frappe.db.add_index("Follow Up Customer Month", ["month", "customer", "follow_up_count"])
+	# Customer Stickiness (RPT-11) reads the months' rows of the people in scope per type, from the indexes alone:
+	# a few people's by person; a team's per type in customer order (the distinct count streams, no sort of the
+	# month's rows). A rebuild deletes and recounts whole months.
+	frappe.db.add_index(
+		"Follow Up Customer Month",
+		["month", "salesperson", "customer_category", "customer_kind", "customer", "follow_up_count"],
+		"stickiness_index",
+	)
+	for column in ("customer_category", "customer_kind"):
+		frappe.db.add_index(
+			"Follow Up Customer Month",
+			["month", column, "customer", "salesperson", "follow_up_count"],
+			f"stickiness_{column}_index",
+		)
+	# a customer's new category or kind reaches its rows (services/reach_rollup.customer_types_changed)
+	frappe.db.add_index("Follow Up Customer Month", ["customer"])
+	frappe.db.sql_ddl(
+		"alter table `tabFollow Up Customer Month` drop index if exists month_customer_follow_up_count_index"
+	)

@@ -52,4 +52,13 @@ class FollowUpDailyRollup(Document):
 def on_doctype_update():
 	# the scoped reports read their salespeople's days, the cards sum them from the index alone; the unscoped
 	# ones read a date range (day's own index)
-	frappe.db.add_index("Follow Up Daily Rollup", ["salesperson", "day", "follow_up_count"])
+	# Follow Up Statistics groups a team's month per person, department and method from this index alone
+	# (issue 17: half the time of reading the rows for a manager of 200)
+	frappe.db.add_index(
+		"Follow Up Daily Rollup",
+		["salesperson", "day", "sales_department", "method", "follow_up_count"],
+		"salesperson_report_index",
+	)
+	frappe.db.sql_ddl(
+		"alter table `tabFollow Up Daily Rollup` drop index if exists salesperson_day_follow_up_count_index"
+	)

@@ -123,27 +123,48 @@ def rollup_counts(filters, group_by: str, from_date, to_date) -> list:
 		"Hour of Day": [],
 		"Method": [r.method],
 	}[group_by]
-	if group_by == "Hour of Day":
-		measures = []
-		for h in HOURS:
-			column = r[hour_column(h)]
-			measures += [Sum(column).as_(f"f{h}"), Sum(Case().when(visit, column).else_(0)).as_(f"v{h}")]
-	else:
-		measures = [
-			Sum(r.follow_up_count).as_("follow_ups"),
-			Sum(Case().when(visit, r.follow_up_count).else_(0)).as_("visits"),
-		]
+	in_period = (r.day >= from_date) & (r.day <= to_date) & r.salesperson.isnotnull()
+	if group_by != "Hour of Day":
+		# grouped per method first, from the rollup's covering (salesperson, day, sales_department, method,
+		# follow_up_count) index alone; the few groups are then joined to their method for the visit flag
+		names = [k.alias or k.name for k in keys]
+		by_method = [] if group_by == "Method" else [r.method]  # the Method grouping has it among its keys
+		grouped = where_reported(
+			frappe.qb.from_(r)
+			.select(r.salesperson, *keys, *by_method, Sum(r.follow_up_count).as_("n"))
+			.where(in_period)
+			.groupby(r.salesperson, *keys, *by_method),
+			r.salesperson,
+			filters,
+		).as_("grouped")
+		columns = [grouped[k] for k in names if k != "method"]
+		query = (
+			frappe.qb.from_(grouped)
+			.left_join(m)
+			.on(m.name == grouped.method)
+			.select(
+				grouped.salesperson,
+				*columns,
+				*([grouped.method] if group_by == "Method" else []),
+				Sum(grouped.n).as_("follow_ups"),
+				Sum(Case().when(visit, grouped.n).else_(0)).as_("visits"),
+			)
+			.groupby(grouped.salesperson, *columns, *([grouped.method] if group_by == "Method" else []))
+		)
+		return query.run(as_dict=True)
+	measures = []
+	for h in HOURS:
+		column = r[hour_column(h)]
+		measures += [Sum(column).as_(f"f{h}"), Sum(Case().when(visit, column).else_(0)).as_(f"v{h}")]
 	query = (
 		frappe.qb.from_(r)
 		.left_join(m)
 		.on(m.name == r.method)
-		.select(r.salesperson, *keys, *measures)
-		.where((r.day >= from_date) & (r.day <= to_date) & r.salesperson.isnotnull())
-		.groupby(r.salesperson, *keys)
+		.select(r.salesperson, *measures)
+		.where(in_period)
+		.groupby(r.salesperson)
 	)
 	rows = where_reported(query, r.salesperson, filters).run(as_dict=True)
-	if group_by != "Hour of Day":
-		return rows
 	return [
 		frappe._dict(salesperson=row.salesperson, hour=h, follow_ups=row[f"f{h}"], visits=row[f"v{h}"])
 		for row in rows
