@@ -5,6 +5,7 @@ from frappe.query_builder import CustomFunction
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import add_days, get_datetime
 
+from crm_suite.services import holding_rollup
 from crm_suite.services.notify import notify_users
 
 Greatest = CustomFunction("GREATEST", ["a", "b"])
@@ -14,12 +15,12 @@ def touch_last_contact(doctype: str, name: str, followed_on):
 	"""Move the record's last contact forward (never back); a Pending customer is now being followed."""
 	t = frappe.qb.DocType(doctype)
 	at = get_datetime(followed_on)
-	(
-		frappe.qb.update(t)
-		.set(t.last_contact_on, Greatest(Coalesce(t.last_contact_on, at), at))
-		.where(t.name == name)
-		.run()
-	)
+	update = frappe.qb.update(t).set(t.last_contact_on, Greatest(Coalesce(t.last_contact_on, at), at))
+	if doctype != holding_rollup.SOURCE:
+		update.where(t.name == name).run()
+		return
+	with holding_rollup.moving([name]):  # contacted now: counted as such (POOL-11)
+		update.where(t.name == name).run()
 
 
 def apply_template(doc):

@@ -1,7 +1,7 @@
-"""Customers held per salesperson × category × kind (SPEC RPT-11, issue 17): *Customer Holding*, kept up as
-customers are written and moved, so that Customer Stickiness counts a manager's team's customers per type from
-a few rows per person instead of every customer they hold (442k index entries for the demo manager at 1M
-customers, 0.6–1.3 s).
+"""Customers held per salesperson × department × lifecycle state × category × kind × never contacted (SPEC
+RPT-11, POOL-11, issue 17): *Customer Holding*, kept up as customers are written and moved, so that Customer
+Stickiness and Resource Warning count a manager's team's customers from a few rows per person instead of every
+customer they hold (442k index entries for the demo manager at 1M customers, 0.8–1.8 s).
 
 Only held customers are counted (a salesperson set): the pools' customers are nobody's figures in the decision
 centre, and leaving them out keeps every claim and release from updating one shared row.
@@ -13,11 +13,16 @@ hash of its key computed in SQL, in the table's collation). A row at zero is del
 - a customer's own save and delete (hooks.py → doc_events; ownership fields are never written by a save, but
   category and kind are);
 - the bulk insert of imported and demo customers (services/bulk.insert_customers);
-- every move of ownership (services/pool/moves.py: to a user, to a pool, to Invalid);
-- a won deal turning the customer's kind to Deal (services/sales/stages.mark_customer_deal).
+- every move of ownership (services/pool/moves.py: to a user, to a pool, to Invalid) and recycling;
+- shelving and unshelving (services/pool/marks.py);
+- a follow-up moving the customer's last contact (services/follow_up.touch_last_contact);
+- a won deal turning the customer's kind to Deal (services/sales/stages.mark_customer_deal);
+- a deleted department leaving its customers without one (recounted whole, in the same transaction).
 
 `rebuild()` recomputes the table from the customers in one transaction (a killed rebuild leaves the table as it
 was); `mismatches()` compares it with the GROUP BY over the customers."""
+
+from contextlib import contextmanager
 
 import frappe
 from frappe.utils import now_datetime
@@ -26,7 +31,16 @@ from crm_suite.services.activity_rollup import TABLE_COLLATION
 
 SOURCE = "Customer Account"
 HOLDING = "Customer Holding"
-KEYS = ("salesperson", "customer_category", "customer_kind")
+KEYS = (
+	"salesperson",
+	"sales_department",
+	"lifecycle_state",
+	"customer_category",
+	"customer_kind",
+	"never_contacted",
+)
+# Resource Warning's "never contacted" (POOL-11): no contact since the customer was claimed
+NEVER_CONTACTED = "coalesce(last_contact_on is null or last_contact_on <= claimed_on, 0)"
 
 
 def grouped(where: str = "", sign: int = 1) -> str:
@@ -35,8 +49,9 @@ def grouped(where: str = "", sign: int = 1) -> str:
 	return f"""select sha1(concat_ws('|', {parts})) collate {TABLE_COLLATION} as name, {", ".join(KEYS)},
 			{sign} * count(*) as customer_count
 		from (
-			select salesperson, nullif(customer_category, '') as customer_category,
-				nullif(customer_kind, '') as customer_kind
+			select salesperson, nullif(sales_department, '') as sales_department,
+				nullif(lifecycle_state, '') as lifecycle_state, nullif(customer_category, '') as customer_category,
+				nullif(customer_kind, '') as customer_kind, {NEVER_CONTACTED} as never_contacted
 			from `tab{SOURCE}` where ifnull(salesperson, '') != '' {where}
 		) held
 		group by {", ".join(KEYS)}"""
@@ -52,6 +67,15 @@ def _upsert(where: str, params: dict, sign: int) -> None:
 			{table}.modified = values(modified)""",
 		{**params, "now": now, "user": frappe.session.user},
 	)
+
+
+@contextmanager
+def moving(names: list[str]):
+	"""Customers written set-based inside (ownership, state, department, last contact): counted out before,
+	in after."""
+	remove(names)
+	yield
+	add(names)
 
 
 def add(names: list[str]) -> None:

@@ -7,7 +7,7 @@ from crm_suite.follow_up.report.follow_up_statistics import follow_up_statistics
 from crm_suite.pools.report.resource_warning import resource_warning
 from crm_suite.services import lead as lead_service
 from crm_suite.services.pool import claims, handovers
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team, set_counted
 
 
 def follow_up(customer: str, **values):
@@ -109,7 +109,7 @@ class TestFollowUps(CRMTestCase):
 		follow_up(contacted)
 		frappe.set_user("Administrator")
 		imported = make_customer(salesperson=self.team["sales_a"]).name  # as an import leaves it: Pending
-		frappe.db.set_value("Customer Account", imported, "lifecycle_state", "Pending")
+		set_counted("Customer Account", imported, {"lifecycle_state": "Pending"})
 		frappe.set_user(self.team["manager"])
 		columns, data, _message, _chart, summary = resource_warning.execute({})
 		self.assertEqual(len(columns), 5)

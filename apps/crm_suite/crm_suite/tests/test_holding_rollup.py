@@ -1,7 +1,9 @@
 """Customers held per salesperson × category × kind (SPEC RPT-11; services/holding_rollup.py): equal to the GROUP
 BY over the customers after a random history of every writer — new customers one by one and in bulk, edits of
 category and kind, claims, abandons, transfers, invalid marks, deals, deletes and recycling — and mended by a
-rebuild; the follow-ups' month bookkeeping keeps each customer's type as it changes."""
+rebuild; the follow-ups' month bookkeeping keeps each customer's type as it changes. The holding also counts
+each customer's department, state and whether it was contacted since claimed (Resource Warning, POOL-11):
+follow-ups and shelving are among the writers."""
 
 import random
 from datetime import timedelta
@@ -12,7 +14,7 @@ from frappe.utils import now_datetime, today
 from crm_suite.demo.generator import customer_rows
 from crm_suite.demo.load import bulk_insert_customers
 from crm_suite.services import holding_rollup, reach_rollup, recycle
-from crm_suite.services.pool import claims, handovers
+from crm_suite.services.pool import claims, handovers, marks
 from crm_suite.services.sales.stages import mark_customer_deal
 from crm_suite.tests.test_pool import make_pool
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
@@ -30,6 +32,7 @@ class TestCustomerHolding(CRMTestCase):
 		self.kinds = [None, *frappe.get_all("Customer Kind", pluck="name", order_by="name")]
 		self.assertGreater(len(self.categories), 2)
 		self.assertGreater(len(self.kinds), 2)
+		self.shelved = 0
 
 	def held(self, rng, names):
 		rows = frappe.get_all(
@@ -74,7 +77,7 @@ class TestCustomerHolding(CRMTestCase):
 			if row:
 				frappe.set_user(row.salesperson)
 				try:
-					frappe.get_doc({"doctype": "Follow Up Record", "customer": row.name, "method": "Phone", "content": "回访", "followed_on": now_datetime() - timedelta(days=rng.randint(0, 60))}).insert()  # fmt: skip
+					frappe.get_doc({"doctype": "Follow Up Record", "customer": row.name, "method": "Phone", "content": "回访", "followed_on": now_datetime() - timedelta(days=rng.choice((0, 0, 40)))}).insert()  # fmt: skip
 				finally:
 					frappe.set_user("Administrator")
 		elif action < 0.42:
@@ -103,10 +106,22 @@ class TestCustomerHolding(CRMTestCase):
 			row = self.held(rng, names)
 			if row:
 				handovers.mark_invalid(row.name, reason="空号")
-		elif action < 0.82:
+		elif action < 0.79:
 			row = self.held(rng, names)
 			if row:
 				mark_customer_deal(row.name, today())
+		elif action < 0.82:
+			# shelved and back (the state is part of the count: POOL-11)
+			row = self.held(rng, names)
+			if row:
+				frappe.set_user(row.salesperson)
+				try:
+					marks.shelve([row.name])
+					self.shelved += 1
+					if rng.random() < 0.5:
+						marks.unshelve([row.name])
+				finally:
+					frappe.set_user("Administrator")
 		elif action < 0.9:
 			name = names.pop(rng.randrange(len(names)))
 			frappe.delete_doc("Customer Account", name, ignore_permissions=True, force=True)
@@ -151,6 +166,17 @@ class TestCustomerHolding(CRMTestCase):
 		)
 		for action in ("Claim", "Abandon", "Transfer", "Recycle"):
 			self.assertIn(action, moves)
+		self.assertGreater(self.shelved, 0)
+		self.assertEqual(
+			{0, 1},
+			set(
+				frappe.get_all(
+					holding_rollup.HOLDING,
+					filters={"salesperson": ("in", self.sellers)},
+					pluck="never_contacted",
+				)
+			),
+		)
 
 	def test_a_rebuild_mends_a_damaged_table(self):
 		for seller in self.sellers:

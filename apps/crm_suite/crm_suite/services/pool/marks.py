@@ -10,6 +10,7 @@ from crm_suite.services.pool.kinds import FOLLOWING, SHELVED, Pooled, kind_of
 from crm_suite.services.pool.limits import check_protection_limit
 from crm_suite.services.pool.locks import lock_owned_rows, lock_rows, lock_user
 from crm_suite.services.pool.membership import is_pool_admin, manages, strategy_for
+from crm_suite.services.pool.moves import held_customers_moving
 
 
 def shelve(names: list[str], doctype: str = "Customer Account"):
@@ -71,4 +72,8 @@ def _set_state(kind: Pooled, names: list[str], **values):
 	update = frappe.qb.update(t).set(t.modified, now_datetime())
 	for field, value in values.items():
 		update = update.set(getattr(t, field), value)
-	update.where(t.name.isin(names)).run()
+	if "lifecycle_state" in values:
+		with held_customers_moving(kind, names):  # the customers held per state (POOL-11, RPT-11)
+			update.where(t.name.isin(names)).run()
+	else:
+		update.where(t.name.isin(names)).run()

@@ -81,9 +81,8 @@ def held_customers_moving(kind: Pooled, names: list[str]):
 	if kind.doctype != "Customer Account":
 		yield
 		return
-	holding_rollup.remove(names)
-	yield
-	holding_rollup.add(names)
+	with holding_rollup.moving(names):
+		yield
 
 
 def _released(t, state: str, now):

@@ -40,3 +40,7 @@ class SalesDepartment(NestedSet):
 		frappe.qb.update(customer).set(customer.sales_department, None).where(
 			customer.sales_department == self.name
 		).run()
+		# the customers held per department follow (RPT-11, POOL-11): recounted in this transaction
+		from crm_suite.services import holding_rollup
+
+		holding_rollup.rebuild(commit=lambda: None)

@@ -17,15 +17,24 @@ class CustomerHolding(Document):
 		customer_category: DF.Link | None
 		customer_count: DF.Int
 		customer_kind: DF.Link | None
+		lifecycle_state: DF.Data | None
+		never_contacted: DF.Check
+		sales_department: DF.Link | None
 		salesperson: DF.Link | None
 	# end: auto-generated types
 
-	"""The customers a salesperson holds of one category and kind (SPEC RPT-11, RPT-01): made and kept only by
-	services/holding_rollup.py; its name is the hash of its key."""
+	"""The customers a salesperson holds of one department, state, category and kind, contacted or not since
+	claimed (SPEC RPT-11, POOL-11): made and kept only by services/holding_rollup.py; its name is the hash of its
+	key."""
 
 
 def on_doctype_update():
-	# the reports read the rows of the salespeople in scope, from the index alone
+	# the reports read the rows of the salespeople in scope, from the indexes alone
 	frappe.db.add_index(
 		"Customer Holding", ["salesperson", "customer_category", "customer_kind", "customer_count"]
+	)
+	frappe.db.add_index(
+		"Customer Holding",
+		["salesperson", "lifecycle_state", "sales_department", "never_contacted", "customer_count"],
+		"resource_warning_index",
 	)

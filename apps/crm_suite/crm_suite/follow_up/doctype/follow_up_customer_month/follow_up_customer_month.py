@@ -4,6 +4,8 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_suite.services.indexes import add_lasting_index
+
 
 class FollowUpCustomerMonth(Document):
 	# begin: auto-generated types
@@ -44,7 +46,7 @@ def on_doctype_update():
 			f"stickiness_{column}_index",
 		)
 	# a customer's new category or kind reaches its rows (services/reach_rollup.customer_types_changed)
-	frappe.db.add_index("Follow Up Customer Month", ["customer"])
+	add_lasting_index("Follow Up Customer Month", "customer")
 	frappe.db.sql_ddl(
 		"alter table `tabFollow Up Customer Month` drop index if exists month_customer_follow_up_count_index"
 	)
