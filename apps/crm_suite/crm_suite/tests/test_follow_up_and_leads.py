@@ -5,6 +5,7 @@ import frappe
 
 from crm_suite.follow_up.report.follow_up_statistics import follow_up_statistics
 from crm_suite.pools.report.resource_warning import resource_warning
+from crm_suite.services import holding_rollup
 from crm_suite.services import lead as lead_service
 from crm_suite.services.pool import claims, handovers
 from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team, set_counted
@@ -103,6 +104,7 @@ class TestFollowUps(CRMTestCase):
 		self.assertNotIn(self.team["sales_a"], [r.salesperson for r in data])
 
 	def test_resource_warning_counts_assigned_and_never_contacted(self):
+		holding_rollup.rebuild(commit=lambda: None)  # as counted now, whatever other tests committed
 		frappe.set_user(self.team["sales_a"])
 		contacted = make_customer().name
 		make_customer()
