@@ -205,6 +205,13 @@ doc_events = {
 		"on_update": "crm_suite.services.holding_rollup.on_update",
 		"on_trash": "crm_suite.services.holding_rollup.on_trash",
 	},
+	# open opportunities per process, stage and salesperson, kept in the same transaction (SALE-01, RPT-04;
+	# services/pipeline_rollup.py): a stage move is a save too (services/sales/stages.save_move)
+	"Sales Opportunity": {
+		"before_save": "crm_suite.services.pipeline_rollup.before_save",
+		"on_update": "crm_suite.services.pipeline_rollup.on_update",
+		"on_trash": "crm_suite.services.pipeline_rollup.on_trash",
+	},
 	# the first-run setup's steps are marked done from the data (issue 19; services/onboarding.py)
 	**{
 		doctype: {"on_update": "crm_suite.services.onboarding.sync_steps"}

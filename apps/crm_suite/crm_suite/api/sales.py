@@ -160,6 +160,23 @@ def opportunity_values(customer: str | None = None, follow_up: str | None = None
 
 @frappe.whitelist()
 @frappe.read_only()
+def open_pipeline_card(filters: str | dict | None = None) -> dict:
+	"""The Sales workspace's number card: the expected amount of the open opportunities in scope, every
+	process, from Opportunity Holding (a few rows per salesperson, not every open opportunity: issue 17)."""
+	require_roles(*STAFF_ROLES)
+	from crm_suite.sales.report.sales_pipeline.sales_pipeline import counted_from_holding
+
+	total = sum(float(r.expected_amount or 0) for r in counted_from_holding(None, frappe._dict()).values())
+	return {
+		"value": total,
+		"fieldtype": "Currency",
+		"route": ["List", "Sales Opportunity"],
+		"route_options": {"status": "Open"},
+	}
+
+
+@frappe.whitelist()
+@frappe.read_only()
 def target_attainment_card(filters: str | dict | None = None) -> dict:
 	"""The Sales workspace's number card: this month's won amount over the planned amount, in scope (on the
 	read replica when the site has one, issue 17)."""

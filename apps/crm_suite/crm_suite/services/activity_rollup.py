@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import frappe
 from frappe.utils import add_days, get_first_day, get_last_day, getdate, now_datetime
 
+from crm_suite.services import rollup_jobs
+
 HOURS = tuple(range(24))
 
 
@@ -190,38 +192,21 @@ def _date_bounds(r: Rollup):
 
 def rebuilt_through(r: Rollup):
 	"""The last day a running (or killed) rebuild has committed, or None when no rebuild is under way."""
-	value = frappe.db.get_global(r.progress_key)
-	return getdate(value) if value else None
+	return rollup_jobs.rebuilt_through(r.progress_key)
 
 
 def rebuild_one(r: Rollup, restart: bool = False, stop_after_chunks: int | None = None, commit=None) -> dict:
 	"""Recompute a rollup from its raw table, one month per transaction, resuming after the last month a killed
-	run committed (unless `restart`). `stop_after_chunks` stops early as a kill would; `commit` ends each
-	month's transaction (tests pass a savepoint)."""
-	commit = commit or frappe.db.commit
-	first, last = _date_bounds(r)
-	if first is None:
-		frappe.db.set_global(r.progress_key, "")
-		commit()
-		return {"chunks": 0, "done": True}
-	start = get_first_day(first)
-	done = None if restart else rebuilt_through(r)
-	if done:
-		start = add_days(done, 1)
-	chunks = 0
-	while start <= last:
-		if stop_after_chunks is not None and chunks >= stop_after_chunks:
-			return {"chunks": chunks, "done": False, "rebuilt_through": str(rebuilt_through(r))}
-		end = min(get_last_day(start), last)
-		rebuild_range(r, start, end)
-		# the month and the progress mark commit together: a kill leaves both or neither
-		frappe.db.set_global(r.progress_key, str(end))
-		commit()
-		chunks += 1
-		start = add_days(end, 1)
-	frappe.db.set_global(r.progress_key, "")
-	commit()
-	return {"chunks": chunks, "done": True}
+	run committed (unless `restart`; services/rollup_jobs.py). `stop_after_chunks` stops early as a kill would;
+	`commit` ends each month's transaction (tests pass a savepoint)."""
+	return rollup_jobs.rebuild_by_month(
+		r.progress_key,
+		_date_bounds(r),
+		lambda start, end: rebuild_range(r, start, end),
+		restart=restart,
+		stop_after_chunks=stop_after_chunks,
+		commit=commit,
+	)
 
 
 def rebuild(restart: bool = False) -> dict:

@@ -24,6 +24,7 @@ from frappe.utils import add_days, add_months, get_first_day, get_last_day, getd
 
 from crm_suite.policies import receivables as rules
 from crm_suite.policies.order_math import ZERO, dec
+from crm_suite.services import rollup_jobs
 
 ROLLUP = "Collection Daily Rollup"
 LEDGER = "Receivable Ledger Entry"
@@ -134,39 +135,23 @@ def _date_bounds():
 
 def rebuilt_through():
 	"""The last day a running (or killed) rebuild has committed, or None when no rebuild is under way."""
-	value = frappe.db.get_global(PROGRESS_KEY)
-	return getdate(value) if value else None
+	return rollup_jobs.rebuilt_through(PROGRESS_KEY)
 
 
 def rebuild(restart: bool = False, stop_after_chunks: int | None = None, commit=None) -> dict:
-	"""Recompute the whole rollup from the ledger, one month per transaction, resuming after the last month a
-	killed run committed (unless `restart`). `stop_after_chunks` stops early as a kill would; `commit` ends
-	each month's transaction (tests pass a savepoint). Run it with
+	"""Recompute the whole rollup from the ledger, CHUNK_MONTHS months per transaction, resuming after the last
+	chunk a killed run committed (unless `restart`; services/rollup_jobs.py). `stop_after_chunks` stops early
+	as a kill would; `commit` ends each chunk's transaction (tests pass a savepoint). Run it with
 	`bench --site … execute crm_suite.services.collection_rollup.rebuild`."""
-	commit = commit or frappe.db.commit
-	first, last = _date_bounds()
-	if first is None:
-		frappe.db.set_global(PROGRESS_KEY, "")
-		commit()
-		return {"chunks": 0, "done": True}
-	start = get_first_day(first)
-	done = None if restart else rebuilt_through()
-	if done:
-		start = add_days(done, 1)
-	chunks = 0
-	while start <= last:
-		if stop_after_chunks is not None and chunks >= stop_after_chunks:
-			return {"chunks": chunks, "done": False, "rebuilt_through": str(rebuilt_through())}
-		end = min(get_last_day(add_months(start, CHUNK_MONTHS - 1)), last)
-		rebuild_range(start, end)
-		# the month and the progress mark commit together: a kill leaves both or neither
-		frappe.db.set_global(PROGRESS_KEY, str(end))
-		commit()
-		chunks += 1
-		start = add_days(end, 1)
-	frappe.db.set_global(PROGRESS_KEY, "")
-	commit()
-	return {"chunks": chunks, "done": True}
+	return rollup_jobs.rebuild_by_month(
+		PROGRESS_KEY,
+		_date_bounds(),
+		rebuild_range,
+		months=CHUNK_MONTHS,
+		restart=restart,
+		stop_after_chunks=stop_after_chunks,
+		commit=commit,
+	)
 
 
 def mismatches() -> list[dict]:

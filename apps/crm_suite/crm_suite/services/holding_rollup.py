@@ -6,10 +6,8 @@ customer they hold (442k index entries for the demo manager at 1M customers, 0.8
 Only held customers are counted (a salesperson set): the pools' customers are nobody's figures in the decision
 centre, and leaving them out keeps every claim and release from updating one shared row.
 
-Kept in the writing transaction, set-based over the stored rows, as the activity rollups are
-(services/activity_rollup.py): `remove(names)` before the customers are changed or deleted, `add(names)` after
-they were written; one `INSERT … SELECT … GROUP BY … ON DUPLICATE KEY UPDATE` each, on the row's primary key (a
-hash of its key computed in SQL, in the table's collation). A row at zero is deleted. The writers:
+Kept in the writing transaction, set-based over the stored rows, as every keyed rollup is
+(services/keyed_rollup.py). The writers:
 - a customer's own save and delete (hooks.py → doc_events; ownership fields are never written by a save, but
   category and kind are);
 - the bulk insert of imported and demo customers (services/bulk.insert_customers);
@@ -17,84 +15,36 @@ hash of its key computed in SQL, in the table's collation). A row at zero is del
 - shelving and unshelving (services/pool/marks.py);
 - a follow-up moving the customer's last contact (services/follow_up.touch_last_contact);
 - a won deal turning the customer's kind to Deal (services/sales/stages.mark_customer_deal);
-- a deleted department leaving its customers without one (recounted whole, in the same transaction).
+- a deleted department leaving its customers without one (counted out and in around its UPDATE).
 
 `rebuild()` recomputes the table from the customers in one transaction (a killed rebuild leaves the table as it
 was); `mismatches()` compares it with the GROUP BY over the customers."""
 
-from contextlib import contextmanager
-
-import frappe
-from frappe.utils import now_datetime
-
-from crm_suite.services.activity_rollup import TABLE_COLLATION
+from crm_suite.services.keyed_rollup import KeyedRollup
 
 SOURCE = "Customer Account"
 HOLDING = "Customer Holding"
-KEYS = (
-	"salesperson",
-	"sales_department",
-	"lifecycle_state",
-	"customer_category",
-	"customer_kind",
-	"never_contacted",
-)
 # Resource Warning's "never contacted" (POOL-11): no contact since the customer was claimed
 NEVER_CONTACTED = "coalesce(last_contact_on is null or last_contact_on <= claimed_on, 0)"
-
-
-def grouped(where: str = "", sign: int = 1) -> str:
-	"""The holding rows computed from the held customers matching `where` (SQL with %(…)s parameters)."""
-	parts = ", ".join(f"coalesce({k}, '')" for k in KEYS)
-	return f"""select sha1(concat_ws('|', {parts})) collate {TABLE_COLLATION} as name, {", ".join(KEYS)},
-			{sign} * count(*) as customer_count
-		from (
-			select salesperson, nullif(sales_department, '') as sales_department,
-				nullif(lifecycle_state, '') as lifecycle_state, nullif(customer_category, '') as customer_category,
-				nullif(customer_kind, '') as customer_kind, {NEVER_CONTACTED} as never_contacted
-			from `tab{SOURCE}` where ifnull(salesperson, '') != '' {where}
-		) held
-		group by {", ".join(KEYS)}"""
-
-
-def _upsert(where: str, params: dict, sign: int) -> None:
-	table = f"`tab{HOLDING}`"
-	now = now_datetime()
-	frappe.db.sql(
-		f"""insert into {table} (name, {", ".join(KEYS)}, customer_count, creation, modified, owner, modified_by)
-		select g.*, %(now)s, %(now)s, %(user)s, %(user)s from ({grouped(where, sign)}) g
-		on duplicate key update {table}.customer_count = {table}.customer_count + values(customer_count),
-			{table}.modified = values(modified)""",
-		{**params, "now": now, "user": frappe.session.user},
-	)
-
-
-@contextmanager
-def moving(names: list[str]):
-	"""Customers written set-based inside (ownership, state, department, last contact): counted out before,
-	in after."""
-	remove(names)
-	yield
-	add(names)
-
-
-def add(names: list[str]) -> None:
-	"""Count the stored customers `names` in (after they were written)."""
-	if names:
-		_upsert("and name in %(names)s", {"names": tuple(names)}, 1)
-
-
-def remove(names: list[str]) -> None:
-	"""Count the stored customers `names` out (before they are changed or deleted); rows left at zero go."""
-	if not names:
-		return
-	params = {"names": tuple(names)}
-	_upsert("and name in %(names)s", params, -1)
-	frappe.db.sql(
-		f"""delete from `tab{HOLDING}` where customer_count <= 0
-		and name in (select g.name from ({grouped("and name in %(names)s")}) g)""",
-		params,
-	)
+ROLLUP = KeyedRollup(
+	source=SOURCE,
+	table=HOLDING,
+	keys={
+		"salesperson": "salesperson",
+		"sales_department": "nullif(sales_department, '')",
+		"lifecycle_state": "nullif(lifecycle_state, '')",
+		"customer_category": "nullif(customer_category, '')",
+		"customer_kind": "nullif(customer_kind, '')",
+		"never_contacted": NEVER_CONTACTED,
+	},
+	measures={"customer_count": "1"},
+	counted="ifnull(salesperson, '') != ''",
+)
+KEYS = tuple(ROLLUP.keys)
+add = ROLLUP.add  # count the stored customers in (after they were written)
+remove = ROLLUP.remove  # count them out (before they are changed or deleted)
+moving = ROLLUP.moving  # customers written set-based inside: counted out before, in after
+mismatches = ROLLUP.mismatches
 
 
 # document events of Customer Account (hooks.py → doc_events): the save's own transaction
@@ -123,22 +73,4 @@ def on_trash(doc, method=None) -> None:
 def rebuild(commit=None) -> dict:
 	"""Recompute the table from the customers, in one transaction (`commit` ends it; tests pass a no-op).
 	`bench --site … execute crm_suite.services.holding_rollup.rebuild`."""
-	frappe.db.sql(f"delete from `tab{HOLDING}`")
-	_upsert("", {}, 1)
-	(commit or frappe.db.commit)()
-	return {"rows": frappe.db.count(HOLDING)}
-
-
-def mismatches() -> list[dict]:
-	"""Holding rows that differ from the GROUP BY over the customers, and groups without their row (empty when
-	they agree)."""
-	g = grouped()
-	return frappe.db.sql(
-		f"""select 'rollup' as side, t.name, t.salesperson, t.customer_count, g.customer_count as raw_count
-		from `tab{HOLDING}` t left join ({g}) g on g.name = t.name
-		where g.name is null or g.customer_count != t.customer_count
-		union all
-		select 'raw', g.name, g.salesperson, null, g.customer_count
-		from ({g}) g left join `tab{HOLDING}` t on t.name = g.name where t.name is null""",
-		as_dict=True,
-	)
+	return ROLLUP.rebuild(commit)

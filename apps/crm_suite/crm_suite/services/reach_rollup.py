@@ -28,8 +28,9 @@ so that MariaDB keys a derived table on them (services/activity_rollup.TABLE_COL
 (resumes after a kill), and `mismatches()` compares both tables with the GROUP BY over the follow-ups."""
 
 import frappe
-from frappe.utils import add_months, get_first_day, getdate, now_datetime
+from frappe.utils import add_months, get_first_day, get_last_day, getdate, now_datetime
 
+from crm_suite.services import rollup_jobs
 from crm_suite.services.activity_rollup import TABLE_COLLATION
 
 SOURCE = "Follow Up Record"
@@ -124,20 +125,20 @@ def remove(names: list[str]) -> None:
 		return
 	params = {"names": tuple(names)}
 	where = "and f.name in %(names)s"
+	# the bookkeeping and reach rows the follow-ups count in, read once (each later step keys on them)
+	touched = frappe.db.sql(
+		f"""select g.name, {_name("g.month", "g.salesperson", "g.sales_department")}
+		from ({grouped_customers(where)}) g""",
+		params,
+	)
 	_upsert_customers(where, params, -1)
-	emptied = f"""select p.* from `tab{CUSTOMER_MONTH}` p
-		where p.follow_up_count <= 0 and p.name in (select g.name from ({grouped_customers(where)}) g)"""
-	_upsert_reach(emptied, params, -1)
-	frappe.db.sql(
-		f"""delete from `tab{CUSTOMER_MONTH}` where follow_up_count <= 0
-		and name in (select g.name from ({grouped_customers(where)}) g)""",
-		params,
-	)
-	frappe.db.sql(
-		f"""delete from `tab{REACH}` where customer_count <= 0
-		and name in (select g.name from ({_reach_of(grouped_customers(where))}) g)""",
-		params,
-	)
+	if not touched:
+		return
+	keys = {"rows": tuple(r[0] for r in touched), "reach": tuple({r[1] for r in touched})}
+	emptied = f"select p.* from `tab{CUSTOMER_MONTH}` p where p.follow_up_count <= 0 and p.name in %(rows)s"
+	_upsert_reach(emptied, keys, -1)
+	frappe.db.sql(f"delete from `tab{CUSTOMER_MONTH}` where follow_up_count <= 0 and name in %(rows)s", keys)
+	frappe.db.sql(f"delete from `tab{REACH}` where customer_count <= 0 and name in %(reach)s", keys)
 
 
 def customer_types_changed(customers: list[str], deleted: bool = False) -> None:
@@ -168,6 +169,13 @@ def rebuild_months(start, end) -> None:
 	_upsert_reach(f"select * from `tab{CUSTOMER_MONTH}` where month between %(start)s and %(end)s", params)
 
 
+def days_outside(day, from_date, to_date):
+	"""A criterion on a daily rollup's `day`: the days of the period's first and last calendar months that fall
+	outside it (none: the period's follow-ups are those of whole months, and the reach's counts are its own)."""
+	first, last = get_first_day(from_date), get_last_day(to_date)
+	return ((day >= first) & (day < from_date)) | ((day > to_date) & (day <= last))
+
+
 def _month_bounds():
 	row = frappe.db.sql(
 		f"""select min(d), max(d) from (
@@ -180,35 +188,23 @@ def _month_bounds():
 
 
 def rebuilt_through():
-	"""The last month (its first day) a running or killed rebuild committed, or None."""
-	value = frappe.db.get_global(PROGRESS_KEY)
-	return getdate(value) if value else None
+	"""The last day (a month's last) a running or killed rebuild committed, or None."""
+	return rollup_jobs.rebuilt_through(PROGRESS_KEY)
 
 
 def rebuild(restart: bool = False, stop_after_chunks: int | None = None, commit=None) -> dict:
 	"""Recompute both tables from the follow-ups, a month per transaction together with its progress mark,
-	resuming after the last month a killed run committed (unless `restart`). `bench --site … execute
-	crm_suite.services.reach_rollup.rebuild` (also run by activity_rollup.rebuild)."""
-	commit = commit or frappe.db.commit
+	resuming after the last month a killed run committed (unless `restart`; services/rollup_jobs.py).
+	`bench --site … execute crm_suite.services.reach_rollup.rebuild` (also run by activity_rollup.rebuild)."""
 	first, last = _month_bounds()
-	if first is None:
-		frappe.db.set_global(PROGRESS_KEY, "")
-		commit()
-		return {"chunks": 0, "done": True}
-	done = None if restart else rebuilt_through()
-	month = add_months(done, 1) if done else first
-	chunks = 0
-	while month <= last:
-		if stop_after_chunks is not None and chunks >= stop_after_chunks:
-			return {"chunks": chunks, "done": False, "rebuilt_through": str(rebuilt_through())}
-		rebuild_months(month, month)
-		frappe.db.set_global(PROGRESS_KEY, str(month))
-		commit()
-		chunks += 1
-		month = add_months(month, 1)
-	frappe.db.set_global(PROGRESS_KEY, "")
-	commit()
-	return {"chunks": chunks, "done": True}
+	return rollup_jobs.rebuild_by_month(
+		PROGRESS_KEY,
+		(first, get_last_day(last) if last else None),
+		rebuild_months,
+		restart=restart,
+		stop_after_chunks=stop_after_chunks,
+		commit=commit,
+	)
 
 
 def mismatches(start=None, end=None) -> list[dict]:

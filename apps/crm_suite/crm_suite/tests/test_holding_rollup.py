@@ -17,7 +17,7 @@ from crm_suite.services import holding_rollup, reach_rollup, recycle
 from crm_suite.services.pool import claims, handovers, marks
 from crm_suite.services.sales.stages import mark_customer_deal
 from crm_suite.tests.test_pool import make_pool
-from crm_suite.tests.utils import CRMTestCase, make_customer, make_sales_team
+from crm_suite.tests.utils import CRMTestCase, make_customer, make_department, make_sales_team, set_counted
 
 
 class TestCustomerHolding(CRMTestCase):
@@ -224,4 +224,22 @@ class TestCustomerHolding(CRMTestCase):
 		mark_customer_deal(name, today())
 		self.assertEqual(types()[1], "Deal")
 		self.assertEqual(reach_rollup.mismatches(), [])
+		self.assertEqual(holding_rollup.mismatches(), [])
+
+	def test_a_deleted_department_leaves_its_customers_counted_without_one(self):
+		department = make_department("测试临时组", "测试销售部")
+		seller = self.sellers[0]
+		names = [make_customer(salesperson=seller, lifecycle_state="Following").name for _ in range(3)]
+		set_counted("Customer Account", names, {"sales_department": department})
+
+		def held(**filters) -> int:
+			return int(frappe.db.get_value(holding_rollup.HOLDING, filters, "sum(customer_count)") or 0)
+
+		self.assertEqual(held(sales_department=department), 3)
+		without = held(salesperson=seller, sales_department=("is", "not set"))
+		total = held()
+		frappe.delete_doc("Sales Department", department, ignore_permissions=True)
+		self.assertFalse(frappe.db.exists(holding_rollup.HOLDING, {"sales_department": department}))
+		self.assertEqual(held(salesperson=seller, sales_department=("is", "not set")), without + 3)
+		self.assertEqual(held(), total)
 		self.assertEqual(holding_rollup.mismatches(), [])

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 import frappe
 
 from crm_suite.demo.sales_generator import LOG_COLUMNS, OPP_COLUMNS
+from crm_suite.services import pipeline_rollup
 from crm_suite.services.bulk import _chunks, insert_rows
 from crm_suite.services.ownership import new_row_names
 
@@ -27,6 +28,7 @@ def insert_opportunities(
 	for chunk in _chunks(items, chunk_size):
 		history = [row for _opp, rows in chunk for row in rows]
 		insert_rows(OPPORTUNITY, opp_columns, [(*opp, user, user, 0, 0) for opp, _rows in chunk])
+		pipeline_rollup.add([opp[0] for opp, _rows in chunk])  # the open ones counted per stage (RPT-04)
 		insert_rows(
 			STAGE_LOG,
 			log_columns,

@@ -36,11 +36,14 @@ class SalesDepartment(NestedSet):
 		frappe.qb.update(staff).set(staff.sales_department, None).set(staff.manages_subordinates, 0).where(
 			staff.sales_department == self.name
 		).run()
-		customer = frappe.qb.DocType("Customer Account")
-		frappe.qb.update(customer).set(customer.sales_department, None).where(
-			customer.sales_department == self.name
-		).run()
-		# the customers held per department follow (RPT-11, POOL-11): recounted in this transaction
+		# the customers held per department follow (RPT-11, POOL-11): counted out and in around the UPDATE
 		from crm_suite.services import holding_rollup
 
-		holding_rollup.rebuild(commit=lambda: None)
+		customer = frappe.qb.DocType("Customer Account")
+		members = (
+			frappe.qb.from_(customer).select(customer.name).where(customer.sales_department == self.name)
+		).run(pluck=True)
+		with holding_rollup.moving(members):
+			frappe.qb.update(customer).set(customer.sales_department, None).where(
+				customer.sales_department == self.name
+			).run()

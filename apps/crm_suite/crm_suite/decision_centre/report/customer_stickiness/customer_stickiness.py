@@ -22,7 +22,7 @@ from crm_suite.decision_centre.reporting import datetime_range, per, period, rat
 from crm_suite.permissions.reports import where_reported
 from crm_suite.services.activity_rollup import FOLLOW_UPS
 from crm_suite.services.holding_rollup import HOLDING
-from crm_suite.services.reach_rollup import CUSTOMER_MONTH
+from crm_suite.services.reach_rollup import CUSTOMER_MONTH, days_outside
 
 TYPES = {"Category": ("customer_category", "Customer Category"), "Kind": ("customer_kind", "Customer Kind")}
 # a scope holding this many customers reads a month's follow-ups per type rather than per person
@@ -184,8 +184,7 @@ def whole_months(from_date, to_date):
 	else None."""
 	first, last = get_first_day(from_date), get_first_day(to_date)
 	d = frappe.qb.DocType(FOLLOW_UPS.doctype)
-	outside = ((d.day >= first) & (d.day < from_date)) | ((d.day > to_date) & (d.day <= get_last_day(last)))
-	if frappe.qb.from_(d).select(d.name).where(outside).limit(1).run():
+	if frappe.qb.from_(d).select(d.name).where(days_outside(d.day, from_date, to_date)).limit(1).run():
 		return None
 	return first, last
 

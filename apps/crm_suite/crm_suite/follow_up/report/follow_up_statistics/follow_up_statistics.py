@@ -21,7 +21,7 @@ from frappe.utils import get_first_day, get_last_day
 from crm_suite.decision_centre.reporting import BUCKETS, Hour, bucket_of, datetime_range, full_names, period
 from crm_suite.permissions.reports import where_reported
 from crm_suite.services.activity_rollup import FOLLOW_UPS, HOURS, hour_column
-from crm_suite.services.reach_rollup import REACH
+from crm_suite.services.reach_rollup import REACH, days_outside
 
 GROUPS = ("Salesperson", "Department", "Period", "Hour of Day", "Method")
 COUNTS = ("follow_ups", "visits", "customers")
@@ -220,12 +220,11 @@ def reach_counts(filters, from_date, to_date, salespeople: list) -> tuple[dict[t
 	left = set()
 	if from_date > first or to_date < last:
 		d = frappe.qb.DocType(FOLLOW_UPS.doctype)
-		outside = ((d.day >= first) & (d.day < from_date)) | ((d.day > to_date) & (d.day <= last))
 		left = set(
 			frappe.qb.from_(d)
 			.select(d.salesperson)
 			.distinct()
-			.where(d.salesperson.isin(salespeople) & outside)
+			.where(d.salesperson.isin(salespeople) & days_outside(d.day, from_date, to_date))
 			.run(pluck=True)
 		)
 	exact = [s for s in salespeople if s not in left]

@@ -1,5 +1,6 @@
 """Pipeline by stage (SPEC SALE-01, RPT-04): open opportunities of a process per stage — how many, their
-expected amount and the amount weighted by win probability — within the viewer's row scope (ORG-03)."""
+expected amount and the amount weighted by win probability — within the viewer's row scope (ORG-03). Read from
+Opportunity Holding (services/pipeline_rollup.py) unless the expected close date is filtered on."""
 
 import frappe
 from frappe import _
@@ -7,8 +8,10 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import getdate
 
 from crm_suite.permissions.rows import where_in_scope
-from crm_suite.permissions.sales import opportunity_scope_criterion
+from crm_suite.permissions.sales import opportunity_scope_criterion, shared_opportunities
+from crm_suite.permissions.scope import visible_users
 from crm_suite.policies.sales_rules import OPEN
+from crm_suite.services.pipeline_rollup import HOLDING
 from crm_suite.services.sales.stages import default_process, load_stages
 
 
@@ -33,24 +36,10 @@ def execute(filters=None):
 	]
 	if not process:
 		return columns, []
-	o = frappe.qb.DocType("Sales Opportunity")
-	query = (
-		frappe.qb.from_(o)
-		.select(
-			o.stage,
-			Count("*").as_("opportunities"),
-			Sum(o.expected_amount).as_("expected_amount"),
-			Sum(o.expected_amount * o.probability / 100).as_("weighted_amount"),
-		)
-		.where((o.sales_process == process) & (o.status == OPEN))
-		.groupby(o.stage)
-	)
-	query = where_in_scope(query, opportunity_scope_criterion(table=o))
-	if filters.salesperson:
-		query = query.where(o.salesperson == filters.salesperson)
-	if filters.close_before:
-		query = query.where(o.expected_close_date <= getdate(filters.close_before))
-	by_stage = {r.stage: r for r in query.run(as_dict=True)}
+	if filters.close_before:  # a filter on the opportunities themselves: read them
+		by_stage = counted_from_opportunities(process, filters)
+	else:
+		by_stage = counted_from_holding(process, filters)
 	data = []
 	for stage in load_stages(process):
 		if stage.end_kind != OPEN:
@@ -82,3 +71,70 @@ def execute(filters=None):
 		"type": "bar",
 	}
 	return columns, [*data, total], None, chart
+
+
+def counted_from_opportunities(process: str | None, filters, criterion=None) -> dict[str, dict]:
+	"""stage → the open opportunities of `process` (None: every process) in scope (or matching `criterion`
+	instead)."""
+	o = frappe.qb.DocType("Sales Opportunity")
+	query = (
+		frappe.qb.from_(o)
+		.select(
+			o.stage,
+			Count("*").as_("opportunities"),
+			Sum(o.expected_amount).as_("expected_amount"),
+			Sum(o.expected_amount * o.probability / 100).as_("weighted_amount"),
+		)
+		.where(o.status == OPEN)
+		.groupby(o.stage)
+	)
+	if process:
+		query = query.where(o.sales_process == process)
+	if criterion is None:
+		query = where_in_scope(query, opportunity_scope_criterion(table=o))
+	else:
+		query = query.where(criterion(o))
+	if filters.salesperson:
+		query = query.where(o.salesperson == filters.salesperson)
+	if filters.close_before:
+		query = query.where(o.expected_close_date <= getdate(filters.close_before))
+	return {r.stage: r for r in query.run(as_dict=True)}
+
+
+def counted_from_holding(process: str | None, filters) -> dict[str, dict]:
+	"""stage → the open opportunities of `process` (None: every process) in scope, from Opportunity Holding
+	(services/pipeline_rollup.py): the rows of the salespeople in scope, a few per person; opportunities
+	shared with the viewer whose salesperson is out of scope are read themselves (ORG-03)."""
+	users = visible_users(frappe.session.user)
+	h = frappe.qb.DocType(HOLDING)
+	query = (
+		frappe.qb.from_(h)
+		.select(
+			h.stage,
+			Sum(h.opportunity_count).as_("opportunities"),
+			Sum(h.expected_amount).as_("expected_amount"),
+			Sum(h.weighted_amount).as_("weighted_amount"),
+		)
+		.groupby(h.stage)
+	)
+	if process:
+		query = query.where(h.sales_process == process)
+	if users is not None:
+		query = query.where(h.salesperson.isin(users or [""]))
+	if filters.salesperson:
+		query = query.where(h.salesperson == filters.salesperson)
+	by_stage = {r.stage: r for r in query.run(as_dict=True)}
+	shared = shared_opportunities(frappe.session.user, "read") if users is not None else []
+	if shared:
+		others = counted_from_opportunities(
+			process,
+			filters,
+			lambda o: o.name.isin(shared) & (o.salesperson.isnull() | o.salesperson.notin(users or [""])),
+		)
+		for stage, row in others.items():
+			mine = by_stage.setdefault(
+				stage, frappe._dict(opportunities=0, expected_amount=0, weighted_amount=0)
+			)
+			for key in ("opportunities", "expected_amount", "weighted_amount"):
+				mine[key] = (mine[key] or 0) + (row[key] or 0)
+	return by_stage
