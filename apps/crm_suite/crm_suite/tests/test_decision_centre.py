@@ -144,6 +144,32 @@ class TestDecisionCentre(CRMTestCase):
 		data = self.run_as(self.team["sales_a"], customer_statistics, group_by="Source")[1]
 		self.assertEqual([(r.dimension, r.customers) for r in data], [(self.source, 3)])
 
+	def test_a_wide_scope_reads_the_covering_creation_index_and_counts_the_same(self):
+		from unittest.mock import patch
+
+		from crm_suite.decision_centre import reporting
+
+		def both(report, **filters):
+			with patch.object(reporting, "WIDE_SCOPE", 10**6):
+				narrow = self.run_as(self.team["manager"], report, **filters)
+			with patch.object(reporting, "WIDE_SCOPE", 1):
+				frappe.set_user(self.team["manager"])
+				try:
+					self.assertTrue(reporting.wide_scope(frappe._dict(filters)))
+					self.assertFalse(reporting.wide_scope(frappe._dict(salesperson=self.team["sales_a"])))
+				finally:
+					frappe.set_user("Administrator")
+				wide = self.run_as(self.team["manager"], report, **filters)
+			return narrow, wide
+
+		for group_by in ("Source", "Salesperson", "Region"):
+			narrow, wide = both(customer_statistics, group_by=group_by)
+			self.assertEqual(narrow[1], wide[1])
+			self.assertEqual(narrow[3], wide[3])  # the trend
+			self.assertEqual(
+				sum(r.customers for r in wide[1]), 5
+			)  # sales_a's 3 and sales_b's 2, not the outsider's
+
 	def test_a_period_before_the_data_is_empty_and_a_reversed_one_is_refused(self):
 		yesterday = add_days(today(), -1)
 		data = self.run_as(self.team["manager"], customer_statistics, from_date=yesterday, to_date=yesterday)[

@@ -1,14 +1,16 @@
 """Customer statistics (SPEC RPT-01): customers created in the period by a chosen dimension — source, region,
 industry, category, target flag or salesperson — split into potential (Pending), intention (Following), deal
 (Deal) and other customers, with the trend of new customers by day, week, month or year. Within the viewer's
-report scope (permissions/reports.py): one grouped query for the table, one for the trend."""
+report scope (permissions/reports.py): one grouped query for the table, one for the trend, each read from an
+index alone: by source for a manager's wide scope the covering creation index (decision_centre/reporting.py),
+by salesperson and the trend salesperson_report."""
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 
-from crm_suite.decision_centre.reporting import bucket_of, datetime_range, full_names, period
+from crm_suite.decision_centre.reporting import bucket_of, datetime_range, full_names, new_customers, period
 from crm_suite.permissions.reports import where_reported
 
 # filter value → (column, label, link doctype)
@@ -21,6 +23,9 @@ DIMENSIONS = {
 	"Salesperson": ("salesperson", "Salesperson", "User"),
 }
 STATES = (("potential", "Pending"), ("intention", "Following"), ("deal", "Deal"))
+# dimensions read from the covering creation index for a wide scope (decision_centre/reporting.new_customers);
+# by salesperson, and the trend, salesperson_report (salesperson, creation, lifecycle_state) covers the query
+COVERED = ("customer_source",)
 
 
 def execute(filters=None):
@@ -37,6 +42,8 @@ def execute(filters=None):
 		.groupby(c[column])
 		.orderby(Count("*"), order=frappe.qb.desc)
 	)
+	if column in COVERED:
+		query = new_customers(query, filters)
 	data = where_reported(query, c.salesperson, filters).run(as_dict=True)
 	names = full_names(r.dimension for r in data) if column == "salesperson" else {}
 	for row in data:
