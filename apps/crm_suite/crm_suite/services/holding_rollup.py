@@ -50,13 +50,11 @@ mismatches = ROLLUP.mismatches
 # document events of Customer Account (hooks.py → doc_events): the save's own transaction
 
 
-def before_save(doc, method=None) -> None:
-	if not doc.is_new():
-		remove([doc.name])
+before_save = ROLLUP.before_save
 
 
 def on_update(doc, method=None) -> None:
-	add([doc.name])
+	ROLLUP.on_update(doc)
 	if doc.has_value_changed("customer_category") or doc.has_value_changed("customer_kind"):
 		from crm_suite.services import reach_rollup  # the follow-ups' bookkeeping carries the type
 
@@ -64,7 +62,7 @@ def on_update(doc, method=None) -> None:
 
 
 def on_trash(doc, method=None) -> None:
-	remove([doc.name])
+	ROLLUP.on_trash(doc)
 	from crm_suite.services import reach_rollup  # follow-ups kept after a forced delete: of no type now
 
 	reach_rollup.customer_types_changed([doc.name], deleted=True)

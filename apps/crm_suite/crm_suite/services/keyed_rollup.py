@@ -85,6 +85,19 @@ class KeyedRollup:
 		yield
 		self.add(names)
 
+	# document events of the source doctype (hooks.py → doc_events), in the save's own transaction: the stored
+	# row out before a save (a stage move runs before_save too), the saved row in after it, out on delete
+
+	def before_save(self, doc, method=None) -> None:
+		if not doc.is_new():
+			self.remove([doc.name])
+
+	def on_update(self, doc, method=None) -> None:
+		self.add([doc.name])
+
+	def on_trash(self, doc, method=None) -> None:
+		self.remove([doc.name])
+
 	def rebuild(self, commit=None) -> dict:
 		"""Recompute the table from the source, in one transaction (`commit` ends it; tests pass a no-op)."""
 		frappe.db.sql(f"delete from `tab{self.table}`")

@@ -39,20 +39,10 @@ moving = ROLLUP.moving
 mismatches = ROLLUP.mismatches
 
 
-# document events of Sales Opportunity (hooks.py → doc_events): the save's own transaction
-
-
-def before_save(doc, method=None) -> None:
-	if not doc.is_new():
-		remove([doc.name])
-
-
-def on_update(doc, method=None) -> None:
-	add([doc.name])
-
-
-def on_trash(doc, method=None) -> None:
-	remove([doc.name])
+# document events of Sales Opportunity (hooks.py → doc_events)
+before_save = ROLLUP.before_save
+on_update = ROLLUP.on_update
+on_trash = ROLLUP.on_trash
 
 
 def rebuild(commit=None) -> dict:

@@ -48,7 +48,7 @@ def execute(filters=None):
 		data.append(
 			{
 				"stage": stage.name,
-				"opportunities": row.get("opportunities") or 0,
+				"opportunities": int(row.get("opportunities") or 0),
 				"expected_amount": float(row.get("expected_amount") or 0),
 				"weighted_amount": round(float(row.get("weighted_amount") or 0), 2),
 			}
