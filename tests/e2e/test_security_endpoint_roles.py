@@ -49,6 +49,8 @@ EXPECTED = {
 	"crm_suite.api.sales.kanban_order": ("POST", {"board_name": "无此看板", "order": "{}"}, SIGNED_IN),
 	"crm_suite.api.sales.opportunity_values": ("GET", {"customer": "无此客户"}, STAFF),
 	"crm_suite.api.sales.open_pipeline_card": ("GET", {}, STAFF),
+	"crm_suite.api.sales.open_opportunities_card": ("GET", {}, STAFF),
+	"crm_suite.api.sales.open_by_stage_chart": ("GET", {"chart_name": "Pipeline by Stage"}, STAFF),
 	"crm_suite.api.sales.target_attainment_card": ("GET", {}, STAFF),
 	"crm_suite.api.call_center.dial": ("POST", {"number": "abc"}, STAFF),
 	"crm_suite.api.call_center.dial_customer": ("POST", {"customer": "x", "fieldname": "fax"}, STAFF),

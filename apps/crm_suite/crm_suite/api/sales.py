@@ -158,21 +158,46 @@ def opportunity_values(customer: str | None = None, follow_up: str | None = None
 	_invalid("customer")
 
 
-@frappe.whitelist()
-@frappe.read_only()
-def open_pipeline_card(filters: str | dict | None = None) -> dict:
-	"""The Sales workspace's number card: the expected amount of the open opportunities in scope, every
-	process, from Opportunity Holding (a few rows per salesperson, not every open opportunity: issue 17)."""
+def _open_card(measure: str, fieldtype: str) -> dict:
+	"""A number card of the open opportunities in scope, every process, from Opportunity Holding (issue 17):
+	`measure` summed over the stages, the card opening the list of open opportunities."""
 	require_roles(*STAFF_ROLES)
 	from crm_suite.sales.report.sales_pipeline.sales_pipeline import counted_from_holding
 
-	total = sum(float(r.expected_amount or 0) for r in counted_from_holding(None, frappe._dict()).values())
+	total = sum(float(r[measure] or 0) for r in counted_from_holding(None, frappe._dict()).values())
 	return {
-		"value": total,
-		"fieldtype": "Currency",
+		"value": int(total) if fieldtype == "Int" else total,
+		"fieldtype": fieldtype,
 		"route": ["List", "Sales Opportunity"],
 		"route_options": {"status": "Open"},
 	}
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def open_pipeline_card(filters: str | dict | None = None) -> dict:
+	"""The Sales workspace's number card: the expected amount of the open opportunities in scope."""
+	return _open_card("expected_amount", "Currency")
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def open_opportunities_card(filters: str | dict | None = None) -> dict:
+	"""The Decision Centre's number card: how many open opportunities the viewer's scope holds."""
+	return _open_card("opportunities", "Int")
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def open_by_stage_chart(chart_name: str | None = None, filters: str | dict | None = None) -> dict:
+	"""The open opportunities in scope per stage, every process, from Opportunity Holding (issue 17): the data of
+	the Dashboard Chart Sources *Open Pipeline by Stage* (the Sales workspace's *Pipeline by Stage*: expected
+	amount) and *Open Opportunities by Stage* (the Decision Centre's *Opportunities by Stage*: how many), where
+	Frappe's group-by charts read every open opportunity in scope (0.4–1.2 s for a manager of 200 at 200k)."""
+	require_roles(*STAFF_ROLES)
+	from crm_suite.sales.report.sales_pipeline.sales_pipeline import open_by_stage
+
+	return open_by_stage("opportunities" if chart_name == "Opportunities by Stage" else "expected_amount")
 
 
 @frappe.whitelist()

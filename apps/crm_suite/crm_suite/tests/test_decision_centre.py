@@ -170,6 +170,37 @@ class TestDecisionCentre(CRMTestCase):
 				sum(r.customers for r in wide[1]), 5
 			)  # sales_a's 3 and sales_b's 2, not the outsider's
 
+	def test_every_workspace_card_and_chart_shows_for_the_team(self):
+		"""Frappe shows a Custom number card or chart only to readers of its document type (or its roles): a
+		card computed by a method must name the doctype it counts, or only System Managers see it."""
+		import json
+
+		from frappe.desk.desktop import get_desktop_page
+
+		workspaces = frappe.get_all(
+			"Workspace", filters={"module": ("in", frappe.get_module_list("crm_suite"))}, pluck="name"
+		)
+		seen = 0
+		for user in (self.team["sales_a"], self.team["manager"], self.team["admin"]):
+			frappe.set_user(user)
+			try:
+				for name in workspaces:
+					doc = frappe.get_doc("Workspace", name)
+					try:
+						page = get_desktop_page(json.dumps({"name": name, "title": name}))
+					except frappe.PermissionError:
+						continue  # a module the role does not open
+					shown = {c.number_card_name for c in page["number_cards"]["items"]}
+					shown |= {c.chart_name for c in page["charts"]["items"]}
+					wanted = {c.number_card_name for c in doc.number_cards} | {
+						c.chart_name for c in doc.charts
+					}
+					self.assertEqual(wanted - shown, set(), (user, name))
+					seen += len(wanted)
+			finally:
+				frappe.set_user("Administrator")
+		self.assertGreater(seen, 20)
+
 	def test_a_period_before_the_data_is_empty_and_a_reversed_one_is_refused(self):
 		yesterday = add_days(today(), -1)
 		data = self.run_as(self.team["manager"], customer_statistics, from_date=yesterday, to_date=yesterday)[

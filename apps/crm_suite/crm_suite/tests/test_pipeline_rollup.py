@@ -132,7 +132,7 @@ class TestOpportunityHolding(SalesTestCase):
 		self.assertEqual((after[0] - before[0], after[1] - before[1]), (1, 70000.0))
 		self.assertEqual(pipeline(), pipeline({"close_before": "2999-12-31"}))
 		# the Sales workspace's number card counts it too (every process, from the holding)
-		from crm_suite.api.sales import open_pipeline_card
+		from crm_suite.api.sales import open_by_stage_chart, open_opportunities_card, open_pipeline_card
 
 		card = open_pipeline_card()
 		self.assertEqual((card["value"], card["fieldtype"]), (pipeline()[frappe._("Total")][1], "Currency"))
@@ -140,6 +140,22 @@ class TestOpportunityHolding(SalesTestCase):
 		frappe.set_user(self.team["sales_b"])
 		self.assertEqual(pipeline()[FIRST][0], 0)  # nothing of sales_a's or the outsider's
 		self.assertEqual(open_pipeline_card()["value"], pipeline()[frappe._("Total")][1])
+		# and the charts and the decision centre's card, as sales_a (the shared one counted)
+		frappe.set_user(self.team["sales_a"])
+		shown = pipeline()
+		opportunities = open_by_stage_chart("Opportunities by Stage")
+		amounts = open_by_stage_chart("Pipeline by Stage")
+		self.assertEqual(
+			opportunities["labels"][: len(shown) - 1], [s for s in shown if s != frappe._("Total")]
+		)
+		for chart, at in ((opportunities, 0), (amounts, 1)):
+			values = dict(zip(chart["labels"], chart["datasets"][0]["values"], strict=True))
+			self.assertEqual(
+				{s: values[s] for s in shown if s != frappe._("Total")},
+				{s: float(v[at]) for s, v in shown.items() if s != frappe._("Total")},
+			)
+		self.assertEqual(open_opportunities_card()["value"], shown[frappe._("Total")][0])
+		self.assertGreaterEqual(open_opportunities_card()["value"], 1)
 
 	def test_a_rebuild_mends_a_damaged_table(self):
 		for key in ("sales_a", "sales_b"):

@@ -138,3 +138,21 @@ def counted_from_holding(process: str | None, filters) -> dict[str, dict]:
 			for key in ("opportunities", "expected_amount", "weighted_amount"):
 				mine[key] = (mine[key] or 0) + (row[key] or 0)
 	return by_stage
+
+
+def open_by_stage(measure: str) -> dict:
+	"""Chart data of the open opportunities in scope, every process: `measure` ("opportunities" or
+	"expected_amount") per stage — the default process's stages in its order, then any other process's."""
+	by_stage = counted_from_holding(None, frappe._dict())
+	process = default_process()
+	order = [s.name for s in load_stages(process) if s.end_kind == OPEN] if process else []
+	labels = order + sorted(s for s in by_stage if s and s not in order)
+	return {
+		"labels": labels,
+		"datasets": [
+			{
+				"name": _("Opportunities") if measure == "opportunities" else _("Expected Amount"),
+				"values": [float((by_stage.get(s) or {}).get(measure) or 0) for s in labels],
+			}
+		],
+	}
