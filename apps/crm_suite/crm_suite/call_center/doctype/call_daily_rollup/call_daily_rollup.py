@@ -29,6 +29,18 @@ class CallDailyRollup(Document):
 
 
 def on_doctype_update():
-	# the call reports read their users' days, or the days of a user's lines (the call scope, CALL-03)
-	frappe.db.add_index("Call Daily Rollup", ["user", "day", "call_count", "valid_count"])
+	# the call reports read their users' days, or the days of a user's lines (the call scope, CALL-03), from the
+	# index alone: Call Statistics sums every measure per type (a manager's month of 12k rows: 149 → 37 ms at 2M
+	# calls, each row looked up before), the funnel and performance reports the calls; it replaces
+	# (user, day, call_count, valid_count), its prefix
+	frappe.db.add_index(
+		"Call Daily Rollup",
+		["user", "day", "call_type", "phone_line", "call_count", "valid_count", "talk_seconds"],
+		"call_report_index",
+	)
+	if frappe.db.has_index("tabCall Daily Rollup", "user_day_call_count_valid_count_index"):
+		frappe.db.commit()  # DDL commits implicitly
+		frappe.db.sql_ddl(
+			"alter table `tabCall Daily Rollup` drop index `user_day_call_count_valid_count_index`"
+		)
 	frappe.db.add_index("Call Daily Rollup", ["phone_line", "day"])
