@@ -619,9 +619,25 @@ class TestSalesReports(SalesTestCase):
 		self.assertEqual(rows[FIRST]["median_days"], 0)
 		self.assertEqual(chart["data"]["datasets"][0]["values"], [6, 4, 2, 1, 1])
 		self.assertEqual({s["label"]: s["value"] for s in summary}[frappe._("Win Rate")], 50.0)
+		# a period (today: every opportunity here) reads the opportunities in scope first, then their moves —
+		# the same figures, medians included, for the manager and for a salesperson
+		today = {"from_date": str(getdate()), "to_date": str(getdate())}
+		self.assertEqual(opportunity_stage_conversion.execute(today)[1], data)
 		frappe.set_user(self.team["sales_b"])
-		rows = {r["stage"]: r for r in opportunity_stage_conversion.execute({})[1]}
+		everything = opportunity_stage_conversion.execute({})[1]
+		rows = {r["stage"]: r for r in everything}
 		self.assertEqual((rows[FIRST]["reached"], rows[NEEDS]["reached"], rows[QUOTE]["reached"]), (2, 1, 0))
+		self.assertEqual(opportunity_stage_conversion.execute(today)[1], everything)
+		# an opportunity shared with sales_b counts for them in a period as without one (ORG-03)
+		frappe.set_user("Administrator")
+		shared = frappe.get_all(
+			OPPORTUNITY, filters={"salesperson": self.team["sales_a"]}, pluck="name", limit=1
+		)[0]
+		frappe.share.add(OPPORTUNITY, shared, self.team["sales_b"], read=1)
+		frappe.set_user(self.team["sales_b"])
+		everything = opportunity_stage_conversion.execute({})[1]
+		self.assertEqual({r["stage"]: r for r in everything}[FIRST]["reached"], 3)
+		self.assertEqual(opportunity_stage_conversion.execute(today)[1], everything)
 
 	def test_median_of_histogram(self):
 		median = opportunity_stage_conversion.median_of_histogram

@@ -89,7 +89,10 @@ def median_days(process: str, filters) -> dict[str, float]:
 		.orderby(log.days_in_previous_stage)
 	)
 	if chosen:
+		# the opportunities in scope too (their history carries their salesperson): a salesperson's period is
+		# a range of (salesperson, creation), not every opportunity of the period joined to its moves
 		query = _opportunity_filters(query.where(o.sales_process == process), o, filters)
+		query = where_in_scope(query, opportunity_scope_criterion(table=o))
 	query = where_in_scope(query, stage_log_scope_criterion(table=log))
 	histogram: dict[str, list[tuple[float, int]]] = {}
 	for stage, days, count in query.run():
