@@ -68,6 +68,15 @@ def bucket_of(field, filters, default: str = "Month"):
 	return DateFormat(field, BUCKETS.get(filters.get("trend") or default, BUCKETS[default]))
 
 
+def bucket_label(day, filters, default: str = "Month") -> str:
+	"""The trend bucket of a date as `bucket_of` labels it in SQL (the ISO year and week for weeks)."""
+	trend = filters.get("trend") if filters.get("trend") in BUCKETS else default
+	if trend == "Week":
+		year, week, _weekday = day.isocalendar()
+		return f"{year}-W{week:02d}"
+	return day.strftime(BUCKETS[trend])
+
+
 def full_names(users) -> dict[str, str]:
 	users = [u for u in set(users) if u]
 	if not users:

@@ -35,3 +35,10 @@ def add_lasting_index(doctype: str, column: str, index_name: str | None = None) 
 	parts.append(f"add index `{index_name}` (`{column}`, `name`)")
 	frappe.db.commit()  # DDL commits implicitly; as frappe.db.add_index does
 	frappe.db.sql_ddl(f"alter table `{table}` {', '.join(parts)}")
+
+
+def drop_index(doctype: str, index_name: str) -> None:
+	"""Drop the index `index_name` when the table has it (an index a wider one replaced)."""
+	if frappe.db.has_index(f"tab{doctype}", index_name):
+		frappe.db.commit()  # DDL commits implicitly
+		frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{index_name}`")

@@ -144,6 +144,18 @@ class TestDecisionCentre(CRMTestCase):
 		data = self.run_as(self.team["sales_a"], customer_statistics, group_by="Source")[1]
 		self.assertEqual([(r.dimension, r.customers) for r in data], [(self.source, 3)])
 
+	def test_trend_buckets_are_labelled_as_mariadb_labels_them(self):
+		"""Customer Statistics buckets its trend in Python (one pass gives table and trend): each label must be
+		what DATE_FORMAT gives for the same day, ISO weeks across year ends included (RPT-01)."""
+		from crm_suite.decision_centre.reporting import BUCKETS, bucket_label
+
+		days = [getdate(d) for d in ("2020-12-31", "2021-01-01", "2021-01-04", "2024-12-30", "2026-12-07")]
+		for trend, pattern in BUCKETS.items():
+			for day in days:
+				(sql,) = frappe.db.sql("select date_format(%s, %s)", (day, pattern))[0]
+				self.assertEqual(bucket_label(day, {"trend": trend}), sql, (trend, day))
+		self.assertEqual(bucket_label(days[0], {}), "2020-12")  # the default trend: per month
+
 	def test_a_wide_scope_reads_the_covering_creation_index_and_counts_the_same(self):
 		from unittest.mock import patch
 

@@ -276,6 +276,8 @@ class TestRecycle(CRMTestCase):
 				# a manager's period of new customers by source and state from the index alone (RPT-01): the
 				# customer statistics' default view, 0.3–0.5 s → tens of ms at 1M; moves rewrite it too
 				("creation", "salesperson", "lifecycle_state", "customer_source"),
+				# a period's deal customers per salesperson from the index alone (RPT-03, 06)
+				("deal_on", "salesperson"),
 			},
 			"Sales Lead": {
 				("salesperson", "modified", "lifecycle_state"),

@@ -567,6 +567,21 @@ class TestScopeAndNotices(SalesTestCase):
 		make_opportunity(**{k: v for k, v in values.items() if k != "doctype"})
 
 
+def moves_without_their_creation(opportunities: list[str] | None = None) -> list[str]:
+	"""Moves whose copy of their opportunity's creation is missing or differs from it."""
+	o, log = frappe.qb.DocType(OPPORTUNITY), frappe.qb.DocType("Opportunity Stage Log")
+	query = (
+		frappe.qb.from_(log)
+		.join(o)
+		.on(o.name == log.opportunity)
+		.select(log.name)
+		.where(log.opportunity_created.isnull() | (log.opportunity_created != o.creation))
+	)
+	if opportunities is not None:
+		query = query.where(log.opportunity.isin(opportunities or [""]))
+	return [name for (name,) in query.run()]
+
+
 class TestSalesReports(SalesTestCase):
 	"""A small known dataset: four opportunities of sales_a, two of sales_b, in the default process."""
 
@@ -638,6 +653,43 @@ class TestSalesReports(SalesTestCase):
 		everything = opportunity_stage_conversion.execute({})[1]
 		self.assertEqual({r["stage"]: r for r in everything}[FIRST]["reached"], 3)
 		self.assertEqual(opportunity_stage_conversion.execute(today)[1], everything)
+
+	def test_a_period_reads_the_moves_of_the_opportunities_created_in_it(self):
+		"""Each move carries its opportunity's creation (written by the stage service; the patch fills older
+		moves): the medians of a period are those of its opportunities' moves only (RPT-04, issue 17)."""
+		from crm_suite.patches.v1_0 import stage_log_opportunity_created
+
+		self.assertEqual(moves_without_their_creation(), [])
+		# sales_b's opportunities as if made yesterday, their moves as the patch finds moves made before it
+		theirs = frappe.get_all(OPPORTUNITY, filters={"salesperson": self.team["sales_b"]}, pluck="name")
+		o, log = frappe.qb.DocType(OPPORTUNITY), frappe.qb.DocType("Opportunity Stage Log")
+		yesterday = add_days(now_datetime(), -1)
+		frappe.qb.update(o).set(o.creation, yesterday).where(o.name.isin(theirs)).run()
+		frappe.qb.update(log).set(log.opportunity_created, None).set(log.days_in_previous_stage, 5).where(
+			log.opportunity.isin(theirs)
+		).run()
+		with patch.object(frappe.db, "commit"):  # the patch commits per chunk; the test's data must not be
+			stage_log_opportunity_created.execute()
+		self.assertEqual(moves_without_their_creation(), [])
+		frappe.set_user(self.team["manager"])
+		today, before = str(getdate()), str(getdate(yesterday))
+		rows = {
+			r["stage"]: r
+			for r in opportunity_stage_conversion.execute({"from_date": today, "to_date": today})[1]
+		}
+		self.assertEqual((rows[FIRST]["reached"], rows[FIRST]["median_days"]), (4, 0))
+		rows = {
+			r["stage"]: r
+			for r in opportunity_stage_conversion.execute({"from_date": before, "to_date": before})[1]
+		}
+		self.assertEqual((rows[FIRST]["reached"], rows[FIRST]["median_days"]), (2, 5))
+		# sales_a sees none of sales_b's moves in that period (ORG-03)
+		frappe.set_user(self.team["sales_a"])
+		rows = {
+			r["stage"]: r
+			for r in opportunity_stage_conversion.execute({"from_date": before, "to_date": before})[1]
+		}
+		self.assertEqual((rows[FIRST]["reached"], rows[FIRST]["median_days"]), (0, None))
 
 	def test_median_of_histogram(self):
 		median = opportunity_stage_conversion.median_of_histogram
@@ -725,6 +777,8 @@ class TestSalesSeedAndDemo(SalesTestCase):
 			frappe.db.count("Opportunity Stage Log", {"opportunity": ("in", [m.name for m in made])}),
 			result["history"],
 		)
+		# each bulk-written move carries its opportunity's creation (the conversion report's period, RPT-04)
+		self.assertEqual(moves_without_their_creation([m.name for m in made]), [])
 		frappe.set_user(self.team["sales_a"])
 		new = self.own_opportunity()
 		self.assertNotIn(new.name, {m.name for m in made}, "the naming series continues after the bulk rows")

@@ -23,10 +23,12 @@ def insert_opportunities(
 	"""Write (opportunity row, history rows) pairs; returns (opportunities, history rows) written."""
 	user = frappe.session.user
 	opp_columns = [*OPP_COLUMNS, "owner", "modified_by", "docstatus", "idx"]
-	log_columns = ["name", *LOG_COLUMNS, "owner", "modified_by", "docstatus", "idx"]
+	log_columns = ["name", *LOG_COLUMNS, "opportunity_created", "owner", "modified_by", "docstatus", "idx"]
+	created = OPP_COLUMNS.index("creation")
 	opportunities = logs = 0
 	for chunk in _chunks(items, chunk_size):
-		history = [row for _opp, rows in chunk for row in rows]
+		# each move with its opportunity's creation beside it (the conversion report's period, RPT-04)
+		history = [(*row, opp[created]) for opp, rows in chunk for row in rows]
 		insert_rows(OPPORTUNITY, opp_columns, [(*opp, user, user, 0, 0) for opp, _rows in chunk])
 		pipeline_rollup.add([opp[0] for opp, _rows in chunk])  # the open ones counted per stage (RPT-04)
 		insert_rows(

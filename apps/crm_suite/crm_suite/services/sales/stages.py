@@ -254,7 +254,7 @@ def record_move(doc) -> None:
 	move = doc.flags.pop("stage_move", None)
 	if not move:
 		return
-	write_history(doc.name, doc.salesperson, move)
+	write_history(doc.name, doc.salesperson, move, doc.creation)
 	if move["to_status"] == WON:
 		mark_customer_deal(doc.customer, doc.deal_date)
 	if move["from_stage"] is not None and doc.salesperson and doc.salesperson != frappe.session.user:
@@ -269,13 +269,15 @@ def record_move(doc) -> None:
 		)
 
 
-def write_history(opportunity: str, salesperson: str | None, move: dict) -> None:
-	"""The move's one history row, written as it is (no controller: the stage service is its only writer)."""
+def write_history(opportunity: str, salesperson: str | None, move: dict, opportunity_created=None) -> None:
+	"""The move's one history row, written as it is (no controller: the stage service is its only writer), with
+	the opportunity's owner (its row scope) and creation (the conversion report's period) beside it."""
 	user, now = frappe.session.user, now_datetime()
 	row = {
 		"name": new_row_names(1)[0],
 		"opportunity": opportunity,
 		"salesperson": salesperson,
+		"opportunity_created": opportunity_created,
 		**move,
 		"owner": user,
 		"modified_by": user,

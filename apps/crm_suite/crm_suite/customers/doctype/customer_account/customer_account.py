@@ -11,7 +11,7 @@ from crm_suite.policies.names import normalise_company_name
 from crm_suite.policies.phones import PhoneNumberInvalid, normalise_phone
 from crm_suite.policies.pinyin import initials_key, pinyin_keys
 from crm_suite.services.customer_fields import duplicate_name_policy, required_fields_for
-from crm_suite.services.indexes import add_lasting_index
+from crm_suite.services.indexes import add_lasting_index, drop_index
 from crm_suite.services.masking import sync_masked_copies
 from crm_suite.services.ownership import log_ownership_changes
 from crm_suite.services.phone_index import (
@@ -328,12 +328,9 @@ REPORT_INDEX = [
 # a period's new customers by owner, state and source, from the index alone (RPT-01, RPT-03)
 NEW_CUSTOMER_INDEX = ["creation", "salesperson", "lifecycle_state", "customer_source"]
 NEW_CUSTOMER_INDEX_NAME = "new_customer_report_index"
-
-
-def drop_index(doctype: str, index_name: str) -> None:
-	if frappe.db.has_index(f"tab{doctype}", index_name):
-		frappe.db.commit()  # DDL commits implicitly
-		frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{index_name}`")
+# a period's deal customers per owner, from the index alone (RPT-03, RPT-06)
+DEAL_INDEX = ["deal_on", "salesperson"]
+DEAL_INDEX_NAME = "deal_report_index"
 
 
 def on_doctype_update():
@@ -374,5 +371,8 @@ def on_doctype_update():
 	# for wide scopes). It replaces `creation_index`, its first column; ownership moves now rewrite it too.
 	frappe.db.add_index("Customer Account", NEW_CUSTOMER_INDEX, NEW_CUSTOMER_INDEX_NAME)
 	drop_index("Customer Account", "creation_index")
-	# deals of a period (RPT-03, 06): a range of deal_on, a column moves never change
-	add_lasting_index("Customer Account", "deal_on")
+	# deals of a period per salesperson (RPT-03, 06): a range of deal_on with the owner beside it, read from the
+	# index alone — a manager's month of 3k deal customers looked up row by row took ~70 ms at 1M. It replaces
+	# `deal_on_index` (deal_on, name), which moves never changed; now they rewrite it too.
+	frappe.db.add_index("Customer Account", DEAL_INDEX, DEAL_INDEX_NAME)
+	drop_index("Customer Account", "deal_on_index")

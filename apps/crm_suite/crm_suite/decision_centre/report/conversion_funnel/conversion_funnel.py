@@ -90,7 +90,7 @@ def funnel_counts(filters, from_date, to_date) -> dict[str, dict]:
 	c = frappe.qb.DocType("Customer Account")
 	# two index reads, not one OR that reads every customer: each person's range of salesperson_report (salesperson,
 	# creation) alone — a period of the creation index sorts its rows per salesperson (0.3 s vs 35 ms for a
-	# manager's month at 1M) — and a range of deal_on_index
+	# manager's month at 1M) — and a range of deal_report_index (deal_on, salesperson)
 	created = (
 		frappe.qb.from_(c)
 		.select(c.salesperson, Count("*"))

@@ -80,7 +80,7 @@ def performance(filters, from_date, to_date) -> dict[str, dict]:
 	)
 	add(where_reported(intention, h.salesperson, filters).run(), "intention")
 	c = frappe.qb.DocType("Customer Account")
-	# deals of the period: a range of deal_on_index
+	# deals of the period: a range of deal_report_index (deal_on, salesperson), from the index alone
 	deals = (
 		frappe.qb.from_(c)
 		.select(c.salesperson, Count("*"))

@@ -4,6 +4,8 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_suite.services.indexes import drop_index
+
 
 class OpportunityStageLog(Document):
 	# begin: auto-generated types
@@ -21,6 +23,7 @@ class OpportunityStageLog(Document):
 		moved_by: DF.Link | None
 		moved_on: DF.Datetime | None
 		opportunity: DF.Link
+		opportunity_created: DF.Datetime | None
 		sales_process: DF.Link | None
 		salesperson: DF.Link | None
 		to_stage: DF.Data
@@ -32,13 +35,24 @@ class OpportunityStageLog(Document):
 
 def on_doctype_update():
 	frappe.db.add_index("Opportunity Stage Log", ["opportunity", "moved_on"])
-	# the conversion report's medians of a period: each chosen opportunity's moves from the index alone
+	# the conversion report's medians of a period (RPT-04, issue 17) read the moves of the opportunities created
+	# in it from one index, the opportunity's creation kept on each move (no join to the opportunities): a
+	# manager's or salesperson's per salesperson in scope, with or without a period ...
 	frappe.db.add_index(
 		"Opportunity Stage Log",
-		["opportunity", "sales_process", "from_stage", "days_in_previous_stage", "salesperson"],
-		index_name="opportunity_stage_days_index",
+		["sales_process", "salesperson", "opportunity_created", "from_stage", "days_in_previous_stage"],
+		index_name="stage_days_by_owner",
 	)
-	# the conversion report's medians: an index-only scan, with the salesperson for the row scope
+	# ... an admin's period as one range of creation
+	frappe.db.add_index(
+		"Opportunity Stage Log",
+		["sales_process", "opportunity_created", "from_stage", "days_in_previous_stage"],
+		index_name="stage_days_by_created",
+	)
+	# they replace `opportunity_stage_days_index` (each chosen opportunity joined to its moves: 0.5 s for a
+	# manager's month at 200k opportunities / 800k moves)
+	drop_index("Opportunity Stage Log", "opportunity_stage_days_index")
+	# the conversion report's medians over all time: an index-only scan, with the salesperson for the row scope
 	frappe.db.add_index(
 		"Opportunity Stage Log",
 		["sales_process", "from_stage", "days_in_previous_stage", "salesperson"],
