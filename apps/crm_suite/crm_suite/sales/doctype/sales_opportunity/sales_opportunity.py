@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_suite.permissions.scope import visible_users
-from crm_suite.services.indexes import add_lasting_index
+from crm_suite.services.indexes import add_lasting_index, drop_index
 from crm_suite.services.sales.stages import apply_stage_rules, default_process, record_move
 
 
@@ -125,7 +125,15 @@ def on_doctype_update():
 	)
 	frappe.db.add_index("Sales Opportunity", ["salesperson", "stage"])
 	frappe.db.add_index("Sales Opportunity", ["status", "expected_close_date"])
-	frappe.db.add_index("Sales Opportunity", ["status", "deal_date", "salesperson"])
+	# won deals of a period per salesperson with their amount, from the index alone: target attainment and
+	# salesperson performance (RPT-06, issue 17) — a manager's month of won opportunities was looked up row by row
+	# for the amount. It replaces (status, deal_date, salesperson).
+	frappe.db.add_index(
+		"Sales Opportunity",
+		["status", "deal_date", "salesperson", "expected_amount"],
+		index_name="won_report_index",
+	)
+	drop_index("Sales Opportunity", "status_deal_date_salesperson_index")
 	# the stage conversion report's period: the opportunities created in it (RPT-04, issue 17) — an admin's
 	# range of creation; anyone else's period per salesperson in scope, with what the counts group by, from the
 	# index alone (a salesperson's month: 30 entries, not the month's 15k opportunities at 200k)
