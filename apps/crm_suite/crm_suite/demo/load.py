@@ -11,7 +11,7 @@ import frappe
 from crm_suite.demo.generator import customer_rows, phone_key
 from crm_suite.install import DEFAULT_POOL, ROOT_DEPARTMENT
 from crm_suite.permissions.scope import clear_scope_cache
-from crm_suite.services.bulk import IndexedPhone, NewCustomer, insert_customers
+from crm_suite.services.bulk import IndexedPhone, NewCustomer, insert_customers, refresh_statistics
 
 DEMO_PASSWORD = "Demo@2026"
 DEMO_DOMAIN = "crm-suite.demo"
@@ -259,6 +259,7 @@ def load_customers(
 	_bump_series("CUS-2026-", start + count)
 	if commit:
 		frappe.db.commit()
+		refresh_statistics("Customer Account", "Customer Holding")
 	seconds = time.perf_counter() - began
 	return {
 		"inserted": inserted,
@@ -384,4 +385,5 @@ def write_opportunities(
 	bump_series(now.year, start + made)
 	if commit:
 		frappe.db.commit()
+		refresh_statistics("Sales Opportunity", "Opportunity Stage Log", "Opportunity Holding")
 	return {"opportunities": made, "history": history, "opportunity_seconds": time.perf_counter() - began}

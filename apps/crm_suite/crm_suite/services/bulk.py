@@ -167,3 +167,12 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 	it = iter(items)
 	while chunk := list(islice(it, size)):
 		yield chunk
+
+
+def refresh_statistics(*doctypes: str) -> None:
+	"""Have InnoDB sample the tables' index statistics again after a bulk load (call after committing it): its
+	automatic recount lags a load of many rows, and until it runs the optimiser plans with the old row counts —
+	e.g. a manager's Kanban board read 80k opportunities by salesperson where the `modified` index finds its
+	first 700 (1.2 s vs 0.1 s), right after 200k were bulk-written."""
+	for doctype in doctypes:
+		frappe.db.sql(f"analyze table `tab{doctype}`")
