@@ -45,13 +45,15 @@ def get_columns() -> list[dict]:
 	]  # fmt: skip
 
 
-def _opportunity_filters(query, o, filters):
+def _opportunity_filters(query, salesperson, created, filters):
+	"""The report's salesperson and period filters on the opportunities' (or their moves' copy of their)
+	salesperson and creation columns."""
 	if filters.salesperson:
-		query = query.where(o.salesperson == filters.salesperson)
+		query = query.where(salesperson == filters.salesperson)
 	if filters.from_date:
-		query = query.where(o.creation >= get_datetime(getdate(filters.from_date)))
+		query = query.where(created >= get_datetime(getdate(filters.from_date)))
 	if filters.to_date:
-		query = query.where(o.creation < get_datetime(add_days(getdate(filters.to_date), 1)))
+		query = query.where(created < get_datetime(add_days(getdate(filters.to_date), 1)))
 	return query
 
 
@@ -65,7 +67,7 @@ def opportunity_counts(process: str, filters) -> list[dict]:
 		.groupby(o.furthest_stage_index, o.status, o.stage, o.lost_at_stage)
 	)
 	query = where_in_scope(query, opportunity_scope_criterion(table=o))
-	return _opportunity_filters(query, o, filters).run(as_dict=True)
+	return _opportunity_filters(query, o.salesperson, o.creation, filters).run(as_dict=True)
 
 
 def median_days(process: str, filters) -> dict[str, float]:
@@ -82,12 +84,7 @@ def median_days(process: str, filters) -> dict[str, float]:
 		.orderby(log.from_stage)
 		.orderby(log.days_in_previous_stage)
 	)
-	if filters.salesperson:
-		query = query.where(log.salesperson == filters.salesperson)
-	if filters.from_date:
-		query = query.where(log.opportunity_created >= get_datetime(getdate(filters.from_date)))
-	if filters.to_date:
-		query = query.where(log.opportunity_created < get_datetime(add_days(getdate(filters.to_date), 1)))
+	query = _opportunity_filters(query, log.salesperson, log.opportunity_created, filters)
 	query = where_in_scope(query, stage_log_scope_criterion(table=log))
 	histogram: dict[str, list[tuple[float, int]]] = {}
 	for stage, days, count in query.run():
