@@ -90,7 +90,7 @@ def counted(column: str, filters, from_date, to_date) -> tuple[list, list]:
 	if column in COVERED:
 		query = new_customers(query, filters)
 	table: dict = {}
-	trend: dict[str, int] = {}
+	per_day: dict = {}
 	states = {state: key for key, state in STATES}
 	for created_on, value, state, n in where_reported(query, c.salesperson, filters).run():
 		row = table.get(value)
@@ -101,6 +101,9 @@ def counted(column: str, filters, from_date, to_date) -> tuple[list, list]:
 		row.customers += n
 		if state in states:
 			row[states[state]] += n
+		per_day[created_on] = per_day.get(created_on, 0) + n
+	trend: dict[str, int] = {}
+	for created_on, n in per_day.items():  # each day labelled once, not once per dimension and state
 		bucket = bucket_label(getdate(created_on), filters)
 		trend[bucket] = trend.get(bucket, 0) + n
 	data = sorted(table.values(), key=lambda r: (-r.customers, str(r.dimension or "")))
